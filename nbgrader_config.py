@@ -1,0 +1,42 @@
+"""nbgrader configuration of the OCOP Course Kit, read from the repository root.
+
+Run nbgrader (or JupyterLab with the nbgrader extensions) from this folder:
+``solutions/`` is nbgrader's source, ``exercises/`` its release. Runtime folders
+(submitted/, autograded/, feedback/) and the gradebook stay out of git.
+"""
+
+import os
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+from ocopkit.feedback import HideHiddenTracebacks
+
+c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "ocop-2021"
+c.CourseDirectory.root = HERE
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+# A generous busy timeout: parallel graders share one SQLite gradebook.
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db") + "?timeout=60"
+# Data files beside a notebook are copied into the student version.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# Per-cell limit while grading: a participant's endless loop ends here.
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+
+# What participants see in place of a solution: bilingual and free of errors,
+# so an unanswered part scores zero with a message instead of crashing.
+c.ClearSolutions.code_stub = {"python": "# ✍ VIẾT CÂU TRẢ LỜI CỦA BẠN Ở ĐÂY / WRITE YOUR ANSWER HERE"}
+c.ClearSolutions.text_stub = "✍ VIẾT CÂU TRẢ LỜI CỦA BẠN Ở ĐÂY / WRITE YOUR ANSWER HERE"
+
+# Feedback must never show hidden tests: not their source (ClearHiddenTests)
+# and not the lines a failing hidden test prints in its traceback (nbgrader
+# issue 917), which HideHiddenTracebacks removes first.
+c.GenerateFeedback.preprocessors = [
+    GetGrades, HideHiddenTracebacks, ClearHiddenTests, CSSHTMLHeaderPreprocessor,
+]

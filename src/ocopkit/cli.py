@@ -1,0 +1,163 @@
+"""``ocop``: the kit's own steps for trainers, built on nbgrader's API.
+
+Commands
+--------
+ocop generate [ASSIGNMENT ...]      student versions (nbgrader generate_assignment)
+ocop roster import FILE.csv         check a roster and register it in the gradebook
+ocop grade ASSIGNMENT               autograde every submission, naming failures
+ocop feedback ASSIGNMENT            feedback HTML without hidden tests
+ocop export --to FILE.csv           grades with status and reason, UTF-8 for Excel
+ocop demo                           the whole cycle on a sample cohort
+ocop nav [--check]                  lesson navigation and README topic table from the manifest
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import export, grading, ledger, roster
+from .course import assignments, nbgrader_api
+from .i18n import _
+
+
+def _course_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--course-dir", default=".", type=Path,
+                        help="course directory with nbgrader_config.py (default: current folder)")
+
+
+def cmd_generate(args) -> int:
+    """Generate the student version of the named assignments, or all of them."""
+    api = nbgrader_api(args.course_dir)
+    for name in args.assignments or assignments(args.course_dir):
+        result = api.generate_assignment(name, force=True, create=True)
+        if not result.get("success"):
+            print(_("{assignment}: failed: {reason}").format(
+                assignment=name, reason=grading.failure_reason(result)), file=sys.stderr)
+            return 1
+        print(_("Generated the student version of {assignment}.").format(assignment=name))
+    return 0
+
+
+def cmd_roster_import(args) -> int:
+    """Check a roster CSV and register every participant, or report every bad row."""
+    try:
+        people = roster.read_roster(args.file)
+    except roster.RosterError as error:
+        print(error, file=sys.stderr)
+        return 1
+    api = nbgrader_api(args.course_dir)
+    gradebook = api.gradebook
+    try:
+        roster.register(people, gradebook)
+    finally:
+        gradebook.close()
+    ledger.save_participants(args.course_dir, people)
+    print(_("Registered {count} participants.").format(count=len(people)))
+    return 0
+
+
+def cmd_grade(args) -> int:
+    """Grade every submission of an assignment; failures are listed with reasons."""
+    outcomes = grading.grade_assignment(args.course_dir, args.assignment, progress=lambda o: print(
+        f"{o.participant_id:<12} {o.status:<7} {'' if o.score is None else o.score:>5} {o.reason}"))
+    failed = sum(o.status == "failed" for o in outcomes)
+    print(_("{total} submissions: {graded} graded, {failed} failed.").format(
+        total=len(outcomes), graded=len(outcomes) - failed, failed=failed))
+    return 0
+
+
+def cmd_feedback(args) -> int:
+    """Generate feedback for every graded submission of an assignment."""
+    api = nbgrader_api(args.course_dir)
+    outcomes = ledger.gradings(args.course_dir, args.assignment).values()
+    for outcome in outcomes:
+        if outcome.status == "graded":
+            api.generate_feedback(args.assignment, outcome.participant_id)
+    print(_("Feedback is in {folder}.").format(folder=Path(args.course_dir) / "feedback"))
+    return 0
+
+
+def cmd_export(args) -> int:
+    """Export grades to CSV."""
+    path = export.write_csv(export.grade_rows(args.course_dir, args.assignment), args.to)
+    print(_("Grades written to {path}.").format(path=path))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    """Run the trainer's cycle on the sample cohort."""
+    from .demo import run_demo
+
+    run_demo(args.workdir)
+    return 0
+
+
+def cmd_nav(args) -> int:
+    """Update (or with --check, verify) navigation cells and the README topic table."""
+    from .course import repository_root
+    from .manifest import update_navigation
+
+    changed = update_navigation(repository_root(), write=not args.check)
+    for path in changed:
+        print(_("out of date: {path}").format(path=path) if args.check else
+              _("updated: {path}").format(path=path))
+    return 1 if (args.check and changed) else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the ``ocop`` argument parser with all subcommands."""
+    parser = argparse.ArgumentParser(prog="ocop", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", help="generate student versions with nbgrader")
+    generate.add_argument("assignments", nargs="*")
+    _course_dir_option(generate)
+    generate.set_defaults(func=cmd_generate)
+
+    roster_parser = commands.add_parser("roster", help="participants of the cohort")
+    roster_commands = roster_parser.add_subparsers(dest="roster_command", required=True)
+    roster_import = roster_commands.add_parser("import", help="check and register a roster CSV")
+    roster_import.add_argument("file", type=Path)
+    _course_dir_option(roster_import)
+    roster_import.set_defaults(func=cmd_roster_import)
+
+    grade = commands.add_parser("grade", help="autograde every submission of an assignment")
+    grade.add_argument("assignment")
+    _course_dir_option(grade)
+    grade.set_defaults(func=cmd_grade)
+
+    feedback = commands.add_parser("feedback", help="feedback HTML without hidden tests")
+    feedback.add_argument("assignment")
+    _course_dir_option(feedback)
+    feedback.set_defaults(func=cmd_feedback)
+
+    export_parser = commands.add_parser("export", help="grades to CSV (UTF-8 with BOM)")
+    export_parser.add_argument("--assignment")
+    export_parser.add_argument("--to", required=True, type=Path)
+    _course_dir_option(export_parser)
+    export_parser.set_defaults(func=cmd_export)
+
+    demo = commands.add_parser("demo", help="the trainer's whole cycle on a sample cohort")
+    demo.add_argument("--workdir", type=Path, default=Path("build/demo"))
+    demo.set_defaults(func=cmd_demo)
+
+    nav = commands.add_parser("nav", help="lesson navigation from course/manifest.toml")
+    nav.add_argument("--check", action="store_true", help="only report what is out of date")
+    nav.set_defaults(func=cmd_nav)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``ocop`` command line."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except FileNotFoundError as error:
+        print(_("Error: {error}").format(error=error), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

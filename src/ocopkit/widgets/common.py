@@ -1,0 +1,28 @@
+"""Pieces every widget shares: charts as images, and messages."""
+
+from __future__ import annotations
+
+import html
+import io
+
+from matplotlib.figure import Figure
+
+
+def figure_png(figure: Figure) -> bytes:
+    """Render a matplotlib figure to PNG bytes.
+
+    Widgets show charts in an ``ipywidgets.Image`` rather than an ``Output``
+    widget: no pyplot state, no backend to configure, and no Output-widget
+    writes, which can stall headless notebook execution (nbclient issue 312).
+    """
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def message_html(text: str, kind: str = "error") -> str:
+    """Return a short coloured message for an ``ipywidgets.HTML``; empty text clears it."""
+    if not text:
+        return ""
+    colour = {"error": "#b00020", "info": "#0b5394", "ok": "#1e7b34"}[kind]
+    return f'<div style="color:{colour};font-weight:600">{html.escape(text, quote=False)}</div>'

@@ -1,0 +1,98 @@
+"""`make demo` end to end: the kit's own commands on the sample cohort, with real nbgrader and kernels."""
+
+import csv
+import html
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from ocopkit.demo import SAMPLE_SUBMISSIONS
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """Run `ocop demo` once; return its folder and printed output."""
+    workdir = tmp_path_factory.mktemp("demo") / "demo"
+    done = subprocess.run([sys.executable, "-m", "ocopkit.cli", "demo", "--workdir", str(workdir)],
+                          capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return workdir, done.stdout
+
+
+def exported(workdir):
+    with (workdir / "grades.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return {(row["participant_id"], row["assignment"]): row for row in csv.DictReader(handle)}
+
+
+def test_summary_table_shows_expected_scores_and_statuses(demo):
+    workdir, output = demo
+    expected = tomllib.loads((REPO / "tests/submissions/topic08/expected.toml").read_text())
+    rows = exported(workdir)
+    for participant, variant in SAMPLE_SUBMISSIONS.items():
+        row = rows[(participant, "topic08")]
+        if variant in expected:
+            assert (row["status"], row["score"], row["max_score"]) == (
+                "graded", str(expected[variant]["score"]), "12"), participant
+        assert re.search(rf"^{participant}\s+topic08\s", output, re.M), participant
+    assert rows[("duc", "topic08")]["status"] == "failed"
+    assert "JSON" in rows[("duc", "topic08")]["reason"]
+    assert rows[("thu", "topic08")]["status"] == "missing"
+    assert str(workdir) in output.splitlines()[-1]
+
+
+def test_export_is_excel_ready_utf8_with_quoting(demo):
+    workdir, _output = demo
+    raw = (workdir / "grades.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert '"Hoàng Thị Hoa, HTX Bưởi"' in raw.decode("utf-8-sig")
+    row = exported(workdir)[("hoa", "topic08")]
+    assert (row["province"], row["organisation_type"]) == ("Yên Bái", "cooperative")
+
+
+def hidden_lines(assignment):
+    """Lines inside hidden-test regions of the solutions, long enough to be telling."""
+    notebook = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    lines = []
+    for cell in notebook.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if "BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "END HIDDEN TESTS" in line:
+                inside = False
+            elif inside and len(line.strip()) > 12 and not line.strip().startswith(('"', 'f"')):
+                # Assertion messages are written for participants; the code is the secret.
+                lines.append(line.strip())
+    return lines
+
+
+def visible_text(path):
+    text = re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8"))
+    return html.unescape(text)
+
+
+def test_feedback_never_shows_hidden_tests(demo):
+    workdir, _output = demo
+    pages = sorted((workdir / "feedback").glob("*/topic08/*.html"))
+    assert len(pages) == 5
+    secrets = hidden_lines("topic08")
+    assert secrets
+    for page in pages:
+        text = visible_text(page)
+        for secret in secrets:
+            code = secret.split(', "')[0]
+            assert code not in text, (page, secret)
+        assert "HIDDEN TESTS" not in text
+
+
+def test_feedback_keeps_the_message_that_says_what_to_fix(demo):
+    workdir, _output = demo
+    text = visible_text(workdir / "feedback" / "hung" / "topic08" / "topic08.html")
+    assert "Lấy ngưỡng đó trừ 59" in text

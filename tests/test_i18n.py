@@ -1,0 +1,87 @@
+"""Tests of ocopkit.i18n: both languages, complete catalogs, money formats."""
+
+import re
+import string
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from ocopkit import i18n
+
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def catalog_messages(language):
+    """Return {msgid: msgstr} merged over the language's .po files."""
+    messages = {}
+    for path in i18n.catalog_files(language):
+        with path.open("rb") as handle:
+            messages.update({m.id: m.string for m in read_po(handle) if m.id})
+    return messages
+
+
+def source_messages(repo):
+    """Return every literal msgid passed to _() in the package."""
+    found = extract_from_dir(repo / "src" / "ocopkit", keywords={"_": None})
+    return {message for _file, _line, message, _comments, _context in found if isinstance(message, str)}
+
+
+class TestCatalogs:
+    def test_every_message_in_the_code_has_both_languages(self, repo):
+        missing_vi = source_messages(repo) - set(catalog_messages("vi"))
+        missing_en = source_messages(repo) - set(catalog_messages("en"))
+        assert not missing_vi, f"not in the Vietnamese catalog: {sorted(missing_vi)}"
+        assert not missing_en, f"not in the English catalog: {sorted(missing_en)}"
+
+    def test_both_languages_have_the_same_messages(self):
+        assert set(catalog_messages("vi")) == set(catalog_messages("en"))
+
+    def test_every_vietnamese_message_is_translated(self):
+        untranslated = [mid for mid, text in catalog_messages("vi").items() if not text.strip()]
+        assert not untranslated
+
+    def test_translations_keep_the_placeholders(self):
+        for language in i18n.LANGUAGES:
+            for mid, text in catalog_messages(language).items():
+                if text:
+                    assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(mid)), (language, mid)
+
+    def test_placeholders_are_valid_format_fields(self):
+        for mid in catalog_messages("vi"):
+            list(string.Formatter().parse(mid))
+
+
+class TestLanguage:
+    def test_vietnamese_is_the_default(self, monkeypatch):
+        monkeypatch.delenv("OCOP_LANG", raising=False)
+        i18n._state["language"] = None
+        assert i18n.get_language() == "vi"
+
+    def test_environment_variable_chooses_english(self, monkeypatch):
+        monkeypatch.setenv("OCOP_LANG", "en_US.UTF-8")
+        i18n._state["language"] = None
+        assert i18n.get_language() == "en"
+        assert i18n._("Points") == "Points"
+
+    def test_function_call_switches(self):
+        assert i18n._("Points") == "Điểm"
+        i18n.set_language("en")
+        assert i18n._("Points") == "Points"
+
+    def test_unknown_language_is_refused(self):
+        with pytest.raises(ValueError, match="vi"):
+            i18n.set_language("fr")
+
+
+class TestMoney:
+    def test_vietnamese_money(self):
+        assert i18n.format_money(1250000) == "1.250.000 ₫"
+
+    def test_english_money(self, english):
+        assert i18n.format_money(1250000) == "1,250,000 VND"
+
+    def test_decimals_swap_separators(self):
+        assert i18n.format_number(1234.5, 1) == "1.234,5"
+        i18n.set_language("en")
+        assert i18n.format_number(1234.5, 1) == "1,234.5"
