@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from ocopkit.course import assignments
 from ocopkit.demo import SAMPLE_SUBMISSIONS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,19 +32,20 @@ def exported(workdir):
         return {(row["participant_id"], row["assignment"]): row for row in csv.DictReader(handle)}
 
 
-def test_summary_table_shows_expected_scores_and_statuses(demo):
+@pytest.mark.parametrize("assignment", assignments(REPO))
+def test_summary_table_shows_expected_scores_and_statuses(demo, assignment):
     workdir, output = demo
-    expected = tomllib.loads((REPO / "tests/submissions/topic08/expected.toml").read_text())
+    expected = tomllib.loads((REPO / "tests" / "submissions" / assignment / "expected.toml").read_text())
     rows = exported(workdir)
     for participant, variant in SAMPLE_SUBMISSIONS.items():
-        row = rows[(participant, "topic08")]
+        row = rows[(participant, assignment)]
         if variant in expected:
             assert (row["status"], row["score"], row["max_score"]) == (
-                "graded", str(expected[variant]["score"]), "12"), participant
-        assert re.search(rf"^{participant}\s+topic08\s", output, re.M), participant
-    assert rows[("duc", "topic08")]["status"] == "failed"
-    assert "JSON" in rows[("duc", "topic08")]["reason"]
-    assert rows[("thu", "topic08")]["status"] == "missing"
+                "graded", str(expected[variant]["score"]), str(expected["max_score"])), participant
+        assert re.search(rf"^{participant}\s+{assignment}\s", output, re.M), participant
+    assert rows[("duc", assignment)]["status"] == "failed"
+    assert "JSON" in rows[("duc", assignment)]["reason"]
+    assert rows[("thu", assignment)]["status"] == "missing"
     assert str(workdir) in output.splitlines()[-1]
 
 
@@ -78,11 +80,12 @@ def visible_text(path):
     return html.unescape(text)
 
 
-def test_feedback_never_shows_hidden_tests(demo):
+@pytest.mark.parametrize("assignment", assignments(REPO))
+def test_feedback_never_shows_hidden_tests(demo, assignment):
     workdir, _output = demo
-    pages = sorted((workdir / "feedback").glob("*/topic08/*.html"))
+    pages = sorted((workdir / "feedback").glob(f"*/{assignment}/*.html"))
     assert len(pages) == 5
-    secrets = hidden_lines("topic08")
+    secrets = hidden_lines(assignment)
     assert secrets
     for page in pages:
         text = visible_text(page)

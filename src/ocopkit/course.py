@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import warnings
 from pathlib import Path
 
 from traitlets.config import Config
@@ -69,6 +70,9 @@ def nbgrader_api(course_dir: str | Path):
     from nbgrader.coursedir import CourseDirectory
 
     ensure_tools_on_path()
+    # nbgrader 0.9 trips SQLAlchemy 2's autoflush warnings on every autograde;
+    # they are nbgrader's and say nothing to a trainer.
+    warnings.filterwarnings("ignore", message=".*not in session.*", module=r"nbgrader\.")
     config = load_config(course_dir)
     config.CourseDirectory.root = str(Path(course_dir).resolve())
     coursedir = CourseDirectory(config=config)
