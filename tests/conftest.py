@@ -41,3 +41,11 @@ def english():
 
     i18n.set_language("en")
     yield
+
+
+def require(condition_reason):
+    """Skip a test that needs a system part, saying why; under CI such a skip is a failure."""
+    if condition_reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must provide this: {condition_reason}")
+        pytest.skip(condition_reason)

@@ -99,3 +99,22 @@ def test_feedback_keeps_the_message_that_says_what_to_fix(demo):
     workdir, _output = demo
     text = visible_text(workdir / "feedback" / "hung" / "topic08" / "topic08.html")
     assert "Lấy ngưỡng đó trừ 59" in text
+
+
+def test_item_export_lists_graded_participants_only(demo):
+    workdir, _output = demo
+    with (workdir / "items.csv").open(encoding="utf-8-sig", newline="") as handle:
+        items = list(csv.DictReader(handle))
+    graded = {(r["participant_id"], r["assignment"]) for r in exported(workdir).values() if r["status"] == "graded"}
+    assert items and {(i["participant_id"], i["assignment"]) for i in items} == graded
+    full = [i for i in items if i["participant_id"] == "lan" and i["assignment"] == "topic08"
+            and i["cell_type"] == "code"]
+    assert all(i["passed"] == "1" for i in full) and len(full) == 9
+
+
+def test_report_is_self_contained_and_names_failures(demo):
+    workdir, _output = demo
+    page = (workdir / "report.html").read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") == 4  # two heatmaps, distributions, item difficulty
+    assert "http://" not in page and "https://" not in page
+    assert "duc" in page and "JSON" in page

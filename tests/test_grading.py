@@ -42,5 +42,9 @@ class TestFailureReason:
         assert "ValueError: bad cell" in grading.failure_reason(result)
 
     def test_falls_back_to_error_log_lines(self):
-        result = {"success": False, "log": "[INFO] ok\n[ERROR] Kernel died\n"}
-        assert "Kernel died" in grading.failure_reason(result)
+        result = {"success": False, "log": "[INFO] ok\n[ERROR] No notebook found\n"}
+        assert "No notebook found" in grading.failure_reason(result)
+
+    def test_a_dead_kernel_is_explained(self):
+        result = {"success": False, "error": "nbclient.exceptions.DeadKernelError: Kernel died\n"}
+        assert "os._exit" in grading.failure_reason(result)

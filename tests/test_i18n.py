@@ -1,10 +1,10 @@
 """Tests of ocopkit.i18n: both languages, complete catalogs, money formats."""
 
+import ast
 import re
 import string
 
 import pytest
-from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from ocopkit import i18n
@@ -22,9 +22,18 @@ def catalog_messages(language):
 
 
 def source_messages(repo):
-    """Return every literal msgid passed to _() in the package."""
-    found = extract_from_dir(repo / "src" / "ocopkit", keywords={"_": None})
-    return {message for _file, _line, message, _comments, _context in found if isinstance(message, str)}
+    """Return every literal msgid passed to _() in the package, f-strings included.
+
+    Python's own parser is used rather than Babel's extractor, which does not
+    look inside f-strings.
+    """
+    found = set()
+    for path in (repo / "src" / "ocopkit").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "gettext")
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                found.add(node.args[0].value)
+    return found
 
 
 class TestCatalogs:
@@ -46,6 +55,17 @@ class TestCatalogs:
             for mid, text in catalog_messages(language).items():
                 if text:
                     assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(mid)), (language, mid)
+
+    @pytest.mark.parametrize("language", i18n.LANGUAGES)
+    def test_compiled_catalog_is_up_to_date(self, language):
+        import gettext
+        import io
+
+        committed = gettext.GNUTranslations(io.BytesIO(i18n.compiled_path(language).read_bytes()))._catalog
+        fresh = gettext.GNUTranslations(io.BytesIO(i18n.compile_catalog(language)))._catalog
+        assert committed == fresh, "run `make messages` after editing a .po file"
+        recorded = i18n.compiled_path(language).with_suffix(".sha256").read_text().strip()
+        assert recorded == i18n.sources_digest(language), "run `make messages` after editing a .po file"
 
     def test_placeholders_are_valid_format_fields(self):
         for mid in catalog_messages("vi"):

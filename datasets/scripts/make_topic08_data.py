@@ -17,13 +17,16 @@ SEED = 20211013  # the day the 2021 training series closed
 HERE = Path(__file__).resolve().parent.parent
 SHEET = HERE / "ocop_scoring_sheet_fresh_produce_2019.csv"
 
+# Groups follow Decision 148/QĐ-TTg: dried tea and roasted coffee are processed
+# foods ("Thực phẩm"), as the ministry filed Ba Chẽ golden camellia tea in 2024;
+# "Đồ uống" is for drinks themselves.
 PRODUCTS = [
     ("SP01", "Bưởi Phúc Trạch", "Hà Tĩnh", "Thực phẩm"),
     ("SP02", "Mật ong bạc hà", "Hà Giang", "Thực phẩm"),
-    ("SP03", "Chè Shan tuyết", "Yên Bái", "Đồ uống"),
+    ("SP03", "Chè Shan tuyết", "Yên Bái", "Thực phẩm"),
     ("SP04", "Nước mắm truyền thống", "Kiên Giang", "Thực phẩm"),
     ("SP05", "Gạo ST25", "Sóc Trăng", "Thực phẩm"),
-    ("SP06", "Cà phê rang xay", "Đắk Lắk", "Đồ uống"),
+    ("SP06", "Cà phê rang xay", "Đắk Lắk", "Thực phẩm"),
     ("SP07", "Miến dong", "Bắc Kạn", "Thực phẩm"),
     ("SP08", "Vải thiều sấy khô", "Bắc Giang", "Thực phẩm"),
     ("SP09", "Nón lá", "Thừa Thiên Huế", "Thủ công mỹ nghệ"),

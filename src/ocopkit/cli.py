@@ -6,14 +6,17 @@ ocop generate [ASSIGNMENT ...]      student versions (nbgrader generate_assignme
 ocop roster import FILE.csv         check a roster and register it in the gradebook
 ocop grade ASSIGNMENT               autograde every submission, naming failures
 ocop feedback ASSIGNMENT            feedback HTML without hidden tests
-ocop export --to FILE.csv           grades with status and reason, UTF-8 for Excel
+ocop export --to FILE.csv [--items] grades with status and reason, UTF-8 for Excel
+ocop report --out report.html       completion, scores, item difficulty, failures
 ocop demo                           the whole cycle on a sample cohort
 ocop nav [--check]                  lesson navigation and README topic table from the manifest
+ocop messages                       compile the translation catalogs after editing a .po file
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -59,12 +62,28 @@ def cmd_roster_import(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    """Grade every submission of an assignment; failures are listed with reasons."""
-    outcomes = grading.grade_assignment(args.course_dir, args.assignment, progress=lambda o: print(
-        f"{o.participant_id:<12} {o.status:<7} {'' if o.score is None else o.score:>5} {o.reason}"))
-    failed = sum(o.status == "failed" for o in outcomes)
+    """Grade every pending submission of an assignment in parallel, in the sandbox."""
+    from . import cohort, sandbox
+
+    reason = sandbox.unavailable_reason()
+    if reason and not args.unsafe:
+        print(_("Refusing to grade: the sandbox is not available ({reason}). Participants' code would run "
+                "with your rights and could read or change every grade. Fix that, or pass --unsafe to grade "
+                "without the sandbox.").format(reason=reason), file=sys.stderr)
+        return 3
+    options = cohort.GradeOptions(workers=args.workers or os.cpu_count() or 1, force=args.force,
+                                  retry_failed=args.retry_failed, unsafe=args.unsafe)
+    try:
+        outcomes = cohort.grade_cohort(args.course_dir, args.assignment, options)
+    except KeyboardInterrupt:
+        print(_("Stopped. Finished submissions are recorded; run the same command to go on."), file=sys.stderr)
+        return 130
+    failed = [o for o in outcomes if o.status == "failed"]
+    for outcome in failed:
+        print(_("failed: {participant}: {reason}").format(participant=outcome.participant_id,
+                                                         reason=outcome.reason))
     print(_("{total} submissions: {graded} graded, {failed} failed.").format(
-        total=len(outcomes), graded=len(outcomes) - failed, failed=failed))
+        total=len(outcomes), graded=len(outcomes) - len(failed), failed=len(failed)))
     return 0
 
 
@@ -80,9 +99,21 @@ def cmd_feedback(args) -> int:
 
 
 def cmd_export(args) -> int:
-    """Export grades to CSV."""
-    path = export.write_csv(export.grade_rows(args.course_dir, args.assignment), args.to)
+    """Export grades (or, with --items, one row per test cell) to CSV."""
+    if args.items:
+        path = export.write_csv(export.item_rows(args.course_dir, args.assignment), args.to, export.ITEM_COLUMNS)
+    else:
+        path = export.write_csv(export.grade_rows(args.course_dir, args.assignment), args.to)
     print(_("Grades written to {path}.").format(path=path))
+    return 0
+
+
+def cmd_report(args) -> int:
+    """Write the cohort's HTML report."""
+    from .report import course_report
+
+    path = course_report(args.course_dir, args.out)
+    print(_("Report written to {path}.").format(path=path))
     return 0
 
 
@@ -90,7 +121,7 @@ def cmd_demo(args) -> int:
     """Run the trainer's cycle on the sample cohort."""
     from .demo import run_demo
 
-    run_demo(args.workdir)
+    run_demo(args.workdir, args.participants)
     return 0
 
 
@@ -104,6 +135,15 @@ def cmd_nav(args) -> int:
         print(_("out of date: {path}").format(path=path) if args.check else
               _("updated: {path}").format(path=path))
     return 1 if (args.check and changed) else 0
+
+
+def cmd_messages(args) -> int:
+    """Compile the gettext catalogs (after editing a .po file)."""
+    from .i18n import write_compiled_catalogs
+
+    for path in write_compiled_catalogs():
+        print(_("updated: {path}").format(path=path))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,6 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     grade = commands.add_parser("grade", help="autograde every submission of an assignment")
     grade.add_argument("assignment")
+    grade.add_argument("--workers", type=int, help="parallel graders (default: one per core)")
+    grade.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    grade.add_argument("--retry-failed", action="store_true", help="regrade submissions that failed before")
+    grade.add_argument("--unsafe", action="store_true", help="grade without the sandbox (trusted code only)")
     _course_dir_option(grade)
     grade.set_defaults(func=cmd_grade)
 
@@ -136,16 +180,26 @@ def build_parser() -> argparse.ArgumentParser:
     export_parser = commands.add_parser("export", help="grades to CSV (UTF-8 with BOM)")
     export_parser.add_argument("--assignment")
     export_parser.add_argument("--to", required=True, type=Path)
+    export_parser.add_argument("--items", action="store_true", help="one row per test cell, for item analysis")
     _course_dir_option(export_parser)
     export_parser.set_defaults(func=cmd_export)
 
+    report = commands.add_parser("report", help="self-contained HTML report with charts")
+    report.add_argument("--out", required=True, type=Path)
+    _course_dir_option(report)
+    report.set_defaults(func=cmd_report)
+
     demo = commands.add_parser("demo", help="the trainer's whole cycle on a sample cohort")
     demo.add_argument("--workdir", type=Path, default=Path("build/demo"))
+    demo.add_argument("--participants", type=int, help="a synthetic cohort of this size over the 63 provinces")
     demo.set_defaults(func=cmd_demo)
 
     nav = commands.add_parser("nav", help="lesson navigation from course/manifest.toml")
     nav.add_argument("--check", action="store_true", help="only report what is out of date")
     nav.set_defaults(func=cmd_nav)
+
+    messages = commands.add_parser("messages", help="compile the translation catalogs (locale/*/ocopkit.mo)")
+    messages.set_defaults(func=cmd_messages)
     return parser
 
 

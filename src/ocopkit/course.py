@@ -53,7 +53,7 @@ def load_config(course_dir: str | Path) -> Config:
     return PyFileConfigLoader(CONFIG_FILE, path=str(course_dir)).load_config()
 
 
-def nbgrader_api(course_dir: str | Path):
+def nbgrader_api(course_dir: str | Path, configure=None):
     """Return nbgrader's own API object for a course directory.
 
     Parameters
@@ -61,6 +61,9 @@ def nbgrader_api(course_dir: str | Path):
     course_dir : path
         A folder holding ``nbgrader_config.py`` (the repository, or a working
         copy made by :func:`make_working_course`).
+    configure : callable, optional
+        Called with the loaded traitlets Config to adjust it (the grader uses
+        this to run kernels in the sandbox).
 
     Returns
     -------
@@ -75,6 +78,8 @@ def nbgrader_api(course_dir: str | Path):
     warnings.filterwarnings("ignore", message=".*not in session.*", module=r"nbgrader\.")
     config = load_config(course_dir)
     config.CourseDirectory.root = str(Path(course_dir).resolve())
+    if configure:
+        configure(config)
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)
 

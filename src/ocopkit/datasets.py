@@ -92,9 +92,11 @@ def describe(name: str) -> pd.DataFrame:
         source and licence, and whether the data are synthetic.
     """
     entry = _entry(name)
-    table = pd.DataFrame(
-        {_("column"): list(entry["columns"]), _("meaning"): list(entry["columns"].values())})
-    title = entry["title_vi"] if get_language() == "vi" else entry["title_en"]
+    language = get_language()
+    # A column's meaning is plain text, or a table with "vi" and "en" versions.
+    meanings = [m.get(language, m.get("vi", "")) if isinstance(m, dict) else m for m in entry["columns"].values()]
+    table = pd.DataFrame({_("column"): list(entry["columns"]), _("meaning"): meanings})
+    title = entry["title_vi"] if language == "vi" else entry["title_en"]
     table.attrs.update(title=title, source=entry["source"], licence=entry["licence"],
                        synthetic=entry["synthetic"])
     return table

@@ -11,7 +11,7 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from . import export, grading, ledger, roster
+from . import cohort, export, grading, ledger, roster, sandbox
 from .course import assignments, make_working_course, nbgrader_api, repository_root
 from .i18n import _
 
@@ -20,6 +20,40 @@ SAMPLE_SUBMISSIONS = {
     "lan": "full", "hung": "partial", "mai": "untouched", "tuan": "syntax_error",
     "hoa": "raises", "duc": "broken", "thu": None,
 }
+
+
+# How often each kind of submission turns up in a synthetic cohort (None: nothing handed in).
+SYNTHETIC_MIX = {"full": 30, "partial": 30, "untouched": 8, "syntax_error": 6, "raises": 6, "broken": 5, None: 15}
+FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô")
+MIDDLE = ("Văn", "Thị", "Minh", "Hữu", "Thanh", "Ngọc", "Đức", "Thu")
+GIVEN = ("An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Lan", "Linh", "Mai", "Nam",
+         "Nga", "Phúc", "Quang", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Vân", "Yến")
+
+
+def synthetic_roster(count: int, path: Path, seed: int = 2021) -> Path:
+    """Write a roster of ``count`` invented participants spread over the 63 provinces."""
+    import csv
+    import random
+
+    rng = random.Random(seed)
+    provinces = sorted(roster.PROVINCES)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(roster.COLUMNS)
+        for number in range(1, count + 1):
+            name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+            writer.writerow([f"hv{number:04d}", name, provinces[(number - 1) % len(provinces)], "",
+                             rng.choice(roster.ORGANISATION_TYPES), f"hv{number:04d}@example.vn"])
+    return path
+
+
+def synthetic_submissions(people, seed: int = 2021) -> dict:
+    """Pick for each participant which kind of submission they hand in, per topic."""
+    import random
+
+    rng = random.Random(seed)
+    kinds, weights = list(SYNTHETIC_MIX), list(SYNTHETIC_MIX.values())
+    return {person.id: rng.choices(kinds, weights)[0] for person in people}
 
 
 def sample_roster_path() -> Path:
@@ -40,20 +74,24 @@ def place_submission(course_dir: Path, examples: Path, assignment: str, particip
         shutil.copytree(examples / variant, target)
 
 
-def run_demo(workdir: str | Path, echo=print) -> list[dict]:
+def run_demo(workdir: str | Path, participants: int | None = None, echo=print) -> list[dict]:
     """Run the trainer's cycle end to end and return the exported rows.
 
     Parameters
     ----------
     workdir : path
         Working folder, emptied first (``build/demo`` from ``make demo``).
+    participants : int, optional
+        Size of a synthetic cohort; the seven sample participants by default.
     echo : callable
         Where progress lines go.
     """
     repo = repository_root()
     course_dir = make_working_course(workdir, repo)
     api = nbgrader_api(course_dir)
-    people = roster.read_roster(sample_roster_path())
+    roster_path = synthetic_roster(participants, course_dir / "roster.csv") if participants else sample_roster_path()
+    people = roster.read_roster(roster_path)
+    handed_in = synthetic_submissions(people) if participants else SAMPLE_SUBMISSIONS
     gradebook = api.gradebook
     try:
         roster.register(people, gradebook)
@@ -61,20 +99,28 @@ def run_demo(workdir: str | Path, echo=print) -> list[dict]:
         gradebook.close()
     ledger.save_participants(course_dir, people)
     echo(_("Registered {count} participants.").format(count=len(people)))
+    reason = sandbox.unavailable_reason()
+    echo(_("Grading in the sandbox.") if reason is None else _(
+        "The sandbox is not available ({reason}); the demo grades its own sample submissions without it.").format(
+        reason=reason))
     for assignment in assignments(course_dir):
-        _run_assignment(api, course_dir, repo / "tests" / "submissions" / assignment, assignment, echo)
+        _run_assignment(api, course_dir, repo / "tests" / "submissions" / assignment, assignment, handed_in, echo)
     rows = export.grade_rows(course_dir)
     csv_path = export.write_csv(rows, course_dir / "grades.csv")
+    export.write_csv(export.item_rows(course_dir), course_dir / "items.csv", export.ITEM_COLUMNS)
+    from .report import course_report
+
+    course_report(course_dir, course_dir / "report.html")
     echo("")
     echo(summary_table(rows))
     echo("")
     echo(_("Outputs are in {folder}: student versions in exercises/, graded notebooks in autograded/, "
-           "feedback in feedback/, grades in {csv}, the gradebook in gradebook.db.").format(
-        folder=course_dir, csv=csv_path.name))
+           "feedback in feedback/, grades in {csv} (per test cell in items.csv), the report in report.html, "
+           "the gradebook in gradebook.db.").format(folder=course_dir, csv=csv_path.name))
     return rows
 
 
-def _run_assignment(api, course_dir: Path, examples: Path, assignment: str, echo) -> None:
+def _run_assignment(api, course_dir: Path, examples: Path, assignment: str, handed_in: dict, echo) -> None:
     """Generate, submit, grade and give feedback for one assignment."""
     result = api.generate_assignment(assignment, force=True, create=True)
     if not result.get("success"):
@@ -83,10 +129,11 @@ def _run_assignment(api, course_dir: Path, examples: Path, assignment: str, echo
     if not examples.is_dir():
         echo(_("No example submissions for {assignment}; skipped.").format(assignment=assignment))
         return
-    for participant_id, variant in SAMPLE_SUBMISSIONS.items():
+    for participant_id, variant in handed_in.items():
         if variant:
             place_submission(course_dir, examples, assignment, participant_id, variant)
-    outcomes = grading.grade_assignment(course_dir, assignment, progress=lambda o: echo(
+    options = cohort.GradeOptions(unsafe=sandbox.unavailable_reason() is not None, force=True)
+    outcomes = cohort.grade_cohort(course_dir, assignment, options, on_outcome=lambda o: echo(
         f"  {o.participant_id:<8} {o.status:<7} {o.reason}"))
     for outcome in outcomes:
         if outcome.status == "graded":

@@ -1,14 +1,20 @@
-"""Export grades to a CSV that Excel opens with Vietnamese intact.
+"""Export grades to CSV files that Excel opens with Vietnamese intact.
 
-One row per participant and assignment, with ``status`` saying whether the
-score is real: ``graded``, ``late``, ``failed`` (with the reason) or
-``missing``. Written as UTF-8 with a byte-order mark (Excel needs it for
+- :func:`grade_rows`: one row per participant and assignment, with ``status``
+  saying whether the score is real: ``graded``, ``late``, ``failed`` (with the
+  reason) or ``missing``, and the participant's province and organisation type.
+- :func:`item_rows`: one row per participant and test cell, for item analysis.
+
+Scores come from nbgrader's gradebook through its own bulk queries
+(``Gradebook.submission_dicts``); a score counts only when the ledger says
+grading succeeded. Files are UTF-8 with a byte-order mark (Excel needs it for
 diacritics) and properly quoted, unlike nbgrader's built-in CSV exporter.
 """
 
 from __future__ import annotations
 
 import csv
+from datetime import datetime
 from pathlib import Path
 
 from . import ledger
@@ -17,13 +23,22 @@ from .course import nbgrader_api
 
 COLUMNS = ("participant_id", "name", "province", "organisation_type", "assignment",
            "score", "max_score", "status", "reason")
+ITEM_COLUMNS = ("participant_id", "province", "organisation_type", "assignment", "notebook", "cell",
+                "cell_type", "score", "max_score", "passed")
 
 
 def _number(value) -> str:
     """Write 7.0 as 7 and keep real fractions."""
-    if value is None:
+    if value is None or value == "":
         return ""
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+
+
+def _late(submission: dict, duedate: datetime | None) -> bool:
+    """Return True when a submission came in after the assignment's due date."""
+    if duedate is None or not submission.get("timestamp"):
+        return False
+    return datetime.fromisoformat(submission["timestamp"]) > duedate
 
 
 def grade_rows(course_dir: str | Path, assignment: str | None = None) -> list[dict]:
@@ -43,15 +58,27 @@ def grade_rows(course_dir: str | Path, assignment: str | None = None) -> list[di
         ids = sorted(set(people) | {s.id for s in gradebook.students})
         rows = []
         for name in [assignment] if assignment else course_assignments(course_dir):
+            submissions, duedate = _submissions(gradebook, name)
             for participant_id in ids:
-                rows.append(_row(gradebook, people.get(participant_id, {}), participant_id, name,
-                                 outcomes.get((name, participant_id))))
+                rows.append(_row(people.get(participant_id, {}), participant_id, name,
+                                 outcomes.get((name, participant_id)), submissions.get(participant_id), duedate))
         return rows
     finally:
         gradebook.close()
 
 
-def _row(gradebook, person: dict, participant_id: str, assignment: str, outcome) -> dict:
+def _submissions(gradebook, assignment: str) -> tuple[dict, datetime | None]:
+    """Return nbgrader's submission dicts keyed by participant, and the due date."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        duedate = gradebook.find_assignment(assignment).duedate
+    except MissingEntry:
+        return {}, None
+    return {s["student"]: s for s in gradebook.submission_dicts(assignment)}, duedate
+
+
+def _row(person: dict, participant_id: str, assignment: str, outcome, submission, duedate) -> dict:
     """Build one export row; a score counts only when grading succeeded."""
     row = {"participant_id": participant_id, "name": person.get("name", ""),
            "province": person.get("province", ""),
@@ -59,22 +86,58 @@ def _row(gradebook, person: dict, participant_id: str, assignment: str, outcome)
            "score": "", "max_score": "", "status": "missing", "reason": ""}
     if outcome is None:
         return row
-    row.update(status=outcome.status, reason=outcome.reason,
-               score=_number(outcome.score), max_score=_number(outcome.max_score))
-    if outcome.status == "graded":
-        submission = gradebook.find_submission(assignment, participant_id)
-        row.update(score=_number(submission.score), max_score=_number(submission.max_score))
-        if submission.total_seconds_late > 0:
+    row.update(status=outcome.status, reason=outcome.reason)
+    if outcome.status == "graded" and submission is not None:
+        row.update(score=_number(submission["score"]), max_score=_number(submission["max_score"]))
+        if _late(submission, duedate):
             row["status"] = "late"
     return row
 
 
-def write_csv(rows: list[dict], path: str | Path) -> Path:
+def item_rows(course_dir: str | Path, assignment: str | None = None) -> list[dict]:
+    """Return one row per graded participant and grade cell: the raw material of item analysis.
+
+    Only submissions the ledger records as graded are included, so a failed
+    grading never shows up as a row of zeros.
+    """
+    from nbgrader.api import Assignment, Grade, GradeCell, Notebook, SubmittedAssignment, SubmittedNotebook
+
+    api = nbgrader_api(course_dir)
+    people = ledger.participants(course_dir)
+    graded = {key for key, o in ledger.gradings(course_dir, assignment).items() if o.status == "graded"}
+    gradebook = api.gradebook
+    try:
+        query = (gradebook.db.query(SubmittedAssignment.student_id, Assignment.name, Notebook.name,
+                                    GradeCell.name, GradeCell.cell_type, Grade.score, GradeCell.max_score)
+                 .join(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                 .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+                 .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+                 .join(Grade, Grade.notebook_id == SubmittedNotebook.id)
+                 .join(GradeCell, Grade.cell_id == GradeCell.id))
+        if assignment:
+            query = query.filter(Assignment.name == assignment)
+        rows = []
+        for student, name, notebook, cell, cell_type, score, max_score in query.order_by(
+                Assignment.name, SubmittedAssignment.student_id, Notebook.name, GradeCell.name):
+            if (name, student) not in graded:
+                continue
+            person = people.get(student, {})
+            rows.append({"participant_id": student, "province": person.get("province", ""),
+                         "organisation_type": person.get("organisation_type", ""), "assignment": name,
+                         "notebook": notebook, "cell": cell, "cell_type": cell_type, "score": _number(score),
+                         "max_score": _number(max_score),
+                         "passed": "" if score is None else int(score >= max_score)})
+        return rows
+    finally:
+        gradebook.close()
+
+
+def write_csv(rows: list[dict], path: str | Path, columns=COLUMNS) -> Path:
     """Write rows as a quoted UTF-8 CSV with a BOM."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, quoting=csv.QUOTE_MINIMAL)
+        writer = csv.DictWriter(handle, fieldnames=columns, quoting=csv.QUOTE_MINIMAL)
         writer.writeheader()
         writer.writerows(rows)
     return path

@@ -301,7 +301,10 @@ class Loan:
         check_positive(self.principal, "loan_principal", _("Loan amount"))
         check_rate(self.annual_rate, "loan_rate", _("Loan interest rate"), 0.0, MAX_LOAN_RATE)
         term = check_whole(self.term_months, "loan_term", _("Loan term in months"), 1, 360)
-        check_whole(self.grace_months, "grace_months", _("Grace period in months"), 0, term - 1)
+        grace = check_whole(self.grace_months, "grace_months", _("Grace period in months"), 0, term - 1)
+        # Store whole numbers as int: 12.0 passes the check but cannot size a range or an array.
+        object.__setattr__(self, "term_months", term)
+        object.__setattr__(self, "grace_months", grace)
 
 
 def annuity_payment(principal: float, monthly_rate: float, months: int) -> float:
@@ -470,7 +473,9 @@ class BusinessPlan:
     product: str = ""
 
     def __post_init__(self):
-        check_whole(self.months, "months", _("Plan length in months"), MIN_MONTHS, MAX_MONTHS)
+        # Store whole numbers as int: 36.0 passes the check but cannot size an array.
+        object.__setattr__(self, "months", check_whole(
+            self.months, "months", _("Plan length in months"), MIN_MONTHS, MAX_MONTHS))
         check_positive(self.units_per_month, "units_per_month", _("Units sold per month"))
         check_positive(self.unit_price, "unit_price", _("Unit price"))
         check_non_negative(self.variable_cost_per_unit, "variable_cost_per_unit",
@@ -478,7 +483,8 @@ class BusinessPlan:
         check_non_negative(self.fixed_costs_per_month, "fixed_costs_per_month",
                            _("Fixed costs per month"))
         object.__setattr__(self, "seasonal_factors", _check_seasonal(self.seasonal_factors))
-        check_whole(self.start_month, "start_month", _("Starting month"), 1, 12)
+        object.__setattr__(self, "start_month",
+                           check_whole(self.start_month, "start_month", _("Starting month"), 1, 12))
         _check_growth(self.growth_rate, self.growth_period)
         check_non_negative(self.initial_investment, "initial_investment", _("Initial investment"))
         if self.loan is not None and not isinstance(self.loan, Loan):

@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS participants (
     organisation_type TEXT, email TEXT);
 CREATE TABLE IF NOT EXISTS gradings (
     assignment TEXT, participant_id TEXT, status TEXT, reason TEXT,
-    score REAL, max_score REAL, updated TEXT,
+    score REAL, max_score REAL, updated TEXT, fingerprint TEXT,
     PRIMARY KEY (assignment, participant_id));
 """
 
@@ -37,6 +37,7 @@ class Grading:
     reason: str
     score: float | None
     max_score: float | None
+    fingerprint: str = ""  # hash of the submission graded, so a rerun can skip it
 
 
 def connect(course_dir: str | Path) -> sqlite3.Connection:
@@ -65,14 +66,15 @@ def record(course_dir: str | Path, grading: Grading) -> None:
     """Record (or replace) the outcome of grading one submission."""
     with closing(connect(course_dir)) as connection, connection:
         connection.execute(
-            "INSERT OR REPLACE INTO gradings VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO gradings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (grading.assignment, grading.participant_id, grading.status, grading.reason,
-             grading.score, grading.max_score, datetime.now(timezone.utc).isoformat()))
+             grading.score, grading.max_score, datetime.now(timezone.utc).isoformat(), grading.fingerprint))
 
 
 def gradings(course_dir: str | Path, assignment: str | None = None) -> dict[tuple[str, str], Grading]:
     """Return recorded outcomes keyed by (assignment, participant id)."""
-    query, args = "SELECT assignment, participant_id, status, reason, score, max_score FROM gradings", ()
+    query = "SELECT assignment, participant_id, status, reason, score, max_score, fingerprint FROM gradings"
+    args = ()
     if assignment:
         query, args = query + " WHERE assignment = ?", (assignment,)
     with closing(connect(course_dir)) as connection:

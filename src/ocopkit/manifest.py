@@ -30,6 +30,11 @@ class Lesson:
     assignment: str | None
 
     @property
+    def label(self) -> str:
+        """"Chủ đề 8" for a topic; lesson 0 holds the participants' tools."""
+        return f"Chủ đề {self.topic}" if self.topic else "Công cụ"
+
+    @property
     def filename(self) -> str:
         """``NN-slug.ipynb``."""
         return f"{self.topic:02d}-{self.slug}.ipynb"
@@ -48,10 +53,10 @@ def navigation_markdown(all_lessons: list[Lesson], index: int) -> str:
     parts = [NAV_MARKER]
     if index > 0:
         before = all_lessons[index - 1]
-        parts.append(f"[← Chủ đề {before.topic}: {before.title_vi}]({before.filename})")
+        parts.append(f"[← {before.label}: {before.title_vi}]({before.filename})")
     if index + 1 < len(all_lessons):
         after = all_lessons[index + 1]
-        parts.append(f"[Chủ đề {after.topic}: {after.title_vi} →]({after.filename})")
+        parts.append(f"[{after.label}: {after.title_vi} →]({after.filename})")
     if lesson.assignment:
         parts.append(f"[Bài tập / Exercise](../exercises/{lesson.assignment}/{lesson.assignment}.ipynb)")
     return parts[0] + "\n" + " · ".join(parts[1:])
@@ -63,7 +68,7 @@ def topic_table(all_lessons: list[Lesson]) -> str:
     for lesson in all_lessons:
         exercise = (f"[{lesson.assignment}](exercises/{lesson.assignment}/{lesson.assignment}.ipynb)"
                     if lesson.assignment else "")
-        rows.append(f"| {lesson.topic} | {lesson.title_vi} / *{lesson.title_en}* | "
+        rows.append(f"| {lesson.topic or '–'} | {lesson.title_vi} / *{lesson.title_en}* | "
                     f"[{lesson.filename}](course/{lesson.filename}) | {exercise} |")
     return "\n".join(rows)
 

@@ -15,15 +15,18 @@ Examples
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import ipywidgets as w
+import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import criteria
 from ..i18n import _, format_number
 from .common import figure_png, message_html
+from .inputs import FileBar, LiveChart
 
 
 class OcopSelfAssessment(w.VBox):
@@ -62,7 +65,9 @@ class OcopSelfAssessment(w.VBox):
         self.message = w.HTML()
         self.chart = w.Image(format="png", layout=w.Layout(max_width="560px"))
         self.result: criteria.Assessment | None = None
-        super().__init__([self._inputs_box(), self.message, self.summary, self.chart])
+        self._painter: PartChart | None = None  # redrawn in place: cheaper than a new figure
+        self.files = FileBar(self, _("self-assessment"))
+        super().__init__([self._inputs_box(), self.message, self.summary, self.chart, self.files])
         for slider in self.sliders.values():
             slider.observe(self._on_change, names="value")
         self.refresh()
@@ -128,7 +133,9 @@ class OcopSelfAssessment(w.VBox):
         self.result = result
         self.message.value = ""
         self.summary.value = summary_html(result)
-        self.chart.value = figure_png(part_chart(result))
+        if self._painter is None or not self._painter.fits(result):
+            self._painter = PartChart(result)
+        self.chart.value = figure_png(self._painter.update(result))
 
     def _on_change(self, _change) -> None:
         self.refresh()
@@ -150,6 +157,84 @@ class OcopSelfAssessment(w.VBox):
                 _("Could not read the saved file {path}: {error}").format(path=path, error=error))
             return
         self.set_points(points)
+
+    def sheet_rows(self) -> list[tuple[str, str, str, float, int]]:
+        """Return ``(part, code, name, points, maximum)`` for each criterion (or part) entered."""
+        points = self.points()
+        if self.level == "parts":
+            parts = criteria.get_scheme(self.scheme).parts
+            return [(code, code, part.name, points[code], part.max_points) for code, part in parts.items()]
+        return [(item.part, item.code, item.name, points[item.code], item.max_points)
+                for item in criteria.scoring_sheet(self.sheet)]
+
+    def to_csv(self, path: str | Path | None = None) -> str:
+        """Return the self-assessment sheet as CSV; with ``path``, also write it (UTF-8 with BOM).
+
+        One row per criterion (or per part with ``level="parts"``), then the
+        part totals, the total and the stars, each with its maximum. Numbers
+        are plain so that spreadsheets read them as numbers.
+        """
+        result = self.result
+        rows = self.sheet_rows() if self.level == "items" else []  # parts level: totals say it all
+        rows += [(code, "", _("Total of part {part}").format(part=code), result.part_totals[code],
+                  result.part_max[code]) for code in criteria.PARTS]
+        rows += [("", "", _("Total"), result.total, criteria.TOTAL_POINTS),
+                 ("", "", _("Stars"), result.stars, 5)]
+        frame = pd.DataFrame(rows, columns=[_("Part"), _("Code"), _("Criterion"), _("Points"),
+                                            _("Maximum")])
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False)
+        text = buffer.getvalue()
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8-sig")
+        return text
+
+    def to_markdown(self, path: str | Path | None = None) -> str:
+        """Return the self-assessment sheet as Markdown; with ``path``, also write it.
+
+        A table of criteria for each part (or one table of parts), the part
+        totals, the total and the star rating, in the current language.
+        """
+        lines = [f"## {_('OCOP self-assessment')}", "",
+                 _("Scheme: {scheme}").format(scheme=self.result.scheme), ""]
+        if self.level == "items":
+            lines += _criteria_tables(self.sheet_rows(), self.scheme_parts())
+        lines += _totals_table(self.result)
+        text = "\n".join(lines) + "\n"
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def scheme_parts(self) -> dict:
+        """The parts A, B and C of the scheme the points are checked against."""
+        code = self.scheme if self.level == "parts" else criteria._sheet_scheme(self.sheet)
+        return criteria.get_scheme(code).parts
+
+
+def _criteria_tables(rows: list[tuple], parts: dict) -> list[str]:
+    """One Markdown table of criteria per part."""
+    lines = []
+    for code, part in parts.items():
+        lines += [f"### {_('Part')} {code}. {part.name}", "",
+                  f"| {_('Code')} | {_('Criterion')} | {_('Points')} | {_('Maximum')} |",
+                  "|---|---|---:|---:|"]
+        lines += [f"| {item_code} | {name} | {format_number(points, 0)} | {maximum} |"
+                  for part_code, item_code, name, points, maximum in rows if part_code == code]
+        lines.append("")
+    return lines
+
+
+def _totals_table(result: criteria.Assessment) -> list[str]:
+    """Markdown table of the part totals and the total, then the stars."""
+    lines = [f"### {_('Summary')}", "", f"| {_('Part')} | {_('Points')} | {_('Maximum')} |",
+             "|---|---:|---:|"]
+    lines += [f"| {code} | {format_number(result.part_totals[code], 0)} | {result.part_max[code]} |"
+              for code in criteria.PARTS]
+    lines.append(f"| **{_('Total')}** | **{format_number(result.total, 0)}** | "
+                 f"**{criteria.TOTAL_POINTS}** |")
+    verdict = (_("Recognised as an OCOP product") if result.recognised
+               else _("Not yet recognised (3★ needs 50 points)"))
+    return lines + ["", f"**{_('Stars')}:** {stars_text(result.stars)} ({result.stars}★) — {verdict}."]
 
 
 def stars_text(stars: int) -> str:
@@ -173,19 +258,42 @@ def summary_html(result: criteria.Assessment) -> str:
             f"({result.stars}★) — {verdict}. {next_star}.</p>")
 
 
+class PartChart(LiveChart):
+    """Each part's points against its maximum as horizontal bars, updated in place."""
+
+    size = (6, 2.4)
+
+    def shape_of(self, result: criteria.Assessment) -> tuple:
+        """The parts' maxima: the grey bars."""
+        return tuple(result.part_max.items())
+
+    def build(self, result: criteria.Assessment) -> None:
+        """Grey maximum bars, green point bars (filled by :meth:`update`) and "points/max" labels.
+
+        No x axis and no legend: each bar is labelled "points/max", and every
+        tick or legend entry would cost milliseconds on each slider move.
+        """
+        axes, codes = self.axes, list(criteria.PARTS)[::-1]
+        axes.barh(codes, [result.part_max[c] for c in codes], color="#dddddd")
+        self.bars = axes.barh(codes, [0] * len(codes), color="#2e7d32")
+        self.labels = [axes.text(0, position, "", va="center") for position in range(len(codes))]
+        axes.set_xlim(0, max(result.part_max.values()) + 6)
+        axes.set_xticks([])
+        for side in ("top", "right", "bottom"):
+            axes.spines[side].set_visible(False)
+
+    def update(self, result: criteria.Assessment) -> Figure:
+        """Set each part's bar and label, and the total and stars in the title."""
+        for bar, label, code in zip(self.bars.patches, self.labels, list(criteria.PARTS)[::-1]):
+            bar.set_width(result.part_totals[code])
+            label.set_x(result.part_totals[code] + 0.5)
+            label.set_text(f"{format_number(result.part_totals[code], 0)}/{result.part_max[code]}")
+        self.axes.set_title(_("Points of each part against its maximum — total {total}/100, "
+                              "{stars}★").format(total=format_number(result.total, 0),
+                                                 stars=result.stars))
+        return self.figure
+
+
 def part_chart(result: criteria.Assessment) -> Figure:
     """Draw each part's points against its maximum as horizontal bars."""
-    figure = Figure(figsize=(6, 2.4))
-    axes = figure.subplots()
-    codes = list(criteria.PARTS)[::-1]
-    axes.barh(codes, [result.part_max[c] for c in codes], color="#dddddd", label=_("Maximum"))
-    axes.barh(codes, [result.part_totals[c] for c in codes], color="#2e7d32", label=_("Points"))
-    for position, code in enumerate(codes):
-        axes.text(result.part_totals[code] + 0.5, position,
-                  f"{format_number(result.part_totals[code], 0)}/{result.part_max[code]}", va="center")
-    axes.set_xlim(0, max(result.part_max.values()) + 6)
-    axes.set_xlabel(_("Points"))
-    axes.set_title(_("Points of each part against its maximum — total {total}/100, {stars}★").format(
-        total=format_number(result.total, 0), stars=result.stars))
-    axes.legend(loc="lower right", fontsize="small")
-    return figure
+    return PartChart(result).update(result)

@@ -1,0 +1,165 @@
+"""A self-contained HTML report of a cohort, with its charts embedded.
+
+- completion and mean score by province and topic (heatmaps);
+- the distribution of scores in each topic;
+- item difficulty: the share of graded participants passing each test cell;
+- every failed grading with its reason.
+
+:func:`build_report` works on plain tables, so it can be timed on a synthetic
+cohort of any size (``benchmarks/report_build.py``); :func:`course_report`
+reads them from a course directory.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from . import export
+from .i18n import _
+
+DONE = ("graded", "late")
+
+
+def _image(figure: Figure) -> str:
+    """Return an <img> with the figure inlined as base64 PNG.
+
+    Margins are set by each chart rather than measured (``bbox_inches="tight"``):
+    measuring every tick label of 63 provinces costs seconds per chart.
+    """
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img alt="" src="data:image/png;base64,{data}">'
+
+
+def _percent(grades: pd.DataFrame) -> pd.Series:
+    """Score as a percentage of the maximum, for graded submissions."""
+    score = pd.to_numeric(grades["score"], errors="coerce")
+    maximum = pd.to_numeric(grades["max_score"], errors="coerce").replace(0, np.nan)
+    return 100 * score / maximum
+
+
+def _heatmap(table: pd.DataFrame, title: str, unit: str) -> Figure:
+    """Draw provinces (rows) by topics (columns) as a heatmap with a colour bar."""
+    figure = Figure(figsize=(1.2 + 0.7 * max(1, table.shape[1]), 1.5 + 0.22 * max(1, table.shape[0])))
+    axes = figure.subplots()
+    image = axes.imshow(table.to_numpy(dtype=float), aspect="auto", cmap="YlGn", vmin=0, vmax=100)
+    axes.set_xticks(range(table.shape[1]), table.columns, rotation=45, ha="right")
+    axes.set_yticks(range(table.shape[0]), table.index, fontsize=7)
+    axes.set_title(title)
+    figure.colorbar(image, ax=axes, label=unit)
+    figure.subplots_adjust(left=0.22, right=0.95, bottom=0.08, top=0.97)
+    return figure
+
+
+def _distributions(grades: pd.DataFrame) -> Figure:
+    """Draw one histogram of score percentages per topic."""
+    topics = sorted(grades["assignment"].unique())
+    columns = min(4, max(1, len(topics)))
+    rows = -(-len(topics) // columns)
+    figure = Figure(figsize=(3.2 * columns, 2.4 * rows))
+    for index, topic in enumerate(topics):
+        axes = figure.add_subplot(rows, columns, index + 1)
+        values = grades.loc[grades["assignment"] == topic, "percent"].dropna()
+        axes.hist(values, bins=np.linspace(0, 100, 11), color="#2e7d32")
+        axes.set_title(topic, fontsize=9)
+        axes.set_xlabel(_("score (%)"), fontsize=8)
+    figure.subplots_adjust(hspace=0.7, wspace=0.3, bottom=0.12)
+    return figure
+
+
+def _difficulty(items: pd.DataFrame) -> Figure:
+    """Draw the share passing each test cell, grouped by topic."""
+    shares = items.groupby(["assignment", "cell"])["passed"].mean().mul(100)
+    figure = Figure(figsize=(7, 1 + 0.22 * max(1, len(shares))))
+    axes = figure.subplots()
+    labels = [f"{a} · {c}" for a, c in shares.index]
+    axes.barh(labels[::-1], shares.to_numpy()[::-1], color="#0b5394")
+    axes.set_xlim(0, 100)
+    axes.set_xlabel(_("participants passing (%)"))
+    axes.set_title(_("Item difficulty: share passing each test"))
+    axes.tick_params(axis="y", labelsize=7)
+    figure.subplots_adjust(left=0.38, right=0.97)
+    return figure
+
+
+def _table(frame: pd.DataFrame) -> str:
+    """Return a DataFrame as an escaped HTML table."""
+    return frame.to_html(index=False, escape=True, border=0, classes="data")
+
+
+def build_report(grades: pd.DataFrame, items: pd.DataFrame, title: str) -> str:
+    """Build the report's HTML from the export tables.
+
+    Parameters
+    ----------
+    grades : DataFrame
+        Rows of :func:`ocopkit.export.grade_rows`.
+    items : DataFrame
+        Rows of :func:`ocopkit.export.item_rows` (``passed`` 0 or 1).
+    title : str
+        Heading of the report.
+
+    Returns
+    -------
+    str
+        A whole HTML document, charts inlined, no outside files.
+    """
+    grades = grades.copy()
+    grades["done"] = grades["status"].isin(DONE)
+    grades["percent"] = _percent(grades).where(grades["done"])
+    province = grades["province"].replace("", _("(unknown)"))
+    completion = grades.assign(province=province).pivot_table(
+        index="province", columns="assignment", values="done", aggfunc="mean").mul(100)
+    mean = grades.assign(province=province).pivot_table(
+        index="province", columns="assignment", values="percent", aggfunc="mean")
+    failed = grades.loc[grades["status"] == "failed", ["participant_id", "province", "assignment", "reason"]]
+    counts = grades["status"].value_counts()
+    summary = " · ".join(f"{status}: {counts.get(status, 0)}" for status in ("graded", "late", "failed", "missing"))
+    items = items.assign(passed=pd.to_numeric(items["passed"], errors="coerce"))
+    def heading(text: str) -> str:
+        return f"<h2>{html.escape(text)}</h2>"
+
+    def paragraph(text: str) -> str:
+        return f"<p>{html.escape(text)}</p>"
+
+    generated = _("Generated")
+    people = _("participants")
+    parts = [
+        f"<h1>{html.escape(title)}</h1>",  # no links out: the file is opened offline
+        paragraph(f"{generated} {datetime.now():%Y-%m-%d %H:%M} · {people}: "
+                  f"{grades['participant_id'].nunique()} · {summary}"),
+        heading(_("Completion by province and topic")),
+        _image(_heatmap(completion, _("Completion (%)"), "%")),
+        heading(_("Mean score by province and topic")),
+        _image(_heatmap(mean, _("Mean score (% of maximum)"), "%")),
+        heading(_("Score distribution per topic")),
+        _image(_distributions(grades)),
+        heading(_("Item difficulty")),
+        _image(_difficulty(items)) if len(items) else paragraph(_("No graded items yet.")),
+        heading(_("Failed gradings") + f" ({len(failed)})"),
+        _table(failed) if len(failed) else paragraph(_("None.")),
+    ]
+    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;}"
+             "table.data{border-collapse:collapse;font-size:0.9em}"
+             "table.data td,table.data th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}")
+    return (f"<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>")
+
+
+def course_report(course_dir: str | Path, out: str | Path) -> Path:
+    """Write the report of a course directory to ``out``."""
+    grades = pd.DataFrame(export.grade_rows(course_dir), columns=export.COLUMNS)
+    items = pd.DataFrame(export.item_rows(course_dir), columns=export.ITEM_COLUMNS)
+    title = _("OCOP course report: {course}").format(course=Path(course_dir).resolve().name)
+    path = Path(out)
+    path.write_text(build_report(grades, items, title), encoding="utf-8")
+    return path
