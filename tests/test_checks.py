@@ -20,7 +20,7 @@ class TestOfType:
     @pytest.mark.parametrize("value, kind", [
         (4, "integer"), (np.int64(4), "integer"), (4.5, "number"), (np.float64(1), "number"),
         ("a", "text"), ([1], "list"), ({}, "dict"), (pd.Series([1]), "series"),
-        (pd.DataFrame(), "dataframe"), (False, "bool")])
+        (pd.DataFrame(), "dataframe"), (False, "bool"), (pd.Timestamp("2025-03-14"), "date")])
     def test_accepts_the_right_kind(self, value, kind):
         assert checks.of_type("x", value, kind) is value
 
@@ -41,3 +41,7 @@ def test_show_prints_value_and_hint(capsys):
     checks.show("x", {"x": 5}, "một số")
     out = capsys.readouterr().out
     assert "x hiện là một số nguyên: 5" in out and "một số" in out
+
+
+def test_a_date_is_shown_as_a_date():
+    assert checks.describe_value(pd.Timestamp("2025-03-14")).endswith("14/03/2025")

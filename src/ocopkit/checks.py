@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime
 import numbers
 
 import pandas as pd
@@ -32,6 +33,7 @@ KINDS = {
     "dict": (lambda v: isinstance(v, dict), lambda: _("a dictionary in braces { }")),
     "series": (lambda v: isinstance(v, pd.Series), lambda: _("a pandas Series")),
     "dataframe": (lambda v: isinstance(v, pd.DataFrame), lambda: _("a pandas DataFrame")),
+    "date": (lambda v: isinstance(v, (pd.Timestamp, datetime.date)), lambda: _("a date")),
 }
 
 
@@ -41,6 +43,8 @@ def describe_value(value) -> str:
         return _("nothing (None)")
     if value is Ellipsis:
         return _("the placeholder ...")
+    if isinstance(value, (pd.Timestamp, datetime.date)):
+        return f"{_('a date')}: {value:%d/%m/%Y}"
     for kind in ("bool", "integer", "number", "text", "list", "dict", "series", "dataframe"):
         test, name = KINDS[kind]
         if test(value):
@@ -75,7 +79,7 @@ def of_type(name: str, value, kind: str):
         The participant's answer.
     kind : str
         One of ``integer``, ``number``, ``text``, ``bool``, ``list``, ``dict``,
-        ``series``, ``dataframe``.
+        ``series``, ``dataframe``, ``date`` (a ``pandas.Timestamp`` or ``datetime.date``).
     """
     test, label = KINDS[kind]
     if not test(value):
