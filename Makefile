@@ -8,7 +8,7 @@ RUN := PATH="$(BIN):$$PATH" MPLBACKEND=Agg
 # make demo: a synthetic cohort spread over the 63 provinces.
 PARTICIPANTS ?= 12
 
-.PHONY: venv system demo test lab nav messages bench clean
+.PHONY: venv system demo test lab hub nav messages bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,7 @@ system:
 		echo "Installing bubblewrap for the grading sandbox"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
 	fi
+	@bash scripts/install-browser.sh
 
 demo: $(STAMP) system
 	$(RUN) $(BIN)/ocop demo --workdir build/demo --participants $(PARTICIPANTS)
@@ -37,6 +38,15 @@ bench: $(STAMP) system
 
 lab: $(STAMP)
 	$(RUN) $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=8888 --ServerApp.root_dir=$(CURDIR)
+
+# A local multi-user JupyterHub on 127.0.0.1 with nbgrader's exchange (README,
+# "JupyterHub"), in the foreground: Ctrl-C stops it. Root: it creates users.
+LANG_OCOP ?= vi
+HUB_PORT ?= 8000
+hub:
+	@if [ "$$(id -u)" != 0 ]; then echo "make hub must run as root: it creates a Linux user for the trainer and each participant, installs the course environment in /opt/ocop-course-kit and writes /etc/jupyter/nbgrader_config.py. Run: sudo make hub"; exit 1; fi
+	@$(MAKE) --no-print-directory $(STAMP)
+	$(RUN) $(BIN)/ocop hub serve --lang $(LANG_OCOP) --port $(HUB_PORT)
 
 nav: $(STAMP)
 	$(RUN) $(BIN)/ocop nav

@@ -20,8 +20,11 @@ c.CourseDirectory.course_id = "ocop-2021"
 c.CourseDirectory.root = HERE
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
-# A generous busy timeout: parallel graders share one SQLite gradebook.
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db") + "?timeout=60"
+# The gradebook: SQLite beside this file by default, with a generous busy
+# timeout because parallel graders share it; for a large cohort set
+# OCOP_GRADEBOOK_URL=postgresql+psycopg://USER:PASSWORD@HOST/DB instead.
+c.CourseDirectory.db_url = os.environ.get("OCOP_GRADEBOOK_URL") or (
+    "sqlite:///" + os.path.join(HERE, "gradebook.db") + "?timeout=60")
 # Data files beside a notebook are copied into the student version.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
 

@@ -14,6 +14,8 @@ SUBMISSIONS = REPO / "tests" / "submissions"
 # Example submissions are graded by the round-trip tests, not run by nbval.
 collect_ignore_glob = ["submissions/*"]
 
+from pg_support import postgres_server  # noqa: E402,F401  (a fixture for every test module)
+
 # nbgrader shells out to alembic: the test environment's scripts come first.
 os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
 

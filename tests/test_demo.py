@@ -59,9 +59,13 @@ def test_export_is_excel_ready_utf8_with_quoting(demo):
 
 
 def hidden_lines(assignment):
-    """Lines inside hidden-test regions of the solutions, long enough to be telling."""
+    """Code lines found only inside hidden-test regions of the solutions, long enough to be telling.
+
+    Assertion messages are written for participants, and a line that a visible
+    check repeats is no secret; what remains must never reach the feedback.
+    """
     notebook = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
-    lines = []
+    hidden, visible = [], set()
     for cell in notebook.cells:
         inside = False
         for line in cell.source.splitlines():
@@ -70,9 +74,10 @@ def hidden_lines(assignment):
             elif "END HIDDEN TESTS" in line:
                 inside = False
             elif inside and len(line.strip()) > 12 and not line.strip().startswith(('"', 'f"')):
-                # Assertion messages are written for participants; the code is the secret.
-                lines.append(line.strip())
-    return lines
+                hidden.append(line.strip())
+            elif not inside:
+                visible.add(line.strip())
+    return [line for line in hidden if line not in visible]
 
 
 def visible_text(path):

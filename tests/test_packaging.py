@@ -7,12 +7,14 @@ import yaml
 
 
 def normalise(name):
-    return re.sub(r"[-_.]+", "-", name).lower()
+    """Compare names as PyPI does, without extras: psycopg[binary] is conda-forge's psycopg."""
+    return re.sub(r"[-_.]+", "-", re.sub(r"\[.*\]", "", name)).lower().strip()
 
 
 def test_environment_names_the_same_pinned_packages(repo):
     project = tomllib.loads((repo / "pyproject.toml").read_text())["project"]
-    pins = project["dependencies"] + project["optional-dependencies"]["test"]
+    extras = project["optional-dependencies"]
+    pins = project["dependencies"] + extras["test"] + extras["hub"]
     expected = {normalise(p.split("==")[0]): p.split("==")[1] for p in pins}
     env = yaml.safe_load((repo / "environment.yml").read_text())
     conda = [d for d in env["dependencies"] if isinstance(d, str) and "=" in d and not d.startswith("python=")]

@@ -11,6 +11,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from ocopkit.course import assignments, make_working_course
+from pg_support import fresh_database
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = assignments(REPO)
@@ -77,3 +78,40 @@ def test_stock_autograde_gives_the_expected_scores(course, assignment):
     assert maximum == expected["max_score"]
     assert got["full"] == autograded, "the solutions must earn every autograded point"
     assert got["untouched"] == 0, "the untouched exercise must score zero"
+
+
+class TestPostgresGradebook:
+    """The same round trip with the gradebook on a real PostgreSQL server."""
+
+    @staticmethod
+    def course_on(url, folder):
+        course = make_working_course(folder, REPO)
+        with (course / "nbgrader_config.py").open("a") as config:
+            config.write(f"\nc.CourseDirectory.db_url = {url!r}\n")
+        nbgrader(course, "generate_assignment", "topic08", "--force")
+        expected = expected_scores("topic08")
+        variants = [name for name, value in expected.items() if isinstance(value, dict)]
+        for variant in variants:
+            shutil.copytree(REPO / "tests" / "submissions" / "topic08" / variant,
+                            course / "submitted" / variant / "topic08")
+        return course, {v: expected[v]["score"] for v in variants}
+
+    def test_stock_autograde_on_postgres(self, postgres_server, tmp_path):
+        url = fresh_database(postgres_server)
+        course, expected = self.course_on(url, tmp_path / "course")
+        nbgrader(course, "autograde", "topic08", "--force")
+        with Gradebook(url) as gradebook:
+            assert {s["student"]: s["score"] for s in gradebook.submission_dicts("topic08")} == expected
+        assert not (course / "gradebook.db").exists()
+
+    def test_ocop_grade_and_export_on_postgres(self, postgres_server, tmp_path):
+        from conftest import require
+        from ocopkit import cohort, export, sandbox
+
+        require(sandbox.unavailable_reason())
+        url = fresh_database(postgres_server)
+        course, expected = self.course_on(url, tmp_path / "course")
+        outcomes = cohort.grade_cohort(course, "topic08", cohort.GradeOptions(workers=2))
+        assert {o.participant_id: o.score for o in outcomes} == expected
+        rows = {r["participant_id"]: r for r in export.grade_rows(course, "topic08")}
+        assert {p: float(rows[p]["score"]) for p in expected} == expected

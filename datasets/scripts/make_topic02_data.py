@@ -15,9 +15,10 @@ Run from the repository root::
     python datasets/scripts/make_topic02_data.py
 """
 
-import csv
 import random
 from pathlib import Path
+
+from csvout import write_rows  # the shared CSV form of every course dataset
 
 SEED = 20210928  # the day the 2021 training series opened
 HERE = Path(__file__).resolve().parent.parent
@@ -70,17 +71,9 @@ def make_ideas(rng):
     return rows
 
 
-def write(path, rows):
-    """Write rows as UTF-8 CSV with a header."""
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def main():
     rng = random.Random(SEED)
-    write(HERE / "topic02_candidate_ideas.csv", make_ideas(rng))
+    write_rows(HERE / "topic02_candidate_ideas.csv", make_ideas(rng))
 
 
 if __name__ == "__main__":

@@ -18,10 +18,11 @@ Run from the repository root::
     python datasets/scripts/make_topic05_data.py
 """
 
-import csv
 import datetime
 import random
 from pathlib import Path
+
+from csvout import write_rows  # the shared CSV form of every course dataset
 
 SEED = 20211001  # a day of the 2021 training series
 HERE = Path(__file__).resolve().parent.parent
@@ -74,17 +75,9 @@ def make_applications(rng):
     return rows
 
 
-def write(path, rows):
-    """Write rows as UTF-8 CSV with a header."""
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def main():
     rng = random.Random(SEED)
-    write(HERE / "topic05_brand_applications.csv", make_applications(rng))
+    write_rows(HERE / "topic05_brand_applications.csv", make_applications(rng))
 
 
 if __name__ == "__main__":

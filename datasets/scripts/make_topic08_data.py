@@ -13,6 +13,8 @@ import csv
 import random
 from pathlib import Path
 
+from csvout import write_rows  # the shared CSV form of every course dataset
+
 SEED = 20211013  # the day the 2021 training series closed
 HERE = Path(__file__).resolve().parent.parent
 SHEET = HERE / "ocop_scoring_sheet_fresh_produce_2019.csv"
@@ -61,18 +63,10 @@ def make_products(rng):
     return rows
 
 
-def write(path, rows):
-    """Write rows as UTF-8 CSV with a header."""
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def main():
     rng = random.Random(SEED)
-    write(HERE / "topic08_self_assessment_pomelo.csv", make_self_assessment(rng))
-    write(HERE / "topic08_products_sample.csv", make_products(rng))
+    write_rows(HERE / "topic08_self_assessment_pomelo.csv", make_self_assessment(rng))
+    write_rows(HERE / "topic08_products_sample.csv", make_products(rng))
 
 
 if __name__ == "__main__":

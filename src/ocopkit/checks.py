@@ -31,6 +31,7 @@ KINDS = {
     "bool": (lambda v: isinstance(v, bool), lambda: _("True or False")),
     "list": (lambda v: isinstance(v, list), lambda: _("a list in square brackets [ ]")),
     "dict": (lambda v: isinstance(v, dict), lambda: _("a dictionary in braces { }")),
+    "set": (lambda v: isinstance(v, (set, frozenset)), lambda: _("a set, such as set(...) or {\"a\", \"b\"}")),
     "series": (lambda v: isinstance(v, pd.Series), lambda: _("a pandas Series")),
     "dataframe": (lambda v: isinstance(v, pd.DataFrame), lambda: _("a pandas DataFrame")),
     "date": (lambda v: isinstance(v, (pd.Timestamp, datetime.date)), lambda: _("a date")),
@@ -45,7 +46,7 @@ def describe_value(value) -> str:
         return _("the placeholder ...")
     if isinstance(value, (pd.Timestamp, datetime.date)):
         return f"{_('a date')}: {value:%d/%m/%Y}"
-    for kind in ("bool", "integer", "number", "text", "list", "dict", "series", "dataframe"):
+    for kind in ("bool", "integer", "number", "text", "list", "dict", "set", "series", "dataframe"):
         test, name = KINDS[kind]
         if test(value):
             return f"{name()}: {value!r}" if kind not in ("series", "dataframe") else name()
@@ -79,7 +80,7 @@ def of_type(name: str, value, kind: str):
         The participant's answer.
     kind : str
         One of ``integer``, ``number``, ``text``, ``bool``, ``list``, ``dict``,
-        ``series``, ``dataframe``, ``date`` (a ``pandas.Timestamp`` or ``datetime.date``).
+        ``set``, ``series``, ``dataframe``, ``date`` (a ``pandas.Timestamp`` or ``datetime.date``).
     """
     test, label = KINDS[kind]
     if not test(value):

@@ -200,7 +200,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     messages = commands.add_parser("messages", help="compile the translation catalogs (locale/*/ocopkit.mo)")
     messages.set_defaults(func=cmd_messages)
+
+    hub = commands.add_parser("hub", help="local multi-user JupyterHub (make hub): serve, setup, grade")
+    hub.add_argument("hub_args", nargs=argparse.REMAINDER, help="serve | setup | grade ASSIGNMENT (ocop hub serve -h)")
+    hub.set_defaults(func=cmd_hub)
     return parser
+
+
+def cmd_hub(args) -> int:
+    """Set up and run the local JupyterHub, or grade in it (ocopkit.hub; needs root)."""
+    from .hub.__main__ import main as hub_main
+
+    return hub_main(args.hub_args)
 
 
 def main(argv: list[str] | None = None) -> int:

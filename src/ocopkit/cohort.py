@@ -14,6 +14,7 @@ sandbox. The parent alone writes the ledger, as each submission finishes:
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -57,6 +58,9 @@ def configure_for(worker_sandbox, limits: sandbox.Limits):
     def configure(config):
         config.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
         config.GuardedExecute.max_output_bytes = limits.output_bytes
+        # The outputs are in hand when the last cell ends: kill the kernel
+        # rather than wait half a second for a polite shutdown.
+        config.GuardedExecute.shutdown_kernel = "immediate"
         if worker_sandbox is not None:
             worker_sandbox.nbgrader_config(config)
     return configure
@@ -237,13 +241,13 @@ def grade_cohort(course_dir: str | Path, assignment: str, options: GradeOptions 
     progress = progress or Progress(len(todo))
     try:
         deadline = options.deadline or deadline_seconds(api, assignment)
-        return _run(pool, workers, todo, deadline, course_dir, progress, on_outcome)
+        return _run(pool, workers, todo, deadline, course_dir, progress, on_outcome, api)
     finally:
         pool.stop()
         sandbox.cleanup(sandboxes)
 
 
-def _run(pool, workers, todo, deadline, course_dir, progress, on_outcome) -> list[ledger.Grading]:
+def _run(pool, workers, todo, deadline, course_dir, progress, on_outcome, api) -> list[ledger.Grading]:
     """Feed workers, collect outcomes, replace hung workers."""
     for index in range(workers):
         pool.start(index)
@@ -259,6 +263,9 @@ def _run(pool, workers, todo, deadline, course_dir, progress, on_outcome) -> lis
                 "grading took longer than {seconds} s: the kernel hung and was stopped").format(
                 seconds=int(deadline)), None, None))
         for item in found:
+            if not item.fingerprint:  # failures found here, not by the worker: a rerun must still skip them
+                folder = grading.submission_folder(api, pool.args[1], item.participant_id)
+                item = dataclasses.replace(item, fingerprint=grading.fingerprint(folder))
             ledger.record(course_dir, item)
             outcomes.append(item)
             progress.update(item)

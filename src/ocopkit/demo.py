@@ -68,8 +68,10 @@ def place_submission(course_dir: Path, examples: Path, assignment: str, particip
     if variant == "broken":
         shutil.copytree(examples / "full", target)
         notebook = next(target.glob("*.ipynb"))
-        # Cut the file in half, as an interrupted upload or a full disk would.
-        notebook.write_bytes(notebook.read_bytes()[: notebook.stat().st_size // 2])
+        # Cut the file in half, as an interrupted upload or a full disk would
+        # (between characters, so the damage shows as broken JSON).
+        text = notebook.read_text(encoding="utf-8")
+        notebook.write_text(text[: len(text) // 2], encoding="utf-8")
     else:
         shutil.copytree(examples / variant, target)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -47,8 +48,19 @@ def _percent(grades: pd.DataFrame) -> pd.Series:
     return 100 * score / maximum
 
 
+def vietnamese_order(names) -> list[str]:
+    """Sort Vietnamese names by their letters first, then diacritics: Bạc Liêu before Bình Dương."""
+    def letters(name: str) -> bytes:
+        # Đ is a letter of its own, after D; the other diacritics only break ties.
+        plain = name.replace("Đ", "D~").replace("đ", "d~")
+        return unicodedata.normalize("NFD", plain).encode("ascii", "ignore").lower()
+
+    return sorted(names, key=lambda name: (letters(name), name))
+
+
 def _heatmap(table: pd.DataFrame, title: str, unit: str) -> Figure:
     """Draw provinces (rows) by topics (columns) as a heatmap with a colour bar."""
+    table = table.reindex(vietnamese_order(table.index))
     figure = Figure(figsize=(1.2 + 0.7 * max(1, table.shape[1]), 1.5 + 0.22 * max(1, table.shape[0])))
     axes = figure.subplots()
     image = axes.imshow(table.to_numpy(dtype=float), aspect="auto", cmap="YlGn", vmin=0, vmax=100)
@@ -56,7 +68,7 @@ def _heatmap(table: pd.DataFrame, title: str, unit: str) -> Figure:
     axes.set_yticks(range(table.shape[0]), table.index, fontsize=7)
     axes.set_title(title)
     figure.colorbar(image, ax=axes, label=unit)
-    figure.subplots_adjust(left=0.22, right=0.95, bottom=0.08, top=0.97)
+    _margins(figure, left=1.6, right=0.2, bottom=1.0, top=0.45)
     return figure
 
 
@@ -76,18 +88,30 @@ def _distributions(grades: pd.DataFrame) -> Figure:
     return figure
 
 
+def _margins(figure: Figure, left: float, right: float, bottom: float, top: float) -> None:
+    """Set the figure's margins in inches, so labels fit whatever the figure's size."""
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height)
+
+
 def _difficulty(items: pd.DataFrame) -> Figure:
-    """Draw the share passing each test cell, grouped by topic."""
-    shares = items.groupby(["assignment", "cell"])["passed"].mean().mul(100)
-    figure = Figure(figsize=(7, 1 + 0.22 * max(1, len(shares))))
+    """Draw the share passing each autograded test cell, grouped by topic.
+
+    Written answers are left out: until a trainer grades them they would all
+    show as failed.
+    """
+    code = items[items["cell_type"] == "code"] if "cell_type" in items else items
+    shares = code.groupby(["assignment", "cell"])["passed"].mean().mul(100)
+    figure = Figure(figsize=(8, 1 + 0.2 * max(1, len(shares))))
     axes = figure.subplots()
     labels = [f"{a} · {c}" for a, c in shares.index]
     axes.barh(labels[::-1], shares.to_numpy()[::-1], color="#0b5394")
     axes.set_xlim(0, 100)
     axes.set_xlabel(_("participants passing (%)"))
-    axes.set_title(_("Item difficulty: share passing each test"))
+    axes.set_title(_("Item difficulty: share passing each test"), loc="left", fontsize=10)
     axes.tick_params(axis="y", labelsize=7)
-    figure.subplots_adjust(left=0.38, right=0.97)
+    axes.set_ylim(-0.6, len(shares) - 0.4)
+    _margins(figure, left=3.0, right=0.3, bottom=0.55, top=0.35)
     return figure
 
 

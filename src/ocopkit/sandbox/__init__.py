@@ -15,6 +15,7 @@ ocopkit.grading : runs nbgrader's autograde with this sandbox.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pwd
@@ -29,6 +30,8 @@ from ..i18n import _
 
 KERNEL_NAME = "ocop-sandbox"
 USER_PREFIX = "ocopsbx"
+MAX_USERS = 64
+LOCK_DIR = Path("/run/ocop-sandbox")
 TOOLS = ("bwrap", "setpriv", "prlimit")
 
 
@@ -97,6 +100,7 @@ class WorkerSandbox:
     uid: int
     gid: int
     limits: Limits
+    lock: int | None = None  # descriptor of the user's lock file, held while this run uses the user
 
     @property
     def folder(self) -> Path:
@@ -162,15 +166,45 @@ def prepare(workers: int, limits: Limits | None = None) -> list[WorkerSandbox]:
     base = Path(tempfile.mkdtemp(prefix="ocop-sandbox-"))
     base.chmod(0o755)  # the sandbox users must reach their staging folders
     sandboxes = []
-    for index in range(workers):
-        uid, gid = ensure_user(f"{USER_PREFIX}{index}")
-        sandbox = WorkerSandbox(index, base, uid, gid, limits or Limits())
+    for index, (user, lock) in enumerate(claim_users(workers)):
+        uid, gid = ensure_user(user)
+        sandbox = WorkerSandbox(index, base, uid, gid, limits or Limits(), lock)
         sandbox.write()
         sandboxes.append(sandbox)
     return sandboxes
 
 
+def claim_users(count: int) -> list[tuple[str, int]]:
+    """Reserve ``count`` sandbox users no other grading run is using, by locking a file per user.
+
+    Limits on processes count per user: if two runs (two trainers grading at
+    once) shared a user, one participant's fork bomb would starve the other
+    run's kernels. A lock is released when its file descriptor closes, so a
+    killed run frees its users at once.
+    """
+    LOCK_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    claimed = []
+    for number in range(MAX_USERS):
+        descriptor = os.open(LOCK_DIR / f"{USER_PREFIX}{number}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            continue
+        claimed.append((f"{USER_PREFIX}{number}", descriptor))
+        if len(claimed) == count:
+            return claimed
+    for _user, descriptor in claimed:
+        os.close(descriptor)
+    raise RuntimeError(_("all {count} sandbox users are busy with other grading runs; try again later").format(
+        count=MAX_USERS))
+
+
 def cleanup(sandboxes: list[WorkerSandbox]) -> None:
-    """Remove the sandboxes' folders."""
+    """Remove the sandboxes' folders and free their users for other runs."""
+    for sandbox in sandboxes:
+        if sandbox.lock is not None:
+            os.close(sandbox.lock)
+            sandbox.lock = None
     if sandboxes:
         shutil.rmtree(sandboxes[0].base, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 
@@ -26,3 +27,21 @@ def message_html(text: str, kind: str = "error") -> str:
         return ""
     colour = {"error": "#b00020", "info": "#0b5394", "ok": "#1e7b34"}[kind]
     return f'<div style="color:{colour};font-weight:600">{html.escape(text, quote=False)}</div>'
+
+
+class HoldRefresh:
+    """Mixin for a tool that recomputes on every change: change many inputs, recompute once.
+
+    ``with self._hold(): ...`` sets several boxes; ``refresh`` returns early
+    while ``self._holding`` is true, and the caller refreshes afterwards.
+    """
+
+    _holding = False
+
+    @contextlib.contextmanager
+    def _hold(self):
+        holding, self._holding = self._holding, True
+        try:
+            yield
+        finally:
+            self._holding = holding

@@ -15,7 +15,6 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import html
 
 import ipywidgets as w
@@ -25,7 +24,7 @@ from matplotlib.figure import Figure
 from .. import datasets, ideas
 from ..errors import InputError, check_whole
 from ..i18n import _, format_number
-from .common import figure_png, message_html
+from .common import HoldRefresh, figure_png, message_html
 
 # One colour per criterion, in the order of ideas.CODES (colour-blind safe, Okabe–Ito).
 COLOURS = ("#009E73", "#D55E00", "#0072B2", "#CC79A7", "#E69F00", "#56B4E9")
@@ -33,7 +32,7 @@ EXAMPLE_ROWS = 4  # ideas of the course dataset shown when none are given
 MAX_WEIGHT = 100
 
 
-class IdeaScoringMatrix(w.VBox):
+class IdeaScoringMatrix(HoldRefresh, w.VBox):
     """Interactive weighted scoring of product ideas, with a ranking and a chart.
 
     Parameters
@@ -207,15 +206,6 @@ class IdeaScoringMatrix(w.VBox):
         self.refresh()
 
     # ------------------------------------------------------------------ results
-
-    @contextlib.contextmanager
-    def _hold(self):
-        """Change many boxes at once and rank once afterwards, not at every box."""
-        holding, self._holding = self._holding, True
-        try:
-            yield
-        finally:
-            self._holding = holding
 
     def refresh(self) -> None:
         """Rank again and redraw; on bad input say what to fix and keep the last result."""
