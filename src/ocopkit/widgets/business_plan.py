@@ -25,6 +25,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from .. import finance
 from ..errors import InputError
 from ..i18n import _, format_money, format_number
+from .common import figures_table, text_export
 from .inputs import (FormTool, LiveChart, caption_html, choice_box, number_box, parse_number,
                      plain_number, text_box)
 
@@ -278,9 +279,7 @@ class BusinessPlanBuilder(FormTool):
         rows = finance._key_figure_rows(result)  # shared wording with plan_to_markdown
         if result.loan_instalment is not None:
             rows.append((_("Monthly loan instalment after grace"), format_money(result.loan_instalment)))
-        cells = "".join(f"<tr><td>{label}</td><td style='text-align:right'><b>{value}</b></td></tr>"
-                        for label, value in rows)
-        return f"<table>{cells}</table>"
+        return figures_table(rows)
 
     # -- exports ----------------------------------------------------------------------
     def to_csv(self, path: str | Path | None = None) -> str:
@@ -300,6 +299,4 @@ class BusinessPlanBuilder(FormTool):
         ocopkit.finance.plan_to_markdown
         """
         text = finance.plan_to_markdown(self.result)
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
+        return text_export(text, path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+from pathlib import Path
 
 from matplotlib.figure import Figure
 
@@ -19,6 +20,20 @@ def figure_png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
     return buffer.getvalue()
+
+
+def figures_table(rows) -> str:
+    """Return (label, value) pairs as a two-column HTML table, values right-aligned in bold."""
+    cells = "".join(f"<tr><td>{label}</td><td style='text-align:right'><b>{value}</b></td></tr>"
+                    for label, value in rows)
+    return f"<table>{cells}</table>"
+
+
+def text_export(text: str, path=None) -> str:
+    """Return an export's text; with ``path``, also write it as UTF-8."""
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
 
 
 def message_html(text: str, kind: str = "error") -> str:

@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 
 from .. import datasets, digital
 from ..i18n import _, format_money, format_number
+from .common import text_export
 from .inputs import FormTool, LiveChart, caption_html, number_box, plain_number, text_box
 
 PARTS = ("net_revenue", "platform_fees", "fixed_fees", "shipping")
@@ -246,6 +247,4 @@ class ChannelPlanner(FormTool):
                   f"{_percent(item.net_margin)} |"
                   for item in sorted(result.channels, key=lambda item: -item.net_margin)]
         text = "\n".join(lines) + "\n"
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
+        return text_export(text, path)

@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from .. import postharvest
 from ..errors import InputError
 from ..i18n import _, format_money, format_number
-from .common import message_html
+from .common import message_html, text_export
 from .inputs import FormTool, LiveChart, caption_html, choice_box, number_box, plain_number, text_box
 
 NOW_COLOUR, AFTER_COLOUR = "#E69F00", "#0072B2"  # Okabe–Ito, colour-blind safe
@@ -314,9 +314,7 @@ class PostHarvestLossCalculator(FormTool):
     def to_markdown(self, path: str | Path | None = None) -> str:
         """Return the losses and the intervention as a Markdown section; with ``path``, also write it."""
         text = losses_markdown(self.result, self.text("product"))
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
+        return text_export(text, path)
 
 
 # --------------------------------------------------------------------------- display helpers

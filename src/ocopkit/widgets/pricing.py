@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 
 from .. import pricing
 from ..i18n import _, format_money, format_number
+from .common import figures_table, text_export
 from .inputs import (FormTool, LiveChart, caption_html, choice_box, number_box, plain_number,
                      text_box)
 
@@ -291,9 +292,7 @@ class PricingCalculator(FormTool):
                                                    f"({_percent(result.market.gap_share)})"))
         rows += [(_("Consumer price: {channel}").format(channel=split.channel),
                   format_money(split.consumer_price)) for split in result.channels]
-        cells = "".join(f"<tr><td>{label}</td><td style='text-align:right'><b>{value}</b></td></tr>"
-                        for label, value in rows)
-        return f"<table>{cells}</table>"
+        return figures_table(rows)
 
     # -- exports ----------------------------------------------------------------------
     def to_csv(self, path: str | Path | None = None) -> str:
@@ -313,6 +312,4 @@ class PricingCalculator(FormTool):
         ocopkit.pricing.price_sheet_to_markdown
         """
         text = pricing.price_sheet_to_markdown(self.result)
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
+        return text_export(text, path)

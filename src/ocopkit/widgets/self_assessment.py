@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 
 from .. import criteria
 from ..i18n import _, format_number
-from .common import figure_png, message_html
+from .common import figure_png, message_html, text_export
 from .inputs import FileBar, LiveChart
 
 
@@ -201,9 +201,7 @@ class OcopSelfAssessment(w.VBox):
             lines += _criteria_tables(self.sheet_rows(), self.scheme_parts())
         lines += _totals_table(self.result)
         text = "\n".join(lines) + "\n"
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
+        return text_export(text, path)
 
     def scheme_parts(self) -> dict:
         """The parts A, B and C of the scheme the points are checked against."""

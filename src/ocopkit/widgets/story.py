@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 
 from .. import story
 from ..i18n import _, format_number
+from .common import text_export
 from .inputs import FormTool, LiveChart, caption_html, choice_box, text_box
 
 EVIDENCE_ROWS = 4  # enough for a first dossier; more can be added in the exported document
@@ -231,9 +232,7 @@ class ProductStoryBuilder(FormTool):
         ocopkit.story.build_story_markdown
         """
         text = story.build_story_markdown(self.result.elements)
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
+        return text_export(text, path)
 
     def to_csv(self, path: str | Path | None = None) -> str:
         """Return the story as CSV, one row per element and per piece of evidence.

@@ -30,7 +30,7 @@ from .. import datasets
 from .. import tourism_coop as coop
 from ..errors import InputError
 from ..i18n import _, format_money, format_number
-from .common import message_html
+from .common import message_html, text_export
 from .inputs import FormTool, LiveChart, caption_html, number_box, plain_number
 
 CAPITAL_COLOUR, PATRONAGE_COLOUR = "#E69F00", "#0072B2"   # Okabe–Ito, colour-blind safe
@@ -323,9 +323,7 @@ class TourismCoopCalculator(FormTool):
     def to_markdown(self, path: str | Path | None = None) -> str:
         """Return the sharing, the capacity and the dashboard as a Markdown section; with ``path``, also write it."""
         text = review_markdown(self.result)
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
+        return text_export(text, path)
 
 
 def _cell(value: str, width: str, placeholder: str = "") -> w.Text:
