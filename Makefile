@@ -37,7 +37,8 @@ bench: $(STAMP) system
 	$(RUN) $(BIN)/python benchmarks/grade_cohort.py
 
 lab: $(STAMP)
-	$(RUN) $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=8888 --ServerApp.root_dir=$(CURDIR)
+	$(RUN) $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=8888 --ServerApp.root_dir=$(CURDIR) \
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # A local multi-user JupyterHub on 127.0.0.1 with nbgrader's exchange (README,
 # "JupyterHub"), in the foreground: Ctrl-C stops it. Root: it creates users.
