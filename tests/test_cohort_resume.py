@@ -46,7 +46,10 @@ def test_a_killed_run_resumes_without_regrading(tmp_path):
     first.wait()
     recorded = dict(ledger.gradings(course, "topic08"))
     assert 3 <= len(recorded) < 10
-    time.sleep(1)
+    # The kernels die with the grader: bwrap's --die-with-parent, the workers' parent-death signal.
+    deadline = time.monotonic() + 10
+    while sandbox_processes(course) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert sandbox_processes(course) == []
     again = subprocess.run(grade_command(course), capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr

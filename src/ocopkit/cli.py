@@ -73,11 +73,19 @@ def cmd_grade(args) -> int:
         return 3
     options = cohort.GradeOptions(workers=args.workers or os.cpu_count() or 1, force=args.force,
                                   retry_failed=args.retry_failed, unsafe=args.unsafe)
+    from .run_guard import DiskFull, GradingBusy
+
     try:
         outcomes = cohort.grade_cohort(args.course_dir, args.assignment, options)
     except KeyboardInterrupt:
         print(_("Stopped. Finished submissions are recorded; run the same command to go on."), file=sys.stderr)
         return 130
+    except GradingBusy as error:
+        print(_("Not grading: {reason}").format(reason=error), file=sys.stderr)
+        return 4
+    except DiskFull as error:
+        print(_("Stopped: {reason}").format(reason=error), file=sys.stderr)
+        return 5
     failed = [o for o in outcomes if o.status == "failed"]
     for outcome in failed:
         print(_("failed: {participant}: {reason}").format(participant=outcome.participant_id,

@@ -20,11 +20,12 @@ import multiprocessing.connection
 import os
 import signal
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import grading, ledger, sandbox
+from . import grading, ledger, run_guard, sandbox
 from .course import nbgrader_api
 from .execute import AUTOGRADE_PREPROCESSORS
 from .i18n import _
@@ -74,12 +75,43 @@ def worker_main(course_dir, assignment, worker_sandbox, options, connection) -> 
         os.environ.update(worker_sandbox.environment())
     api = nbgrader_api(course_dir, configure_for(worker_sandbox, options.limits))
     while (participant_id := connection.recv()) is not None:
+        if worker_sandbox is not None:
+            worker_sandbox.reset()  # nothing of the last participant's kernels survives into this one
         try:
             outcome = grading.grade_submission(api, assignment, participant_id, options.retries)
         except Exception as error:  # never lose the run to one submission
             outcome = ledger.Grading(assignment, participant_id, "failed",
                                      _("the grader failed on it: {error}").format(error=error), None, None)
-        connection.send(outcome)
+            if run_guard.is_disk_full_error(error):
+                outcome = dataclasses.replace(outcome, status=DISK_FULL)
+        connection.send(machine_fault(api, outcome))
+        if worker_sandbox is not None:
+            worker_sandbox.reset()
+
+
+DISK_FULL = "disk_full"  # an outcome that is the machine's fault: never recorded against the participant
+
+
+def disk_paths(course_dir) -> list[str]:
+    """The folders grading writes to: the course (autograded/, gradebook, ledger), temporary files, the sandbox."""
+    return [str(course_dir), tempfile.gettempdir(), str(sandbox.LOCK_DIR)]
+
+
+def disk_full(course_dir) -> run_guard.DiskFull:
+    """The error that stops a run on a full disk, naming the full folder."""
+    return run_guard.DiskFull(run_guard.disk_full_message(run_guard.full_disk(disk_paths(course_dir))))
+
+
+def machine_fault(api, outcome: ledger.Grading) -> ledger.Grading:
+    """Turn a failure that a full disk caused into a ``disk_full`` outcome.
+
+    The error's words alone are not trusted (a participant can print them):
+    the disk must also really be full.
+    """
+    if outcome.status == "failed" and run_guard.mentions_full_disk(outcome.reason) and run_guard.full_disk(
+            disk_paths(api.coursedir.root)):
+        return dataclasses.replace(outcome, status=DISK_FULL)
+    return outcome
 
 
 def deadline_seconds(api, assignment: str) -> float:
@@ -228,10 +260,28 @@ def grade_cohort(course_dir: str | Path, assignment: str, options: GradeOptions 
     ------
     RuntimeError
         When the sandbox is unavailable and ``options.unsafe`` is not set.
+    run_guard.GradingBusy
+        When another run is grading the same course.
+    run_guard.DiskFull
+        When the disk grading writes to is full; what was recorded stays, the
+        rest waits for the next run.
     """
     options = options or GradeOptions()
     course_dir = Path(course_dir).resolve()
-    api = nbgrader_api(course_dir)
+    with run_guard.course_lock(course_dir, assignment):
+        try:
+            return _grade_locked(course_dir, nbgrader_api(course_dir), assignment, options, progress, on_outcome)
+        except run_guard.DiskFull:
+            raise
+        except Exception as error:
+            if run_guard.is_disk_full_error(error) or (run_guard.mentions_full_disk(str(error))
+                                                       and run_guard.full_disk(disk_paths(course_dir))):
+                raise disk_full(course_dir) from error
+            raise
+
+
+def _grade_locked(course_dir, api, assignment, options, progress, on_outcome) -> list[ledger.Grading]:
+    """The body of :func:`grade_cohort`, run while this run holds the course."""
     todo = pending(course_dir, api, assignment, options)
     if not todo:
         return []
@@ -263,6 +313,8 @@ def _run(pool, workers, todo, deadline, course_dir, progress, on_outcome, api) -
                 "grading took longer than {seconds} s: the kernel hung and was stopped").format(
                 seconds=int(deadline)), None, None))
         for item in found:
+            if item.status == DISK_FULL:
+                raise disk_full(course_dir)
             if not item.fingerprint:  # failures found here, not by the worker: a rerun must still skip them
                 folder = grading.submission_folder(api, pool.args[1], item.participant_id)
                 item = dataclasses.replace(item, fingerprint=grading.fingerprint(folder))

@@ -20,9 +20,11 @@ import json
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -32,6 +34,8 @@ KERNEL_NAME = "ocop-sandbox"
 USER_PREFIX = "ocopsbx"
 MAX_USERS = 64
 LOCK_DIR = Path("/run/ocop-sandbox")
+RUNS_DIR = LOCK_DIR / "runs"
+PROVISIONER = "ocop-sandbox"
 TOOLS = ("bwrap", "setpriv", "prlimit")
 
 
@@ -45,6 +49,11 @@ class Limits:
     file_bytes: int = 64 * 1024**2
     open_files: int = 256
     output_bytes: int = 16 * 1024**2  # all outputs of one notebook, enforced by the grader
+    # Every writable place in the sandbox is a tmpfs of this size, gone with the kernel.
+    workdir_bytes: int = 128 * 1024**2  # the submission's working folder
+    tmp_bytes: int = 64 * 1024**2  # /tmp, also HOME
+    shm_bytes: int = 16 * 1024**2  # /dev/shm
+    files: int = 200  # plain files of a submission copied into its working folder
 
 
 def unavailable_reason() -> str | None:
@@ -93,7 +102,11 @@ def merged_usr_links() -> dict[str, str]:
 
 @dataclass
 class WorkerSandbox:
-    """Everything one grading worker needs to start sandboxed kernels."""
+    """Everything one grading worker needs to start sandboxed kernels.
+
+    Every folder here is root's: the sandbox user can write in none of them.
+    Each kernel gets its socket folder from :mod:`ocopkit.sandbox.provisioner`.
+    """
 
     index: int
     base: Path
@@ -107,22 +120,30 @@ class WorkerSandbox:
         return self.base / f"w{self.index}"
 
     @property
-    def socket_dir(self) -> Path:
-        """Kernel sockets and connection files; also the worker's JUPYTER_RUNTIME_DIR."""
-        return self.folder / "run"
+    def runtime_dir(self) -> Path:
+        """Connection files and kernel logs: root only (the worker's JUPYTER_RUNTIME_DIR)."""
+        return self.folder / "runtime"
+
+    @property
+    def sockets_dir(self) -> Path:
+        """Where each kernel's own socket folder is made."""
+        return self.folder / "sockets"
 
     def write(self) -> None:
         """Create the worker's folders, launcher spec and kernel spec."""
-        for folder in (self.folder, self.folder / "stage", self.folder / "kernels" / KERNEL_NAME):
+        # 0711: bwrap, running as the sandbox user, must pass through to the
+        # kernel's socket folder, but may not list or change anything here.
+        for folder, mode in ((self.folder, 0o711), (self.folder / "stage", 0o711), (self.runtime_dir, 0o700),
+                             (self.sockets_dir, 0o711), (self.folder / "kernels", 0o755),
+                             (self.folder / "kernels" / KERNEL_NAME, 0o755)):
             folder.mkdir(parents=True, exist_ok=True)
-            folder.chmod(0o755)
-        self.socket_dir.mkdir(exist_ok=True)
-        os.chown(self.socket_dir, self.uid, self.gid)
-        self.socket_dir.chmod(0o700)
+            folder.chmod(mode)
+        read_only = read_only_paths()
+        self._write_stage(read_only)
         spec = {"uid": self.uid, "gid": self.gid, "limits": asdict(self.limits), "python": sys.executable,
-                "read_only": read_only_paths(), "symlinks": merged_usr_links(),
-                "socket_dir": str(self.socket_dir), "scratch_dir": str(self.folder / "scratch"),
-                "stage_dir": str(self.folder / "stage"), "environment": sandbox_environment()}
+                "read_only": read_only, "symlinks": merged_usr_links(), "sockets_dir": str(self.sockets_dir),
+                "runtime_dir": str(self.runtime_dir), "stage_dir": str(self.folder / "stage"),
+                "environment": sandbox_environment(), "kernel_command": kernel_command()}
         (self.folder / "sandbox.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
         # -I: the launcher starts, as root, in the submission's folder; without
         # it a participant's own "ocopkit/" there would be imported and run.
@@ -130,18 +151,79 @@ class WorkerSandbox:
         # not reach a kernel inside bwrap, so interrupts go over the control channel.
         kernel = {"argv": [sys.executable, "-I", "-m", "ocopkit.sandbox.launch",
                            str(self.folder / "sandbox.json"), "{connection_file}"],
-                  "display_name": "OCOP sandbox", "language": "python", "interrupt_mode": "message"}
-        (self.folder / "kernels" / KERNEL_NAME / "kernel.json").write_text(json.dumps(kernel), encoding="utf-8")
+                  "display_name": "OCOP sandbox", "language": "python", "interrupt_mode": "message",
+                  "metadata": {"kernel_provisioner": {"provisioner_name": PROVISIONER, "config": {
+                      "sockets_dir": str(self.sockets_dir), "uid": self.uid, "gid": self.gid}}}}
+        (self.folder / "kernels" / KERNEL_NAME / "kernel.json").write_text(json.dumps(kernel),
+                                                                                encoding="utf-8")
+
+    def _write_stage(self, read_only: list[str]) -> None:
+        """Create the mount points the launcher binds the read-only paths onto."""
+        for index, path in enumerate(read_only):
+            stage = self.folder / "stage" / str(index)
+            if os.path.isdir(path):
+                stage.mkdir(mode=0o755, exist_ok=True)
+            else:
+                stage.touch(mode=0o644, exist_ok=True)
 
     def environment(self) -> dict[str, str]:
-        """Environment variables of the worker process: where kernel specs and sockets live."""
-        return {"JUPYTER_PATH": str(self.folder), "JUPYTER_RUNTIME_DIR": str(self.socket_dir)}
+        """Environment variables of the worker process: where kernel specs and connection files live."""
+        return {"JUPYTER_PATH": str(self.folder), "JUPYTER_RUNTIME_DIR": str(self.runtime_dir)}
 
     def nbgrader_config(self, config) -> None:
         """Point nbgrader's Execute at the sandbox kernel over Unix sockets."""
         config.Execute.kernel_name = KERNEL_NAME
         config.KernelManager.transport = "ipc"
-        config.KernelManager.ip = str(self.socket_dir / "kernel")
+        config.KernelManager.ip = str(self.sockets_dir / "unused")  # each kernel gets its own folder
+
+    def reset(self) -> None:
+        """End everything the last submission left, before the next one: processes, sockets, logs."""
+        kill_user_processes(self.uid)
+        for leftover in list(self.sockets_dir.iterdir()) + list(self.runtime_dir.glob("kernel-*.log")):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+
+
+def kernel_command() -> list[str]:
+    """What the sandbox runs after ``python -P``: the kernel, with the kit's guard when it has one."""
+    return ["-m", "ipykernel_launcher"]
+
+
+def user_processes(uid: int) -> list[int]:
+    """Return the live (not zombie) processes whose real user is ``uid``."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = Path(entry.path, "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(fields.get("Uid", "-1 ").split()[0]) == uid and not fields.get("State", "").strip().startswith("Z"):
+            found.append(int(entry.name))
+    return found
+
+
+def kill_user_processes(uid: int, timeout: float = 10.0) -> None:
+    """Kill every process of a sandbox user and wait until none is left.
+
+    The user is reserved for one worker of one run (:func:`claim_users`), so
+    whatever still runs under it is a leftover of the previous submission,
+    such as a daemon that escaped its kernel.
+    """
+    if uid == 0:
+        raise ValueError("refusing to kill root's processes")
+    deadline = time.monotonic() + timeout
+    while (pids := user_processes(uid)) and time.monotonic() < deadline:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.02)
 
 
 def sandbox_environment() -> dict[str, str]:
@@ -155,6 +237,10 @@ def sandbox_environment() -> dict[str, str]:
 def prepare(workers: int, limits: Limits | None = None) -> list[WorkerSandbox]:
     """Create one sandbox (user, folders, kernel spec) per grading worker.
 
+    The run's folder lives in root's ``/run/ocop-sandbox/runs/`` with a lock
+    that the run holds; folders of runs that were killed (their lock is free)
+    are removed first, and processes their users left are ended.
+
     Raises
     ------
     RuntimeError
@@ -163,15 +249,82 @@ def prepare(workers: int, limits: Limits | None = None) -> list[WorkerSandbox]:
     reason = unavailable_reason()
     if reason:
         raise RuntimeError(reason)
-    base = Path(tempfile.mkdtemp(prefix="ocop-sandbox-"))
-    base.chmod(0o755)  # the sandbox users must reach their staging folders
+    remove_stale_runs()
+    base = Path(tempfile.mkdtemp(prefix="ocop-sandbox-", dir=RUNS_DIR))
+    base.chmod(0o711)  # the sandbox users must pass through to their kernels' socket folders
+    run_lock = os.open(base / "run.lock", os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    fcntl.flock(run_lock, fcntl.LOCK_EX)
     sandboxes = []
     for index, (user, lock) in enumerate(claim_users(workers)):
         uid, gid = ensure_user(user)
+        kill_user_processes(uid)  # left by a run that was killed while it held this user
         sandbox = WorkerSandbox(index, base, uid, gid, limits or Limits(), lock)
         sandbox.write()
         sandboxes.append(sandbox)
+    _run_locks[str(base)] = (run_lock, start_reaper(sandboxes))
     return sandboxes
+
+
+_run_locks: dict[str, tuple[int, tuple[int, int]]] = {}
+
+
+def start_reaper(sandboxes: list[WorkerSandbox]) -> tuple[int, int]:
+    """Start the run's reaper: when the run ends, however it ends, it ends the sandboxes' processes.
+
+    The reaper is a child of the grading run in a session of its own (a
+    ``kill -9`` of the run's process group does not reach it). It waits on a
+    pipe whose writing end only the run and its workers hold: end of file
+    means all of them are gone, even by SIGKILL. It then kills every process
+    of the run's sandbox users, including a kernel caught half-way through its
+    start, and removes the run's folder. It holds the users' locks until it is
+    done, so no other run takes a user while it still kills.
+
+    Returns
+    -------
+    tuple of int
+        The pipe's writing end and the reaper's pid.
+    """
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(reading)
+        return writing, pid
+    try:
+        os.close(writing)
+        os.setsid()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle
+        while os.read(reading, 1):
+            pass
+        for sandbox in sandboxes:
+            kill_user_processes(sandbox.uid)
+        shutil.rmtree(sandboxes[0].base, ignore_errors=True)
+    finally:
+        os._exit(0)
+
+
+def remove_stale_runs() -> None:
+    """Remove the folders of grading runs that ended without cleaning up (``kill -9``, power cut)."""
+    for folder in (LOCK_DIR, RUNS_DIR):
+        folder.mkdir(mode=0o711, exist_ok=True)
+        folder.chmod(0o711)
+    for run in RUNS_DIR.iterdir():
+        if run.is_symlink() or not run.is_dir():
+            continue
+        try:
+            descriptor = os.open(run / "run.lock", os.O_RDWR | os.O_NOFOLLOW)
+        except FileNotFoundError:  # killed before it took its lock: old enough to go
+            descriptor = None
+        except OSError:
+            continue
+        try:
+            if descriptor is not None:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a live run
+        finally:
+            if descriptor is not None:
+                os.close(descriptor)
+        shutil.rmtree(run, ignore_errors=True)
 
 
 def claim_users(count: int) -> list[tuple[str, int]]:
@@ -182,7 +335,7 @@ def claim_users(count: int) -> list[tuple[str, int]]:
     run's kernels. A lock is released when its file descriptor closes, so a
     killed run frees its users at once.
     """
-    LOCK_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    LOCK_DIR.mkdir(mode=0o711, parents=True, exist_ok=True)
     claimed = []
     for number in range(MAX_USERS):
         descriptor = os.open(LOCK_DIR / f"{USER_PREFIX}{number}.lock", os.O_RDWR | os.O_CREAT, 0o600)
@@ -201,10 +354,14 @@ def claim_users(count: int) -> list[tuple[str, int]]:
 
 
 def cleanup(sandboxes: list[WorkerSandbox]) -> None:
-    """Remove the sandboxes' folders and free their users for other runs."""
+    """End what the sandboxes' users still run, remove the run's folder and free the users."""
+    if sandboxes:
+        run_lock, (reaper_pipe, reaper) = _run_locks.pop(str(sandboxes[0].base))
+        os.close(reaper_pipe)
+        os.waitpid(reaper, 0)  # it kills what is left and removes the folder before any user is freed
+        shutil.rmtree(sandboxes[0].base, ignore_errors=True)
+        os.close(run_lock)
     for sandbox in sandboxes:
         if sandbox.lock is not None:
             os.close(sandbox.lock)
             sandbox.lock = None
-    if sandboxes:
-        shutil.rmtree(sandboxes[0].base, ignore_errors=True)

@@ -1,45 +1,101 @@
 """Start one grading kernel inside the sandbox (run by the kernel spec, as root).
 
-``python -m ocopkit.sandbox.launch SPEC.json CONNECTION_FILE``
+``python -I -m ocopkit.sandbox.launch SPEC.json CONNECTION_FILE``
 
-The kernel manager starts this in the submission's folder. It prepares a
-fresh scratch copy of that folder for the sandbox user, then replaces itself
-(``exec``) with the chain ``setpriv`` (drop to the worker's own unprivileged
-user) → ``prlimit`` (memory, processes, CPU, file size, open files) →
-``bwrap`` (no network, a private /tmp and /proc, read-only Python, and only
-the submission's scratch copy and the kernel's socket folder writable) →
-``python -m ipykernel_launcher``. Because each step ``exec``s the next,
-bwrap's parent is the grading worker: ``--die-with-parent`` ends the sandbox
-when the worker ends.
+Root never follows a path the sandbox user could have touched, and writes
+nothing where the sandbox user can write:
 
-Kept to the standard library: it runs once per submission.
+- the connection file stays in the worker's root-only runtime folder; the
+  kernel gets a read-only copy through bubblewrap (``--ro-bind-data``);
+- the submission's files are opened without following links, below nbgrader's
+  root-owned autograded folder, and copied by bubblewrap (``--file``) into a
+  size-limited tmpfs that is the kernel's working folder;
+- the kernel's sockets live in a fresh folder of its own
+  (:mod:`ocopkit.sandbox.provisioner`); once the kernel has bound them, a
+  short-lived helper hands that folder to root, so nothing in it can be
+  replaced by a link that root's client would later follow;
+- every writable place inside the sandbox is a size-limited tmpfs that
+  disappears with the kernel (``/tmp``, ``/dev/shm``, the working folder);
+  the rest of its file system is read-only.
+
+Then it replaces itself (``exec``) with ``setpriv`` (drop to the worker's own
+unprivileged user) → ``prlimit`` (memory, processes, CPU, file size, open
+files) → ``bwrap`` (no network, private /proc, read-only Python) → the kernel.
+Because each step ``exec``s the next, bwrap's parent is the grading worker:
+``--die-with-parent`` ends the sandbox when the worker ends.
+
+Kept to the standard library: it runs once per kernel.
 """
 
 import ctypes
 import json
 import os
-import shutil
+import stat
 import sys
+import time
 
 CLONE_NEWNS, MS_BIND, MS_REC, MS_PRIVATE = 0x00020000, 4096, 16384, 1 << 18
+CONNECTION_INSIDE = "/ocop/connection.json"
+PORTS = ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
+NO_FOLLOW = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def scratch_copy(source: str, scratch: str, uid: int, gid: int) -> None:
-    """Copy the submission's regular files into an empty scratch folder owned by the sandbox user.
+def open_root_file(path: str) -> int:
+    """Open a file that only root may have written, or raise PermissionError."""
+    descriptor = os.open(path, NO_FOLLOW | os.O_NONBLOCK)
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode) or info.st_uid != 0 or info.st_mode & 0o022:
+        os.close(descriptor)
+        raise PermissionError(f"{path} is not a regular file that only root can write")
+    return descriptor
 
-    The sandbox writes there, never in nbgrader's autograded folder: a
-    participant who left a symlink named like the notebook would otherwise
-    make nbgrader, running as root, write through it.
+
+def read_json(descriptor: int) -> dict:
+    """Read a JSON object from an open file, leaving the offset at the start for bwrap."""
+    with os.fdopen(os.dup(descriptor), "rb") as handle:
+        data = json.loads(handle.read())
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    return data
+
+
+def socket_folder(connection: dict, spec: dict) -> str:
+    """Return the kernel's own socket folder, checked to be a fresh one of this worker."""
+    folder = os.path.dirname(connection["ip"])
+    info = os.lstat(folder)
+    if (os.path.dirname(folder) != spec["sockets_dir"] or not stat.S_ISDIR(info.st_mode)
+            or info.st_uid != spec["uid"] or connection.get("transport") != "ipc"):
+        raise PermissionError(f"{folder} is not a socket folder made for this sandbox")
+    return folder
+
+
+def submission_files(workdir: str, limits: dict) -> list:
+    """Open the submission's plain files (never its notebooks) without following any link.
+
+    Returns
+    -------
+    list of (descriptor, relative path)
+        At most ``limits["files"]`` files, each under the file-size limit and
+        together under the working folder's size.
     """
-    shutil.rmtree(scratch, ignore_errors=True)
-    os.makedirs(scratch, mode=0o700)
-    for entry in os.scandir(source):
-        if entry.is_file(follow_symlinks=False) and not entry.name.endswith(".ipynb"):
-            shutil.copyfile(entry.path, os.path.join(scratch, entry.name))
-    for root, dirs, files in os.walk(scratch):
-        for name in dirs + files:
-            os.chown(os.path.join(root, name), uid, gid)
-    os.chown(scratch, uid, gid)
+    found, total = [], 0
+    for folder, dirs, files, folder_fd in os.fwalk(workdir, follow_symlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".ipynb") or len(found) >= limits["files"]:
+                continue
+            try:
+                descriptor = os.open(name, NO_FOLLOW | os.O_NONBLOCK, dir_fd=folder_fd)
+            except OSError:  # a link, a pipe that blocks, gone: not a file to copy
+                continue
+            info = os.fstat(descriptor)
+            if (not stat.S_ISREG(info.st_mode) or info.st_size > limits["file_bytes"]
+                    or total + info.st_size > limits["workdir_bytes"]):
+                os.close(descriptor)
+                continue
+            total += info.st_size
+            os.set_inheritable(descriptor, True)
+            found.append((descriptor, os.path.relpath(os.path.join(folder, name), workdir)))
+    return found
 
 
 def stage_read_only_paths(spec: dict) -> dict:
@@ -64,59 +120,105 @@ def stage_read_only_paths(spec: dict) -> dict:
     staged = {}
     for index, path in enumerate(spec["read_only"]):
         stage = os.path.join(spec["stage_dir"], str(index))
-        if os.path.isdir(path):
-            os.makedirs(stage, mode=0o755, exist_ok=True)
-        elif not os.path.exists(stage):
-            open(stage, "w").close()  # a file is bound onto a file
-            os.chmod(stage, 0o644)
         if libc.mount(path.encode(), stage.encode(), None, MS_BIND | MS_REC, None) != 0:
             raise OSError(ctypes.get_errno(), f"bind mount of {path} failed")
         staged[path] = stage
     return staged
 
 
-def command(spec: dict, connection_file: str, workdir: str, staged: dict) -> list:
-    """Return the argv of setpriv → prlimit → bwrap → the kernel."""
+def hand_to_root_when_bound(folder: str, connection: dict, timeout: float = 120) -> None:
+    """In a detached helper, wait until the kernel has bound its sockets, then make ``folder`` root's.
+
+    Before that moment only the kernel's own start-up code runs as the
+    sandbox user; after it, the folder is ``root:root 0711``, so the sandbox
+    user can neither add nor replace an entry, and root's client never meets
+    a planted link when it (re)connects.
+    """
+    sockets = [f"{connection['ip']}-{connection[port]}" for port in PORTS]
+    if os.fork():
+        os.wait()
+        return
+    if os.fork():  # the helper's helper is adopted by init: nothing waits on it
+        os._exit(0)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not all(_is_socket(path) for path in sockets):
+            time.sleep(0.005)
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        os.fchown(descriptor, 0, 0)
+        os.fchmod(descriptor, 0o711)
+    finally:
+        os._exit(0)
+
+
+def _is_socket(path: str) -> bool:
+    try:
+        return stat.S_ISSOCK(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def limit_chain(spec: dict) -> list:
+    """Return ``setpriv`` and ``prlimit``: the worker's own user, with its limits."""
     limits = spec["limits"]
-    chain = ["setpriv", f"--reuid={spec['uid']}", f"--regid={spec['gid']}", "--clear-groups",
-             "--no-new-privs", "--",
-             "prlimit", f"--as={limits['memory_bytes']}", f"--nproc={limits['processes']}",
-             f"--cpu={limits['cpu_seconds']}", f"--fsize={limits['file_bytes']}",
-             f"--nofile={limits['open_files']}", "--core=0", "--",
-             "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
-             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    return ["setpriv", f"--reuid={spec['uid']}", f"--regid={spec['gid']}", "--clear-groups",
+            "--no-new-privs", "--",
+            "prlimit", f"--as={limits['memory_bytes']}", f"--nproc={limits['processes']}",
+            f"--cpu={limits['cpu_seconds']}", f"--fsize={limits['file_bytes']}",
+            f"--nofile={limits['open_files']}", "--core=0", "--"]
+
+
+def sandbox_chain(spec: dict, sockets: str, workdir: str, staged: dict, files: list, connection_fd: int) -> list:
+    """Return the bwrap arguments: tmpfs for every writable place, read-only for the rest."""
+    limits = spec["limits"]
+    chain = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+             "--proc", "/proc", "--dev", "/dev",
+             "--size", str(limits["shm_bytes"]), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+             "--size", str(limits["tmp_bytes"]), "--tmpfs", "/tmp"]
     for path in spec["read_only"]:
         chain += ["--ro-bind", staged[path], path]
     for link, target in spec.get("symlinks", {}).items():
         chain += ["--symlink", target, link]
-    chain += ["--bind", spec["socket_dir"], spec["socket_dir"], "--bind", spec["scratch_dir"], workdir,
-              "--chdir", workdir]
+    chain += ["--bind", sockets, sockets, "--size", str(limits["workdir_bytes"]), "--tmpfs", workdir]
+    for descriptor, relative in files:
+        chain += ["--perms", "0600", "--file", str(descriptor), os.path.join(workdir, relative)]
+    chain += ["--ro-bind-data", str(connection_fd), CONNECTION_INSIDE, "--remount-ro", "/", "--chdir", workdir]
     for name, value in spec["environment"].items():
         chain += ["--setenv", name, value]
-    # -P: the submission's folder is not on sys.path, so a file named like a
+    return chain
+
+
+def command(spec: dict, sockets: str, workdir: str, staged: dict, files: list, connection_fd: int) -> list:
+    """Return the argv of setpriv → prlimit → bwrap → the kernel."""
+    # -P: the working folder is not on sys.path, so a file named like a
     # module there (ipykernel_launcher.py, pandas.py) is never imported.
-    return chain + ["--", spec["python"], "-P", "-m", "ipykernel_launcher", "-f", connection_file,
-                    "--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+    kernel = [spec["python"], "-P", *spec.get("kernel_command", ["-m", "ipykernel_launcher"]),
+              "-f", CONNECTION_INSIDE, "--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+    return limit_chain(spec) + sandbox_chain(spec, sockets, workdir, staged, files, connection_fd) + ["--"] + kernel
+
+
+def open_log(spec: dict) -> int:
+    """A fresh log for this kernel's console chatter, in the root-only runtime folder."""
+    path = os.path.join(spec["runtime_dir"], f"kernel-{os.getpid()}.log")
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_APPEND, 0o600)
 
 
 def main(argv: list) -> None:
-    """Prepare the scratch folder and the connection file, then exec the sandbox chain."""
-    spec_path, connection_file = argv[1], argv[2]
-    with open(spec_path, encoding="utf-8") as handle:
-        spec = json.load(handle)
+    """Check and open everything the kernel needs, then exec the sandbox chain."""
+    spec_fd = open_root_file(argv[1])
+    spec = read_json(spec_fd)
+    os.close(spec_fd)
+    connection_fd = open_root_file(argv[2])
+    connection = read_json(connection_fd)
+    os.set_inheritable(connection_fd, True)
+    sockets = socket_folder(connection, spec)
     workdir = os.getcwd()
-    scratch_copy(workdir, spec["scratch_dir"], spec["uid"], spec["gid"])
-    # The kernel reads its ports and key after dropping root, inside the
-    # sandbox: give it its own copy in the socket folder it can see.
-    readable = os.path.join(spec["socket_dir"], f"connection-{os.getpid()}.json")
-    shutil.copyfile(connection_file, readable)
-    os.chown(readable, spec["uid"], spec["gid"])
-    os.chmod(readable, 0o600)
-    chain = command(spec, readable, workdir, stage_read_only_paths(spec))
+    files = submission_files(workdir, spec["limits"])
+    staged = stage_read_only_paths(spec)
+    hand_to_root_when_bound(sockets, connection)
+    chain = command(spec, sockets, workdir, staged, files, connection_fd)
     os.chdir("/")
-    # The kernel's own console chatter goes to the worker's log, not the trainer's screen.
-    log = os.open(os.path.join(os.path.dirname(spec["socket_dir"]), "kernel.log"),
-                  os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    log = open_log(spec)
     os.dup2(log, 1)
     os.dup2(log, 2)
     # Only PATH passes on: the grader's environment (tokens, database URLs)
