@@ -106,6 +106,24 @@ for pattern in ['/run/ocop-sandbox/**', '/proc/1/root/*', '/proc/1/root/tmp/**',
             pass
 print('SEEN', seen)
 """,
+    # The kernel's console goes to a log root keeps: flooding it stops at the file-size limit.
+    "f1-flood-console": """
+import os, sys
+# ipykernel sends fds 1 and 2 to the notebook; the log behind them is kept in a copy.
+for descriptor in (sys.stdout._original_stdstream_copy, sys.stderr._original_stdstream_copy):
+    written = 0
+    try:
+        while written < 100 * 1024**2:
+            written += os.write(descriptor, b'x' * 1024**2)
+    except OSError as error:
+        print('STOPPED', descriptor, written // 1024**2, error.errno)
+""",
+    # A submission of many files and one too big: only what fits is copied in.
+    "g1-many-files": """
+import os
+names = os.listdir('.')
+print('FILES', len(names), 'huge.bin' in names)
+""",
 }
 PROBE = """
 import os
@@ -115,7 +133,8 @@ for folder in ('/tmp', '/dev/shm', '.', '/tmp/matplotlib'):
     except OSError:
         print('LISTING', folder, [])
 """
-HONEST_AFTER = {"a2-honest": None, "b2-honest": None, "c2-probe": PROBE, "d2-probe": PROBE, "e2-honest": None}
+HONEST_AFTER = {"a2-honest": None, "b2-honest": None, "c2-probe": PROBE, "d2-probe": PROBE, "e2-honest": None,
+                "f2-honest": None, "g2-probe": PROBE}
 
 
 def tree_digest(*roots: Path) -> str:
@@ -173,12 +192,17 @@ def graded(tmp_path_factory):
         write_submission(course, participant, code.replace("{decoy}", str(decoy)))
     for participant, code in HONEST_AFTER.items():
         write_submission(course, participant, code)
+    many = course / "submitted" / "g1-many-files" / "topic08"
+    for number in range(300):
+        (many / f"du-lieu-{number}.csv").write_text("a,b\n1,2\n")
+    with (many / "huge.bin").open("wb") as handle:
+        handle.truncate(sandbox.Limits().file_bytes + 1)
     kept = [course / "solutions", course / "exercises", course / "nbgrader_config.py", course / "submitted", decoy]
-    before, free_before = tree_digest(*kept), shutil.disk_usage(course).free
+    before = tree_digest(*kept)
     outcomes = cohort.grade_cohort(course, "topic08", cohort.GradeOptions(workers=1, deadline=120, retries=0))
     return {
         "course": course, "outcomes": {o.participant_id: o for o in outcomes},
-        "unchanged": before == tree_digest(*kept), "disk_used": free_before - shutil.disk_usage(course).free,
+        "unchanged": before == tree_digest(*kept),
     }
 
 
@@ -225,12 +249,29 @@ class TestDisk:
             _full, _target, count, errno_number = line.split()
             assert int(errno_number) == 28 and int(count) * 8 * 1024**2 <= limit, line
 
-    def test_the_grading_disk_did_not_fill(self, graded):
-        assert graded["disk_used"] < 64 * 1024**2
+    def test_nothing_the_kernels_wrote_reached_the_grading_disk(self, graded):
+        # The kernels' /tmp, /dev/shm and working folder were tmpfs: the host's /tmp stays clean too.
+        places = [*graded["course"].rglob("*"), *sandbox.LOCK_DIR.rglob("*"), *Path("/tmp").iterdir()]
+        assert [path for path in places if path.name.startswith(("fill", "left-b"))] == []
+        attacker = graded["course"] / "autograded" / "b1-fill-disk"
+        assert sum(p.stat().st_size for p in attacker.rglob("*") if p.is_file()) < 1024**2
+
+
+class TestLimits:
+    def test_console_flood_stops_at_the_file_size_limit(self, graded):
+        printed = answer_output(graded["course"], "f1-flood-console")
+        limit = sandbox.Limits().file_bytes // 1024**2
+        stops = [line.split() for line in printed.splitlines() if line.startswith("STOPPED")]
+        assert len(stops) == 2 and all(int(size) <= limit and errno_number == "27"
+                                       for _word, _fd, size, errno_number in stops), printed
+
+    def test_only_what_fits_is_copied_into_the_working_folder(self, graded):
+        printed = answer_output(graded["course"], "g1-many-files")
+        assert printed.split() == ["FILES", str(sandbox.Limits().files), "False"], printed
 
 
 class TestNextParticipant:
-    @pytest.mark.parametrize("probe", ["c2-probe", "d2-probe"])
+    @pytest.mark.parametrize("probe", ["c2-probe", "d2-probe", "g2-probe"])
     def test_starts_with_empty_writable_places(self, graded, probe):
         printed = answer_output(graded["course"], probe)
         listings = [line for line in printed.splitlines() if line.startswith("LISTING")]
