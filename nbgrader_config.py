@@ -10,7 +10,7 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-from ocopkit.feedback import HideHiddenTracebacks
+from ocopkit.feedback import FeedbackExporter, HideHiddenTracebacks, SanitizeFeedback
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
@@ -40,6 +40,10 @@ c.ClearSolutions.text_stub = "✍ VIẾT CÂU TRẢ LỜI CỦA BẠN Ở ĐÂY 
 # Feedback must never show hidden tests: not their source (ClearHiddenTests)
 # and not the lines a failing hidden test prints in its traceback (nbgrader
 # issue 917), which HideHiddenTracebacks removes first.
+# Nor may it run a participant's code in the reader's browser: SanitizeFeedback
+# cleans outputs and raw cells; FeedbackExporter cleans the Markdown that the
+# template renders (written answers, comments) and forbids scripts in the page.
 c.GenerateFeedback.preprocessors = [
-    GetGrades, HideHiddenTracebacks, ClearHiddenTests, CSSHTMLHeaderPreprocessor,
+    GetGrades, HideHiddenTracebacks, ClearHiddenTests, SanitizeFeedback, CSSHTMLHeaderPreprocessor,
 ]
+c.GenerateFeedback.exporter_class = FeedbackExporter

@@ -380,3 +380,26 @@ def test_a_second_run_on_the_same_course_is_refused(tmp_path):
     assert first.returncode == 0, out + err
     assert ledger.gradings(course, "topic08")[("topic08", "slow")].status == "graded"
 
+
+
+def test_many_slow_cells_are_bounded_by_the_notebook_budget(tmp_path):
+    """Cells each under the per-cell limit still cannot hold a worker past the notebook's budget."""
+    require(sandbox.unavailable_reason())
+    course = make_working_course(tmp_path / "course", REPO)
+    with (course / "nbgrader_config.py").open("a") as config:
+        config.write("\nc.Execute.timeout = 5\nc.GuardedExecute.notebook_timeout = 8\n")
+    generate(course)
+    target = course / "submitted" / "cham" / "topic08"
+    nb = hostile.notebook(hostile.FULL)
+    for _ in range(4):
+        nb.cells.insert(1, nbformat.v4.new_code_cell("import time\ntime.sleep(4)"))
+    target.mkdir(parents=True)
+    nbformat.write(nb, target / "topic08.ipynb")
+    write_submission(course, "nhanh", None)
+    outcomes = {o.participant_id: o for o in cohort.grade_cohort(course, "topic08", cohort.GradeOptions(workers=1))}
+    from ocopkit.i18n import _
+
+    expected = _("the notebook ran longer than {seconds} s in all (the limit for one notebook); the cells after "
+                 "that were not run").format(seconds=8)
+    assert (outcomes["cham"].status, outcomes["cham"].reason) == ("failed", expected)
+    assert (outcomes["nhanh"].status, outcomes["nhanh"].score) == ("graded", 10)

@@ -19,9 +19,10 @@ Run from the repository root::
     python datasets/scripts/make_topic11_data.py
 """
 
-import csv
 import random
 from pathlib import Path
+
+from csvout import write_rows  # the shared CSV form of every course dataset
 
 SEED = 20211111  # a day of the 2021 training series
 HERE = Path(__file__).resolve().parent.parent
@@ -51,20 +52,16 @@ SEASON = [1.6, 0.8, 0.9, 0.9, 0.9, 1.0, 0.8, 0.8, 1.0, 1.0, 1.2, 1.5]
 
 def main() -> None:
     rng = random.Random(SEED)
-    with (HERE / "topic11_channel_costs.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["kenh", "phi_san", "phi_co_dinh", "van_chuyen", "ty_le_hoan", "gia_don", "ghi_chu"])
-        for row in CHANNELS:
-            writer.writerow(row)
-    with (HERE / "topic11_sales.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["thang", "kenh", "so_don", "don_hoan", "doanh_so"])
-        for month in range(1, 13):
-            for name, _fee, _fixed, _ship, returns, price, _note in CHANNELS:
-                expected = LEVEL[name] * SEASON[month - 1] * (1 + TREND[name]) ** (month - 1)
-                orders = max(1, round(expected * rng.uniform(0.9, 1.1)))
-                returned = min(orders, round(orders * returns * rng.uniform(0.6, 1.4)))
-                writer.writerow([f"2025-{month:02d}", name, orders, returned, (orders - returned) * price])
+    write_rows(HERE / "topic11_channel_costs.csv", CHANNELS,
+               ["kenh", "phi_san", "phi_co_dinh", "van_chuyen", "ty_le_hoan", "gia_don", "ghi_chu"])
+    sales = []
+    for month in range(1, 13):
+        for name, _fee, _fixed, _ship, returns, price, _note in CHANNELS:
+            expected = LEVEL[name] * SEASON[month - 1] * (1 + TREND[name]) ** (month - 1)
+            orders = max(1, round(expected * rng.uniform(0.9, 1.1)))
+            returned = min(orders, round(orders * returns * rng.uniform(0.6, 1.4)))
+            sales.append([f"2025-{month:02d}", name, orders, returned, (orders - returned) * price])
+    write_rows(HERE / "topic11_sales.csv", sales, ["thang", "kenh", "so_don", "don_hoan", "doanh_so"])
 
 
 if __name__ == "__main__":

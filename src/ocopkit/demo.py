@@ -32,19 +32,19 @@ GIVEN = ("An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hoa"
 
 def synthetic_roster(count: int, path: Path, seed: int = 2021) -> Path:
     """Write a roster of ``count`` invented participants spread over the 63 provinces."""
-    import csv
     import random
+
+    from .spreadsheet import write_csv
 
     rng = random.Random(seed)
     provinces = sorted(roster.PROVINCES)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(roster.COLUMNS)
-        for number in range(1, count + 1):
-            name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-            writer.writerow([f"hv{number:04d}", name, provinces[(number - 1) % len(provinces)], "",
-                             rng.choice(roster.ORGANISATION_TYPES), f"hv{number:04d}@example.vn"])
-    return path
+    rows = []
+    for number in range(1, count + 1):
+        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+        rows.append([f"hv{number:04d}", name, provinces[(number - 1) % len(provinces)], "",
+                     rng.choice(roster.ORGANISATION_TYPES), f"hv{number:04d}@example.vn"])
+    # UTF-8 without a byte-order mark, CRLF line ends: the form this file has always had.
+    return write_csv(path, rows, roster.COLUMNS, bom=False)
 
 
 def synthetic_submissions(people, seed: int = 2021) -> dict:

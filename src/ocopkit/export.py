@@ -2,24 +2,33 @@
 
 - :func:`grade_rows`: one row per participant and assignment, with ``status``
   saying whether the score is real: ``graded``, ``late``, ``failed`` (with the
-  reason) or ``missing``, and the participant's province and organisation type.
+  reason), ``ungraded`` (handed in, not graded yet) or ``missing``, and the
+  participant's province and organisation type.
 - :func:`item_rows`: one row per participant and test cell, for item analysis.
+
+Every participant that any record knows is in :func:`grade_rows`: the roster
+(the ledger's participants), the ledger's gradings, nbgrader's gradebook and
+the folders under ``submitted/``. A submission rejected before nbgrader ran
+(an empty or damaged notebook from someone on no roster) is thus a ``failed``
+row with its reason, not an absence.
 
 Scores come from nbgrader's gradebook through its own bulk queries
 (``Gradebook.submission_dicts``); a score counts only when the ledger says
-grading succeeded. Files are UTF-8 with a byte-order mark (Excel needs it for
-diacritics) and properly quoted, unlike nbgrader's built-in CSV exporter.
+grading succeeded. Files are written by :mod:`ocopkit.spreadsheet`: UTF-8 with
+a byte-order mark (Excel needs it for diacritics), properly quoted, unlike
+nbgrader's built-in CSV exporter, and with no text cell that Excel would run
+as a formula.
 """
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 from pathlib import Path
 
-from . import ledger
+from . import ledger, spreadsheet
 from .course import assignments as course_assignments
 from .course import nbgrader_api
+from .i18n import _
 
 COLUMNS = ("participant_id", "name", "province", "organisation_type", "assignment",
            "score", "max_score", "status", "reason")
@@ -27,11 +36,15 @@ ITEM_COLUMNS = ("participant_id", "province", "organisation_type", "assignment",
                 "cell_type", "score", "max_score", "passed")
 
 
-def _number(value) -> str:
-    """Write 7.0 as 7 and keep real fractions."""
+def _number(value):
+    """Return a score as a number (7.0 as 7, fractions to two places), or "" when there is none.
+
+    A number, not its text: the CSV writer leaves numbers as they are and
+    neutralises text, so even a negative score stays a number in Excel.
+    """
     if value is None or value == "":
         return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+    return int(value) if float(value).is_integer() else round(float(value), 2)
 
 
 def _late(submission: dict, duedate: datetime | None) -> bool:
@@ -53,18 +66,52 @@ def grade_rows(course_dir: str | Path, assignment: str | None = None) -> list[di
     api = nbgrader_api(course_dir)
     people = ledger.participants(course_dir)
     outcomes = ledger.gradings(course_dir, assignment)
+    handed_in = _handed_in(api)
     gradebook = api.gradebook
     try:
-        ids = sorted(set(people) | {s.id for s in gradebook.students})
+        ids = sorted(known_participants(course_dir, gradebook, handed_in))
         rows = []
         for name in [assignment] if assignment else course_assignments(course_dir):
             submissions, duedate = _submissions(gradebook, name)
             for participant_id in ids:
-                rows.append(_row(people.get(participant_id, {}), participant_id, name,
-                                 outcomes.get((name, participant_id)), submissions.get(participant_id), duedate))
+                row = _row(people.get(participant_id, {}), participant_id, name,
+                           outcomes.get((name, participant_id)), submissions.get(participant_id), duedate)
+                if row["status"] == "missing" and name in handed_in.get(participant_id, ()):
+                    row.update(status="ungraded", reason=_("handed in, not graded yet: run ocop grade"))
+                rows.append(row)
         return rows
     finally:
         gradebook.close()
+
+
+def known_participants(course_dir: str | Path, gradebook, handed_in: dict[str, set[str]]) -> set[str]:
+    """Return every participant id that the roster, the ledger, the gradebook or ``submitted/`` knows.
+
+    Parameters
+    ----------
+    course_dir : path
+    gradebook : nbgrader.api.Gradebook
+        Open on the course.
+    handed_in : dict
+        From :func:`_handed_in`: participant id to the assignments under ``submitted/ID/``.
+    """
+    recorded = {participant for _assignment, participant in ledger.gradings(course_dir)}
+    return set(ledger.participants(course_dir)) | recorded | {s.id for s in gradebook.students} | set(handed_in)
+
+
+def _handed_in(api) -> dict[str, set[str]]:
+    """Return, for each folder ``submitted/ID``, the assignments handed in (``submitted/ID/ASSIGNMENT``)."""
+    root = Path(api.coursedir.root) / api.coursedir.submitted_directory
+    return {person.name: {folder.name for folder in _folders(person)}
+            for person in _folders(root) if not person.name.startswith(".")}
+
+
+def _folders(folder: Path) -> list[Path]:
+    """The sub-folders of a folder; none when it cannot be read (an odd upload must not stop an export)."""
+    try:
+        return [entry for entry in folder.iterdir() if entry.is_dir()]
+    except OSError:
+        return []
 
 
 def _submissions(gradebook, assignment: str) -> tuple[dict, datetime | None]:
@@ -133,11 +180,5 @@ def item_rows(course_dir: str | Path, assignment: str | None = None) -> list[dic
 
 
 def write_csv(rows: list[dict], path: str | Path, columns=COLUMNS) -> Path:
-    """Write rows as a quoted UTF-8 CSV with a BOM."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, quoting=csv.QUOTE_MINIMAL)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+    """Write rows as a quoted UTF-8 CSV with a BOM and CRLF line ends, safe from formula injection."""
+    return spreadsheet.write_csv(path, rows, columns)

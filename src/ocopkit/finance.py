@@ -35,7 +35,6 @@ ocopkit.pricing : unit cost and price, the inputs of a plan.
 
 from __future__ import annotations
 
-import io
 import math
 import dataclasses
 from dataclasses import dataclass
@@ -55,6 +54,7 @@ from ocopkit.errors import (
 )
 from ocopkit.i18n import _, format_money, format_number
 from ocopkit.pricing import break_even_units
+from ocopkit.spreadsheet import frame_csv
 
 MIN_MONTHS, MAX_MONTHS = 12, 60
 MAX_LOAN_RATE = 0.5  # 50 % a year: far above any bank or fund lending to cooperatives
@@ -711,12 +711,7 @@ def plan_to_csv(result: PlanResult, path: str | Path | None = None) -> str:
     --------
     plan_to_markdown : the dossier section.
     """
-    buffer = io.StringIO()
-    result.table.rename(columns=column_labels()).to_csv(buffer, index=False)
-    text = buffer.getvalue()
-    if path is not None:
-        Path(path).write_text(text, encoding="utf-8-sig")
-    return text
+    return frame_csv(result.table.rename(columns=column_labels()), path)
 
 
 def _percent(rate: float) -> str:

@@ -25,8 +25,10 @@ from pathlib import Path
 
 import nbformat
 
-from . import ledger
+from . import ledger, precheck
 from .i18n import _
+# The pre-checks live in precheck.py; these names stay importable from here.
+from .precheck import entries, folder_problem, format_problem, notebook_problem  # noqa: F401
 
 # Failures that can come from a busy machine rather than from the submission.
 TRANSIENT = ("Timeout waiting for IOPub output", "Kernel didn't respond", "Kernel died before replying",
@@ -63,14 +65,6 @@ def submitted_participants(api, assignment: str) -> list[str]:
     return sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
 
 
-def entries(folder: Path) -> list[Path]:
-    """Return every path below a folder, sorted, without following symbolic links."""
-    found = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
-        found += [Path(root) / name for name in dirs + files]
-    return sorted(found)
-
-
 def fingerprint(folder: Path) -> str:
     """Return a hash of a submission folder's file names and contents (symlinks by target)."""
     digest = hashlib.sha256()
@@ -79,71 +73,15 @@ def fingerprint(folder: Path) -> str:
         if path.is_symlink():
             digest.update(b"->" + str(path.readlink()).encode("utf-8", "surrogateescape"))
         elif path.is_file():
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            with path.open("rb") as handle:  # in chunks: a submitted file may be bigger than memory
+                digest.update(hashlib.file_digest(handle, "sha256").digest())
     return digest.hexdigest()
-
-
-def folder_problem(folder: Path) -> str | None:
-    """Return why a submission folder is unsafe to copy, or None.
-
-    nbgrader copies the whole folder, following symbolic links: a link to the
-    gradebook or to /etc/shadow would be copied in as a readable file, and a
-    named pipe would stall the copy. Only plain files and folders are accepted.
-    """
-    for path in entries(folder):
-        if path.is_symlink():
-            return _("the submission contains a symbolic link ({name}); links are not accepted").format(
-                name=path.relative_to(folder))
-        if not (path.is_file() or path.is_dir()):
-            return _("the submission contains a special file ({name}); only plain files are accepted").format(
-                name=path.relative_to(folder))
-    return None
-
-
-def notebook_problem(path: Path) -> str | None:
-    """Return why a submitted notebook cannot be graded, or None when it can be read.
-
-    Parameters
-    ----------
-    path : Path
-        The submitted ``.ipynb`` file.
-    """
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        return _("the notebook {name} is not a regular file").format(name=path.name)
-    if not path.exists():
-        return _("the notebook {name} is missing from the submission").format(name=path.name)
-    raw = path.read_bytes()
-    if not raw.strip():
-        return _("the notebook {name} is empty (0 bytes of content)").format(name=path.name)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return _("the notebook {name} is not UTF-8 text (byte {position} is invalid)").format(
-            name=path.name, position=error.start)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        return _("the notebook {name} is damaged: not valid JSON at line {line}, column {column}").format(
-            name=path.name, line=error.lineno, column=error.colno)
-    return format_problem(path.name, data)
-
-
-def format_problem(name: str, data) -> str | None:
-    """Return why parsed JSON is not a valid notebook of format 4, or None."""
-    if not isinstance(data, dict) or data.get("nbformat") != 4:
-        return _("the file {name} is not a Jupyter notebook of format 4").format(name=name)
-    try:
-        nbformat.validate(nbformat.from_dict(data))
-    except nbformat.ValidationError as error:
-        return _("the notebook {name} does not follow the notebook format: {detail}").format(
-            name=name, detail=str(error).splitlines()[0])
-    return None
 
 
 def failure_reason(result: dict) -> str:
     """Turn nbgrader's error or log into one line a trainer understands."""
     text = (result.get("error") or "") + "\n" + (result.get("log") or "")
-    known = [("OutputLimitExceeded", None),
+    known = [("OutputLimitExceeded", None), ("NotebookTimeLimit", None),
              ("Timeout waiting for IOPub output", _("the kernel stopped answering (IOPub timeout), even after retries")),
              ("UnresponsiveKernelError", _("the kernel hung and did not answer an interrupt")),
              ("DeadKernelError", _("the kernel died while running the notebook (the code may end Python, "

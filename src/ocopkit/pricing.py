@@ -27,7 +27,6 @@ ocopkit.finance : a monthly business plan built from a price and a cost.
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,7 @@ from ocopkit.errors import (
     show_value,
 )
 from ocopkit.i18n import _, format_money, format_number
+from ocopkit.spreadsheet import frame_csv
 
 # 1,000 %: above this, a typing slip (30 for 30 %) is far likelier than a real markup.
 MAX_MARKUP = 10.0
@@ -822,12 +822,7 @@ def price_sheet_to_csv(sheet: PriceSheet, path: str | Path | None = None) -> str
     price_sheet_to_markdown : the same figures for a dossier.
     """
     frame = pd.DataFrame(_sheet_rows(sheet), columns=[_("Section"), _("Item"), _("Value")])
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    text = buffer.getvalue()
-    if path is not None:
-        Path(path).write_text(text, encoding="utf-8-sig")
-    return text
+    return frame_csv(frame, path)
 
 
 def _cost_table(sheet: PriceSheet) -> list[str]:

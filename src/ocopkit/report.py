@@ -3,7 +3,10 @@
 - completion and mean score by province and topic (heatmaps);
 - the distribution of scores in each topic;
 - item difficulty: the share of graded participants passing each test cell;
-- every failed grading with its reason.
+- every failed grading with its reason, and every submission not graded yet.
+
+Participants' ids, names and reasons are text, escaped wherever they appear:
+a reason may quote a participant's file, and an id comes from a folder name.
 
 :func:`build_report` works on plain tables, so it can be timed on a synthetic
 cohort of any size (``benchmarks/report_build.py``); :func:`course_report`
@@ -27,6 +30,10 @@ from . import export
 from .i18n import _
 
 DONE = ("graded", "late")
+STATUSES = ("graded", "late", "failed", "ungraded", "missing")
+# The report is plain HTML with inline styles and images: should escaping ever miss, nothing may run or load.
+POLICY = ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; '
+          'style-src \'unsafe-inline\'">')
 
 
 def _image(figure: Figure) -> str:
@@ -64,8 +71,9 @@ def _heatmap(table: pd.DataFrame, title: str, unit: str) -> Figure:
     figure = Figure(figsize=(1.2 + 0.7 * max(1, table.shape[1]), 1.5 + 0.22 * max(1, table.shape[0])))
     axes = figure.subplots()
     image = axes.imshow(table.to_numpy(dtype=float), aspect="auto", cmap="YlGn", vmin=0, vmax=100)
-    axes.set_xticks(range(table.shape[1]), table.columns, rotation=45, ha="right")
-    axes.set_yticks(range(table.shape[0]), table.index, fontsize=7)
+    # Labels are drawn as given: a "$" in a name must not start matplotlib's maths (or break the chart).
+    axes.set_xticks(range(table.shape[1]), table.columns, rotation=45, ha="right", parse_math=False)
+    axes.set_yticks(range(table.shape[0]), table.index, fontsize=7, parse_math=False)
     axes.set_title(title)
     figure.colorbar(image, ax=axes, label=unit)
     _margins(figure, left=1.6, right=0.2, bottom=1.0, top=0.45)
@@ -145,9 +153,11 @@ def build_report(grades: pd.DataFrame, items: pd.DataFrame, title: str) -> str:
         index="province", columns="assignment", values="done", aggfunc="mean").mul(100)
     mean = grades.assign(province=province).pivot_table(
         index="province", columns="assignment", values="percent", aggfunc="mean")
-    failed = grades.loc[grades["status"] == "failed", ["participant_id", "province", "assignment", "reason"]]
+    listed = ["participant_id", "province", "assignment", "reason"]
+    failed = grades.loc[grades["status"] == "failed", listed]
+    ungraded = grades.loc[grades["status"] == "ungraded", listed]
     counts = grades["status"].value_counts()
-    summary = " · ".join(f"{status}: {counts.get(status, 0)}" for status in ("graded", "late", "failed", "missing"))
+    summary = " · ".join(f"{status}: {counts.get(status, 0)}" for status in STATUSES)
     items = items.assign(passed=pd.to_numeric(items["passed"], errors="coerce"))
     def heading(text: str) -> str:
         return f"<h2>{html.escape(text)}</h2>"
@@ -164,7 +174,8 @@ def build_report(grades: pd.DataFrame, items: pd.DataFrame, title: str) -> str:
         heading(_("Completion by province and topic")),
         _image(_heatmap(completion, _("Completion (%)"), "%")),
         heading(_("Mean score by province and topic")),
-        _image(_heatmap(mean, _("Mean score (% of maximum)"), "%")),
+        _image(_heatmap(mean, _("Mean score (% of maximum)"), "%")) if mean.size and mean.notna().any().any()
+        else paragraph(_("No graded submissions yet.")),
         heading(_("Score distribution per topic")),
         _image(_distributions(grades)),
         heading(_("Item difficulty")),
@@ -172,11 +183,13 @@ def build_report(grades: pd.DataFrame, items: pd.DataFrame, title: str) -> str:
         heading(_("Failed gradings") + f" ({len(failed)})"),
         _table(failed) if len(failed) else paragraph(_("None.")),
     ]
+    if len(ungraded):
+        parts += [heading(_("Handed in, not graded yet") + f" ({len(ungraded)})"), _table(ungraded)]
     style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;}"
              "table.data{border-collapse:collapse;font-size:0.9em}"
              "table.data td,table.data th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}")
-    return (f"<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
-            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>")
+    return (f"<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">{POLICY}"
+            f"<title>{html.escape(title)}</title><style>{style}</style></head><body>{''.join(parts)}</body></html>")
 
 
 def course_report(course_dir: str | Path, out: str | Path) -> Path:

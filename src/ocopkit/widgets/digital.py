@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 
 from .. import datasets, digital
 from ..i18n import _, format_money, format_number
+from ..spreadsheet import frame_csv
 from .common import text_export
 from .inputs import FormTool, LiveChart, caption_html, number_box, plain_number, text_box
 
@@ -228,10 +229,7 @@ class ChannelPlanner(FormTool):
 
     def to_csv(self, path: str | Path | None = None) -> str:
         """Return the comparison as CSV (plain numbers); with ``path``, also write it (UTF-8 with BOM)."""
-        text = self._labelled_table().to_csv()
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8-sig")
-        return text
+        return frame_csv(self._labelled_table(), path, index=True)
 
     def to_markdown(self, path: str | Path | None = None) -> str:
         """Return the comparison as a Markdown section for a digital plan; with ``path``, also write it."""

@@ -18,7 +18,6 @@ Examples
 from __future__ import annotations
 
 import html
-import io
 from pathlib import Path
 
 import ipywidgets as w
@@ -28,6 +27,7 @@ from matplotlib.figure import Figure
 from .. import postharvest
 from ..errors import InputError
 from ..i18n import _, format_money, format_number
+from ..spreadsheet import frame_csv
 from .common import message_html, text_export
 from .inputs import FormTool, LiveChart, caption_html, choice_box, number_box, plain_number, text_box
 
@@ -304,12 +304,7 @@ class PostHarvestLossCalculator(FormTool):
         Numbers are plain (rates as fractions) so spreadsheets read them as
         numbers; the file is written in UTF-8 with a byte-order mark.
         """
-        buffer = io.StringIO()
-        export_table(self.result).to_csv(buffer, index=False)
-        text = buffer.getvalue()
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8-sig")
-        return text
+        return frame_csv(export_table(self.result), path)
 
     def to_markdown(self, path: str | Path | None = None) -> str:
         """Return the losses and the intervention as a Markdown section; with ``path``, also write it."""

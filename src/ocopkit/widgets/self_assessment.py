@@ -15,7 +15,6 @@ Examples
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from matplotlib.figure import Figure
 
 from .. import criteria
 from ..i18n import _, format_number
+from ..spreadsheet import frame_csv
 from .common import figure_png, message_html, text_export
 from .inputs import FileBar, LiveChart
 
@@ -182,12 +182,7 @@ class OcopSelfAssessment(w.VBox):
                  ("", "", _("Stars"), result.stars, 5)]
         frame = pd.DataFrame(rows, columns=[_("Part"), _("Code"), _("Criterion"), _("Points"),
                                             _("Maximum")])
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False)
-        text = buffer.getvalue()
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8-sig")
-        return text
+        return frame_csv(frame, path)
 
     def to_markdown(self, path: str | Path | None = None) -> str:
         """Return the self-assessment sheet as Markdown; with ``path``, also write it.

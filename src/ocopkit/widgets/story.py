@@ -16,7 +16,6 @@ Examples
 from __future__ import annotations
 
 import html
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from matplotlib.figure import Figure
 
 from .. import story
 from ..i18n import _, format_number
+from ..spreadsheet import frame_csv
 from .common import text_export
 from .inputs import FormTool, LiveChart, caption_html, choice_box, text_box
 
@@ -241,14 +241,11 @@ class ProductStoryBuilder(FormTool):
         also write the file in UTF-8 with a byte-order mark so Excel shows
         Vietnamese letters correctly.
         """
-        text = story_to_csv(self.result.elements)
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8-sig")
-        return text
+        return story_to_csv(self.result.elements, path)
 
 
-def story_to_csv(elements: story.StoryElements) -> str:
-    """Write the story's elements and evidence as CSV text with translated headings."""
+def story_to_csv(elements: story.StoryElements, path: str | Path | None = None) -> str:
+    """Write the story's elements and evidence as CSV text with translated headings; with ``path``, also the file."""
     labels = story._element_labels()
     kinds = {"photo": _("Photo"), "video": _("Video clip"), "certificate": _("Certificate"),
              "document": _("Document")}
@@ -258,6 +255,4 @@ def story_to_csv(elements: story.StoryElements) -> str:
               _("yes") if item.verifiable else _("no"), item.source) for item in elements.evidence]
     frame = pd.DataFrame(rows, columns=[_("Element"), _("Kind"), _("Content"), _("Verifiable"),
                                         _("Source")])
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    return buffer.getvalue()
+    return frame_csv(frame, path)

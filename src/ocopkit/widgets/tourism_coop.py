@@ -19,7 +19,6 @@ Examples
 from __future__ import annotations
 
 import html
-import io
 from pathlib import Path
 
 import ipywidgets as w
@@ -30,6 +29,7 @@ from .. import datasets
 from .. import tourism_coop as coop
 from ..errors import InputError
 from ..i18n import _, format_money, format_number
+from ..spreadsheet import frame_csv
 from .common import message_html, text_export
 from .inputs import FormTool, LiveChart, caption_html, number_box, plain_number
 
@@ -313,12 +313,7 @@ class TourismCoopCalculator(FormTool):
     # -- exports ----------------------------------------------------------------------
     def to_csv(self, path: str | Path | None = None) -> str:
         """Return each member's share as CSV (plain numbers, đồng); with ``path``, also write it."""
-        buffer = io.StringIO()
-        export_table(self.result.sharing).to_csv(buffer, index=False)
-        text = buffer.getvalue()
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8-sig")
-        return text
+        return frame_csv(export_table(self.result.sharing), path)
 
     def to_markdown(self, path: str | Path | None = None) -> str:
         """Return the sharing, the capacity and the dashboard as a Markdown section; with ``path``, also write it."""
