@@ -84,6 +84,21 @@ def launch_chromium(playwright, **options):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=args, **options)
 
 
+def chromium_session(**options):
+    """Yield a running chromium (see :func:`launch_chromium`) and close it after: the body of a browser fixture.
+
+    >>> @pytest.fixture(scope="module")
+    ... def browser():
+    ...     yield from chromium_session()
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright, **options)
+        yield chromium
+        chromium.close()
+
+
 def screenshot(page, name: str, *, element=None, full_page: bool = False,
                folder: Path = SCREENSHOTS) -> Path:
     """Save a PNG of ``page`` as ``build/screenshots/NAME.png`` and return its path.

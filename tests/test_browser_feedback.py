@@ -26,7 +26,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from browser_support import browser_missing, launch_chromium, screenshot
+from browser_support import browser_missing, chromium_session, screenshot
 from conftest import require
 
 import hostile_feedback
@@ -130,12 +130,7 @@ def graded():
 @pytest.fixture(scope="module")
 def browser(graded):
     """Debian's headless chromium."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+    yield from chromium_session()
 
 
 @pytest.fixture(scope="module")

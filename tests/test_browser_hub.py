@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import VIEWPORT, browser_missing, launch_chromium, menu, screenshot, wait_idle
+from browser_support import VIEWPORT, browser_missing, chromium_session, menu, screenshot, wait_idle
 from conftest import require
 from hub_support import PARTICIPANTS, hub  # noqa: F401 - hub is the fixture
 
@@ -31,12 +31,7 @@ VALIDATE = 120_000  # ms for nbgrader to run the notebook's tests
 def browser():
     """Debian's headless chromium; checked before the (costly) hub starts."""
     require(browser_missing())
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+    yield from chromium_session()
 
 
 @pytest.fixture(scope="module")

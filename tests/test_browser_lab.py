@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import (REPO, browser_missing, launch_chromium, open_notebook, open_section,
+from browser_support import (REPO, browser_missing, chromium_session, open_notebook, open_section,
                              run_all_cells, screenshot, start_lab, tool_output, widget_by_label)
 from conftest import require
 
@@ -57,12 +57,7 @@ def lab(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser(lab):
     """Debian's headless chromium, shared by the module's pages."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+    yield from chromium_session()
 
 
 def lesson_page(browser, lab, notebook: str, shots: str):

@@ -21,10 +21,12 @@ import pytest
 from conftest import require
 
 import hostile_submissions as hostile
-from ocopkit import answer_transfer, cohort, sandbox
+from ocopkit import answer_transfer, cohort, grading, sandbox
 from ocopkit.course import make_working_course
+from ocopkit.i18n import _
 
 REPO = Path(__file__).resolve().parents[1]
+FLAGGED = _("flagged for review: the answer cells {what}").split("{")[0]
 WRONG_PART1 = "sao_buoi = 1\nsao_mien = 1\nsao_nuoc_mam = 1\n"
 REMOVE_ASSERTS = """
 import ast
@@ -200,6 +202,27 @@ def test_no_hidden_test_reaches_outputs_or_feedback(graded, participant):
     for line in hidden_test_lines():
         assert line not in printed, line
         assert line not in feedback, line
+
+
+# What each attack did, as the answers kernel saw it run (the source of c- is encoded).
+RAN = {"a-events-print-source-1": "ipython", "b-ast-remove-asserts-1": "ipython", "c-exec-encoded-1": "ipython",
+       "d-input-transformers-1": "ipython", "e-lying-objects-1": "comparison", "f-shadow-builtins-1": "builtins",
+       "g-patch-libraries-1": "libraries", "h-kernel-handlers-1": "ipython", "i-trace-and-threads-1": "introspection",
+       "k-forged-setup-cell-1": "builtins"}
+
+
+@pytest.mark.parametrize("participant", sorted(RAN))
+def test_what_the_answer_code_did_is_flagged_for_review(graded, participant):
+    _course, outcomes = graded
+    outcome = outcomes[participant]
+    if outcome.status == "graded":
+        assert FLAGGED in outcome.reason and grading.ran_flags()[RAN[participant]] in outcome.reason, outcome.reason
+
+
+@pytest.mark.parametrize("participant", HONEST_AFTER)
+def test_honest_work_is_not_flagged(graded, participant):
+    _course, outcomes = graded
+    assert FLAGGED not in (outcomes[participant].reason or "")
 
 
 def test_answer_cells_never_see_a_test_cell(graded):

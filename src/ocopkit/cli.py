@@ -73,7 +73,7 @@ def cmd_grade(args) -> int:
         return 3
     options = cohort.GradeOptions(workers=args.workers or os.cpu_count() or 1, force=args.force,
                                   retry_failed=args.retry_failed, unsafe=args.unsafe)
-    from .run_guard import DiskFull, GradingBusy
+    from .run_guard import GradingBusy, MachineFault
 
     try:
         outcomes = cohort.grade_cohort(args.course_dir, args.assignment, options)
@@ -83,7 +83,7 @@ def cmd_grade(args) -> int:
     except GradingBusy as error:
         print(_("Not grading: {reason}").format(reason=error), file=sys.stderr)
         return 4
-    except DiskFull as error:
+    except MachineFault as error:  # a full disk, a gradebook held by another program
         print(_("Stopped: {reason}").format(reason=error), file=sys.stderr)
         return 5
     failed = [o for o in outcomes if o.status == "failed"]

@@ -42,6 +42,7 @@ class GradeOptions:
     retry_failed: bool = False
     unsafe: bool = False
     retries: int = 2
+    lock_wait: float = grading.LOCK_WAIT_SECONDS  # seconds to wait for a gradebook another program holds
     deadline: float | None = None  # seconds per submission; from the notebook's cells when None
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
 
@@ -78,7 +79,9 @@ def worker_main(course_dir, assignment, worker_sandbox, options, connection) -> 
         if worker_sandbox is not None:
             worker_sandbox.reset()  # nothing of the last participant's kernels survives into this one
         try:
-            outcome = grading.grade_submission(api, assignment, participant_id, options.retries)
+            outcome = grading.grade_submission(api, assignment, participant_id, options.retries, options.lock_wait)
+        except run_guard.GradebookLocked as error:
+            outcome = ledger.Grading(assignment, participant_id, GRADEBOOK_LOCKED, str(error), None, None)
         except Exception as error:  # never lose the run to one submission
             outcome = ledger.Grading(assignment, participant_id, "failed",
                                      _("the grader failed on it: {error}").format(error=error), None, None)
@@ -89,7 +92,9 @@ def worker_main(course_dir, assignment, worker_sandbox, options, connection) -> 
             worker_sandbox.reset()
 
 
-DISK_FULL = "disk_full"  # an outcome that is the machine's fault: never recorded against the participant
+# Outcomes that are the machine's fault: never recorded against the participant; they stop the run.
+DISK_FULL = "disk_full"
+GRADEBOOK_LOCKED = "gradebook_locked"
 
 
 def disk_paths(course_dir) -> list[str]:
@@ -271,7 +276,7 @@ def grade_cohort(course_dir: str | Path, assignment: str, options: GradeOptions 
     with run_guard.course_lock(course_dir, assignment):
         try:
             return _grade_locked(course_dir, nbgrader_api(course_dir), assignment, options, progress, on_outcome)
-        except run_guard.DiskFull:
+        except run_guard.MachineFault:
             raise
         except Exception as error:
             if run_guard.is_disk_full_error(error) or (run_guard.mentions_full_disk(str(error))
@@ -290,7 +295,8 @@ def _grade_locked(course_dir, api, assignment, options, progress, on_outcome) ->
     pool = WorkerPool(course_dir, assignment, options, sandboxes)
     progress = progress or Progress(len(todo))
     try:
-        deadline = options.deadline or deadline_seconds(api, assignment)
+        # A worker waiting for a locked gradebook is not hung: its wait counts on top.
+        deadline = (options.deadline or deadline_seconds(api, assignment)) + options.lock_wait
         return _run(pool, workers, todo, deadline, course_dir, progress, on_outcome, api)
     finally:
         pool.stop()
@@ -315,6 +321,8 @@ def _run(pool, workers, todo, deadline, course_dir, progress, on_outcome, api) -
         for item in found:
             if item.status == DISK_FULL:
                 raise disk_full(course_dir)
+            if item.status == GRADEBOOK_LOCKED:
+                raise run_guard.GradebookLocked(item.reason)
             if not item.fingerprint:  # failures found here, not by the worker: a rerun must still skip them
                 folder = grading.submission_folder(api, pool.args[1], item.participant_id)
                 item = dataclasses.replace(item, fingerprint=grading.fingerprint(folder))

@@ -18,6 +18,12 @@ kernels per notebook, both through the same kernel manager and kernel spec
 The test cells' outputs, which nbgrader scores and feedback shows, come from
 the tests kernel.
 
+**What ran.** Before the first cell, the answers kernel starts
+:mod:`ocopkit.run_audit`; before each test cell and after the last cell the
+grader asks it what the answer code did. :func:`take_flags` hands the kinds
+found to grading, which flags the submission for review. Marks never depend
+on it.
+
 **Output cap.** Stock nbgrader keeps every byte a kernel prints in memory and
 in the graded notebook (its ``LimitOutput`` trims lines only afterwards).
 ``GuardedExecute`` counts the bytes of every output message as it arrives,
@@ -46,6 +52,28 @@ from .i18n import _
 
 DUMP = "__import__('ocopkit.answer_transfer', fromlist=['dump']).dump(globals())"
 LOAD = "__import__('ocopkit.answer_transfer', fromlist=['load']).load(globals(), {text!r})"
+AUDIT_START = "__import__('ocopkit.run_audit', fromlist=['install']).install()"
+AUDIT = "__import__('ocopkit.run_audit', fromlist=['findings']).findings(globals())"
+
+# Kinds of what ran, found in the notebooks this process graded since the last take_flags().
+# A worker grades one submission at a time, so this is that submission's.
+_ran: set[str] = set()
+
+
+def take_flags() -> list[str]:
+    """Return, and forget, what the answer code of the notebooks graded since the last call did."""
+    found = sorted(_ran)
+    _ran.clear()
+    return found
+
+
+def expression_value(reply: dict | None, name: str):
+    """The value of a user expression in an execute reply, read as a Python literal; None when there is none."""
+    try:
+        result = reply["content"]["user_expressions"][name]
+        return ast.literal_eval(result["data"]["text/plain"]) if result.get("status") == "ok" else None
+    except (TypeError, KeyError, ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
 
 
 class OutputLimitExceeded(RuntimeError):
@@ -91,7 +119,8 @@ class GuardedExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         """Execute the notebook, then fail it if its outputs went over the cap."""
-        self._output_bytes, self._started, self._tests = 0, time.monotonic(), None
+        self._output_bytes, self._started, self._tests, self._audited = 0, time.monotonic(), None, False
+        self._last_code = max((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), default=-1)
         try:
             nb, resources = super().preprocess(nb, resources, km)
         finally:
@@ -112,12 +141,26 @@ class GuardedExecute(Execute):
         if time.monotonic() - self._started > self.budget():
             raise NotebookTimeLimit(_("the notebook ran longer than {seconds} s in all (the limit for one "
                                       "notebook); the cells after that were not run").format(seconds=self.budget()))
+        if not self._audited:  # before the first cell: the state to compare with
+            self._audited = True
+            # As a user expression, like the questions later: outside a cell IPython's builtin trap is off, and
+            # the state compared must be taken in the same condition.
+            self._silently("pass", {"start": AUDIT_START})
         if is_test(cell):
             self._send_answers()
             return self._in_tests_kernel(lambda: super(GuardedExecute, self).preprocess_cell(cell, resources, index))
         if is_trusted(cell):  # setup: the tests kernel needs its imports and data too
             self._in_tests_kernel(lambda: self._silently(cell.source))
-        return super().preprocess_cell(cell, resources, index)
+        result = super().preprocess_cell(cell, resources, index)
+        if index == self._last_code:
+            self._record(self._silently("pass", {"ran": AUDIT}))
+        return result
+
+    def _record(self, reply: dict | None) -> None:
+        """Keep the kinds of what ran that the answers kernel reported (text only: it is the participant's)."""
+        found = expression_value(reply, "ran")
+        if isinstance(found, list):
+            _ran.update(kind for kind in found if isinstance(kind, str) and len(kind) < 40)
 
     def _in_tests_kernel(self, action):
         """Run ``action`` with the tests kernel as nbclient's current kernel."""
@@ -163,14 +206,9 @@ class GuardedExecute(Execute):
 
     def _send_answers(self) -> None:
         """Carry the answers kernel's plain-data values into the tests kernel."""
-        reply = self._silently("pass", {"dump": DUMP})
-        text = "{}"
-        try:
-            result = reply["content"]["user_expressions"]["dump"]
-            if result.get("status") == "ok":
-                text = ast.literal_eval(result["data"]["text/plain"])
-        except (TypeError, KeyError, ValueError, SyntaxError, MemoryError, RecursionError):
-            pass
+        reply = self._silently("pass", {"ran": AUDIT, "dump": DUMP})  # in this order: the dump is the kit's code
+        self._record(reply)
+        text = expression_value(reply, "dump")
         checked = answer_transfer.checked(text if isinstance(text, str) else "{}")
         self._in_tests_kernel(lambda: self._silently(LOAD.format(text=checked)))
 

@@ -2,11 +2,14 @@
 
 Before nbgrader runs, each submitted notebook is checked for the faults that
 stock nbgrader reports only as a traceback or a zero: a missing, empty,
-non-UTF-8 or damaged file, or a notebook of the wrong format. Then nbgrader's
-own ``autograde`` grades it. A kernel that died or timed out for reasons
-outside the submission is retried; what still fails is ``failed`` with a
-reason a trainer understands. Answer cells that reach into Python's
-machinery are flagged for a trainer's review.
+non-UTF-8 or damaged file, a notebook of the wrong format, tampered nbgrader
+metadata, copied or deleted cells of the assignment (:mod:`ocopkit.precheck`).
+Then nbgrader's own ``autograde`` grades it. A kernel that died or timed out
+for reasons outside the submission is retried, and a gradebook that another
+program holds is waited for; what still fails is ``failed`` with a reason a
+trainer understands. What the answer cells did while they ran (not what their
+source looks like) may flag the submission for a trainer's review
+(:mod:`ocopkit.run_audit`).
 
 See Also
 --------
@@ -16,16 +19,14 @@ ocopkit.cohort : grades a whole cohort in parallel, sandboxed and resumable.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
-import os
 import re
+import time
 from pathlib import Path
 
-import nbformat
 
-from . import ledger, precheck
+from . import execute, ledger, precheck
 from .i18n import _
 # The pre-checks live in precheck.py; these names stay importable from here.
 from .precheck import entries, folder_problem, format_problem, notebook_problem  # noqa: F401
@@ -33,18 +34,21 @@ from .precheck import entries, folder_problem, format_problem, notebook_problem 
 # Failures that can come from a busy machine rather than from the submission.
 TRANSIENT = ("Timeout waiting for IOPub output", "Kernel didn't respond", "Kernel died before replying",
              "DeadKernelError", "Kernel died")
+# SQLite's words when another connection holds the gradebook (nbgrader then suggests `nbgrader db upgrade`).
+LOCKED = ("database is locked", "database table is locked")
+LOCK_WAIT_SECONDS = 60.0
 
-def suspicious_patterns() -> dict[str, str]:
-    """Answer-cell code that can make tests pass without a right answer, or reach the grader."""
+def ran_flags() -> dict[str, str]:
+    """What answer code did while it ran (kinds of :mod:`ocopkit.run_audit`), as a trainer reads it."""
     return {
-        r"\bbuiltins\b|__builtins__": _("redefine Python built-ins"),
-        r"sys\.modules": _("replace loaded modules"),
-        r"__eq__|__ne__|__hash__|__class__|__bases__|__subclasses__": _("change how values compare"),
-        r"\bsetattr\s*\(|\bdelattr\s*\(": _("change objects' attributes"),
-        r"\b(checks|datasets|ocopkit|pd|pandas|np|numpy)\.\w+\s*=[^=]": _("replace a library function"),
-        r"\bimportlib\b|\bctypes\b|\bgc\.get_objects\b|\binspect\b": _("inspect or rewrite the running program"),
-        r"\bos\._exit\b|\bsignal\.": _("end or trap the grading process"),
-        r"\bsocket\b|\burllib\b|\brequests\b|\bsubprocess\b": _("open connections or start programs"),
+        "builtins": _("redefine Python built-ins"),
+        "modules": _("replace loaded modules"),
+        "comparison": _("change how values compare"),
+        "libraries": _("replace a library function"),
+        "introspection": _("inspect or rewrite the running program"),
+        "ipython": _("change how IPython runs the cells"),
+        "exit": _("end or trap the grading process"),
+        "programs": _("open connections or start programs"),
     }
 
 
@@ -107,37 +111,6 @@ def is_transient(result: dict) -> bool:
     return any(marker in text for marker in TRANSIENT)
 
 
-def code_sources(path: Path) -> list[str]:
-    """Return the source of every code cell, read as plain JSON (already validated once)."""
-    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    return ["".join(c["source"]) if isinstance(c.get("source"), list) else c.get("source", "")
-            for c in cells if c.get("cell_type") == "code"]
-
-
-@functools.lru_cache(maxsize=64)
-def _released_sources(path: str, modified: float) -> frozenset:
-    """The released notebook's code cells; cached while the file is unchanged."""
-    return frozenset(code_sources(Path(path)))
-
-
-def suspicious_code(folder: Path, release_folder: Path) -> list[str]:
-    """Return what the participant's own code cells do that a trainer should look at.
-
-    Only cells that differ from the released notebook are read, so the kit's
-    own setup and test cells never raise a flag.
-    """
-    findings = []
-    for release in sorted(release_folder.glob("*.ipynb")):
-        given = _released_sources(str(release), release.stat().st_mtime)
-        for source in code_sources(folder / release.name):
-            if source in given:
-                continue
-            for pattern, meaning in suspicious_patterns().items():
-                if re.search(pattern, source) and meaning not in findings:
-                    findings.append(meaning)
-    return findings
-
-
 def timed_out_cells(api, assignment: str, participant_id: str) -> list[str]:
     """Return the ids of cells that nbgrader stopped at the per-cell time limit."""
     folder = Path(api.coursedir.format_path(api.coursedir.autograded_directory, participant_id, assignment))
@@ -149,15 +122,16 @@ def timed_out_cells(api, assignment: str, participant_id: str) -> list[str]:
     return found
 
 
-def graded_outcome(api, assignment: str, participant_id: str, flags: list[str]) -> ledger.Grading:
-    """Read the score nbgrader saved, with notes for the trainer."""
+def graded_outcome(api, assignment: str, participant_id: str, flags: list[str],
+                   found: list[str] = ()) -> ledger.Grading:
+    """Read the score nbgrader saved, with notes for the trainer (``found``: from the pre-checks)."""
     gradebook = api.gradebook
     try:
         submission = gradebook.find_submission(assignment, participant_id)
         score, max_score, manual = submission.score, submission.max_score, submission.needs_manual_grade
     finally:
         gradebook.close()
-    notes = []
+    notes = list(found)
     if flags:
         notes.append(_("flagged for review: the answer cells {what}").format(what="; ".join(flags)))
     slow = timed_out_cells(api, assignment, participant_id)
@@ -168,7 +142,64 @@ def graded_outcome(api, assignment: str, participant_id: str, flags: list[str]) 
     return ledger.Grading(assignment, participant_id, "graded", "; ".join(notes), score, max_score)
 
 
-def grade_submission(api, assignment: str, participant_id: str, retries: int = 2) -> ledger.Grading:
+def is_locked(text: str) -> bool:
+    """True when an error says that another program holds the gradebook."""
+    return any(marker in text for marker in LOCKED)
+
+
+def locked_gradebook_reason(seconds: float) -> str:
+    """The trainer's message when the gradebook stayed locked: not the submission's fault, and what to do."""
+    return _("the gradebook was held by another program for more than {seconds} s (a database browser, a backup, "
+             "or another grader): no submission was marked for it. Close that program, then run the same command "
+             "again; it goes on where it stopped.").format(seconds=round(seconds))
+
+
+def _result_text(result: dict) -> str:
+    return (result.get("error") or "") + "\n" + (result.get("log") or "")
+
+
+def while_locked(action, lock_wait: float, locked=lambda result: False):
+    """Call ``action`` until another program stops holding the gradebook, for at most ``lock_wait`` seconds.
+
+    ``action`` is locked out when it raises an error naming the lock, or when
+    ``locked(result)`` says so (nbgrader's API returns its errors).
+
+    Raises
+    ------
+    run_guard.GradebookLocked
+        When the gradebook stayed locked.
+    """
+    from .run_guard import GradebookLocked
+
+    give_up, pause = time.monotonic() + lock_wait, 0.5
+    while True:
+        try:
+            result = action()
+            if not locked(result):
+                return result
+        except Exception as error:  # noqa: BLE001 - only the lock is waited for; the rest goes on up
+            if not is_locked(str(error)) and not is_locked(str(getattr(error, "orig", ""))):
+                raise
+        if time.monotonic() + pause > give_up:
+            raise GradebookLocked(locked_gradebook_reason(lock_wait))
+        time.sleep(pause)  # back off: the other program is writing
+        pause = min(pause * 2, 5.0)
+
+
+def autograde(api, assignment: str, participant_id: str, retries: int, lock_wait: float) -> dict:
+    """Run nbgrader's autograde, again after a transient failure or while the gradebook is locked."""
+    def once():
+        return api.autograde(assignment, participant_id, force=True, create=True)
+
+    while True:
+        result = while_locked(once, lock_wait, lambda r: not r.get("success") and is_locked(_result_text(r)))
+        if result.get("success") or retries <= 0 or not is_transient(result):
+            return result
+        retries -= 1
+
+
+def grade_submission(api, assignment: str, participant_id: str, retries: int = 2,
+                     lock_wait: float = LOCK_WAIT_SECONDS) -> ledger.Grading:
     """Grade one participant's submission and return the named outcome.
 
     Parameters
@@ -178,24 +209,30 @@ def grade_submission(api, assignment: str, participant_id: str, retries: int = 2
     retries : int
         How many more times to try when the kernel died or went silent for
         reasons that may lie outside the submission.
+    lock_wait : float
+        Seconds to wait for a gradebook that another program holds.
 
     Returns
     -------
     ledger.Grading
         ``graded`` with score and maximum, or ``failed`` with the reason.
+
+    Raises
+    ------
+    run_guard.GradebookLocked
+        When the gradebook stayed locked: the run stops, nobody is blamed.
     """
     folder = submission_folder(api, assignment, participant_id)
-    stamp = fingerprint(folder) if folder.is_dir() else ""
-    problems = [folder_problem(folder)] + [notebook_problem(folder / n) for n in expected_notebooks(api, assignment)]
-    problem = next((p for p in problems if p), None)
-    if problem:
-        return ledger.Grading(assignment, participant_id, "failed", problem, None, None, stamp)
+    precheck.prepare_submission(folder, expected_notebooks(api, assignment))
+    stamp = fingerprint(folder) if folder.is_dir() and not folder.is_symlink() else ""
     release = Path(api.coursedir.format_path(api.coursedir.release_directory, ".", assignment))
-    flags = suspicious_code(folder, release)
-    for _attempt in range(retries + 1):
-        result = api.autograde(assignment, participant_id, force=True, create=True)
-        if result.get("success") or not is_transient(result):
-            break
+    found = precheck.check_submission(folder, release)
+    if found.problem:
+        return ledger.Grading(assignment, participant_id, "failed", found.problem, None, None, stamp)
+    execute.take_flags()  # nothing left over from an earlier submission
+    result = autograde(api, assignment, participant_id, retries, lock_wait)
+    flags = [ran_flags()[kind] for kind in execute.take_flags() if kind in ran_flags()]
     if not result.get("success"):
         return ledger.Grading(assignment, participant_id, "failed", failure_reason(result), None, None, stamp)
-    return dataclasses.replace(graded_outcome(api, assignment, participant_id, flags), fingerprint=stamp)
+    outcome = while_locked(lambda: graded_outcome(api, assignment, participant_id, flags, found.notes), lock_wait)
+    return dataclasses.replace(outcome, fingerprint=stamp)

@@ -88,8 +88,11 @@ def folder_problem(folder: Path) -> str | None:
 
     nbgrader copies the whole folder, following symbolic links: a link to the
     gradebook or to /etc/shadow would be copied in as a readable file, and a
-    named pipe would stall the copy. Only plain files and folders are accepted.
+    named pipe would stall the copy. Only plain files and folders are accepted,
+    and the submission folder itself must not be a link.
     """
+    if folder.is_symlink():
+        return _("the submission contains a symbolic link ({name}); links are not accepted").format(name=folder.name)
     for path in entries(folder):
         if path.is_symlink():
             return _("the submission contains a symbolic link ({name}); links are not accepted").format(
@@ -605,7 +608,7 @@ def check_submission(folder: Path, release_folder: Path) -> Findings:
         Problems (the submission fails with :attr:`Findings.problem`) and notes
         for the trainer that go with the grade.
     """
-    problem = folder_problem(folder) if folder.is_dir() else None
+    problem = folder_problem(folder) if folder.is_dir() or folder.is_symlink() else None
     if problem:
         return Findings([problem])
     releases = sorted(release_folder.glob("*.ipynb"))

@@ -30,8 +30,16 @@ class GradingBusy(RuntimeError):
     """Another grading run holds the course."""
 
 
-class DiskFull(RuntimeError):
+class MachineFault(RuntimeError):
+    """Grading cannot go on for a reason outside every submission: the run stops and blames nobody."""
+
+
+class DiskFull(MachineFault):
     """The disk the grader writes to is full: nobody's submission is to blame."""
+
+
+class GradebookLocked(MachineFault):
+    """Another program held the gradebook for longer than the grader waits."""
 
 
 @contextmanager
