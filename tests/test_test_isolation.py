@@ -260,6 +260,26 @@ class TestTransfer:
         assert "ds" not in namespace and "ham" not in namespace
         assert namespace["dap_an"] == "old"  # kept the tests kernel's own value
 
+    def test_a_chart_crosses_as_its_bars_and_texts_only(self):
+        import matplotlib
+        import pandas as pd
+        from matplotlib.axes import Axes
+
+        matplotlib.use("agg")
+        chart = pd.Series([3.0, 5.0], index=["Shopee", "Chợ"]).plot.bar(title="Tiền về")
+
+        class LyingAxes(Axes):
+            patches = property(lambda self: [None] * 6)
+
+        namespace = {}
+        answer_transfer.load(namespace, answer_transfer.checked(answer_transfer.dump(
+            {"bieu_do": chart, "gia": LyingAxes(chart.figure, (0, 0, 1, 1))})))
+        rebuilt = namespace["bieu_do"]
+        assert type(rebuilt) is Axes and rebuilt is not chart and "gia" not in namespace
+        assert [bar.get_height() for bar in rebuilt.patches] == [3.0, 5.0]
+        assert rebuilt.get_title() == "Tiền về"
+        assert [label.get_text() for label in rebuilt.get_xticklabels()] == ["Shopee", "Chợ"]
+
     def test_a_forged_dump_builds_only_plain_types(self):
         forged = '{"names": ["x", "y"], "values": {"x": {"t": "np", "dtype": "object", "v": {"t": "int", "v": 1}},' \
                  ' "y": {"t": "series", "dtype": "O; import os", "v": [], "index": {"t": "range", "v": [0, 0, 1],' \

@@ -9,7 +9,10 @@ crosses is the value of each answer, encoded as JSON with an exact-type tag:
 - ``list``, ``tuple``, ``set``, ``frozenset``, ``dict`` of those;
 - NumPy scalars and arrays of booleans and numbers;
 - ``datetime``, ``date``, ``time``, ``timedelta``, pandas ``Timestamp`` and ``Timedelta``;
-- pandas ``Series``, ``DataFrame`` and their indexes, of plain dtypes.
+- pandas ``Series``, ``DataFrame`` and their indexes, of plain dtypes;
+- a matplotlib chart (``Axes``, as ``.plot.bar()`` returns it) as what a test
+  reads of it: its bars (position and size), title, axis labels and tick
+  labels. The testing kernel draws a new chart of its own from them.
 
 Anything else (a function, a module, a subclass, an object with its own
 ``__eq__``) does not cross: the testing kernel keeps its own value of that
@@ -85,7 +88,23 @@ def _encode_library(value, kind: type, depth: int, budget: _Budget) -> dict:
         return _encode_numpy(value, kind, depth, budget)
     if module == "pandas":
         return _encode_pandas(value, kind, depth, budget)
+    if module == "matplotlib":
+        return _encode_chart(value, kind, depth, budget)
     raise NotTransferable(kind.__name__)
+
+
+def _encode_chart(axes, kind, depth, budget) -> dict:
+    """A chart as plain data: only an exact ``Axes`` whose bars are exact ``Rectangle`` patches."""
+    from matplotlib.axes import Axes
+    from matplotlib.patches import Rectangle
+
+    if kind is not Axes or any(type(patch) is not Rectangle for patch in axes.patches):
+        raise NotTransferable(kind.__name__)
+    bars = [[float(v) for v in (bar.get_x(), bar.get_y(), bar.get_width(), bar.get_height())] for bar in axes.patches]
+    budget.items += 4 * len(bars)
+    texts = {"title": axes.get_title(), "xlabel": axes.get_xlabel(), "ylabel": axes.get_ylabel(),
+             "xticks": [t.get_text() for t in axes.get_xticklabels()]}
+    return {"t": "chart", "bars": bars, "v": encode(texts, depth + 1, budget)}
 
 
 def _encode_numpy(value, kind, depth, budget) -> dict:
@@ -189,7 +208,28 @@ def _decode_library(tag: str, data: dict):
         return frame
     if tag in ("range", "index"):
         return _index(data)
+    if tag == "chart":
+        return _chart(data)
     raise NotTransferable(tag)
+
+
+def _chart(data: dict):
+    """Draw, in this kernel, a chart with the given bars and texts (off screen: no pyplot state)."""
+    from matplotlib.figure import Figure
+
+    texts = decode(data["v"])
+    if not isinstance(texts, dict):
+        raise NotTransferable("chart")
+    axes = Figure().subplots()
+    for x, y, width, height in ([float(v) for v in bar] for bar in data["bars"]):
+        axes.bar(x, height, width=width, bottom=y, align="edge")
+    axes.set_title(str(texts.get("title", "")))
+    axes.set_xlabel(str(texts.get("xlabel", "")))
+    axes.set_ylabel(str(texts.get("ylabel", "")))
+    ticks = [str(text) for text in texts.get("xticks", [])]
+    if ticks and len(ticks) == len(data["bars"]):
+        axes.set_xticks([x + width / 2 for x, _y, width, _h in data["bars"]], ticks)
+    return axes
 
 
 def _dtype(name: str, numpy: bool = False) -> str:

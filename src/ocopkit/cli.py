@@ -65,6 +65,12 @@ def cmd_grade(args) -> int:
     """Grade every pending submission of an assignment in parallel, in the sandbox."""
     from . import cohort, sandbox
 
+    if os.geteuid() == 0:
+        # Before anything is written: root refuses a course configuration that
+        # another user could have written (course.UntrustedConfig, exit 2).
+        from .course import load_config
+
+        load_config(args.course_dir)
     reason = sandbox.unavailable_reason()
     if reason and not args.unsafe:
         print(_("Refusing to grade: the sandbox is not available ({reason}). Participants' code would run "

@@ -7,10 +7,14 @@ nbgrader does.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pwd
 import shutil
+import stat
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 from traitlets.config import Config
@@ -38,19 +42,112 @@ def ensure_tools_on_path() -> None:
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
 
 
+class UntrustedConfig(FileNotFoundError):
+    """Root was asked to run a configuration file that another user could have written.
+
+    A ``FileNotFoundError`` so that every command reports it the way it reports a
+    missing course directory: for root, a file it may not run is no configuration.
+    """
+
+
+# Course directories whose configuration comes from a trusted builder instead of
+# their nbgrader_config.py (``ocop hub grade``: root grades the trainer's course
+# with the kit's own settings). Inherited by forked grading workers.
+_BUILDERS: dict[Path, Callable[[], Config]] = {}
+
+
+@contextlib.contextmanager
+def config_from(course_dir: str | Path, build: Callable[[], Config]):
+    """Read the configuration of ``course_dir`` from ``build()`` while the block runs.
+
+    Parameters
+    ----------
+    course_dir : path
+        The course directory whose own ``nbgrader_config.py`` must not run.
+    build : callable
+        Returns a fresh traitlets Config each call (callers change what they get).
+    """
+    key = Path(course_dir).resolve()
+    _BUILDERS[key] = build
+    try:
+        yield
+    finally:
+        _BUILDERS.pop(key, None)
+
+
+def owner_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def untrusted_reason(path: str | Path) -> str | None:
+    """Why root may not run the file at ``path`` (None when it may).
+
+    Root runs a file only when the file and every folder above it belong to
+    root and no one else can write them; a root-owned sticky folder such as
+    /tmp counts as safe, because others cannot replace what root put in it.
+    """
+    path = Path(os.path.abspath(path))
+    for part in [path, *path.parents]:
+        info = os.lstat(part)
+        if stat.S_ISLNK(info.st_mode):
+            return _("{path} is a symbolic link").format(path=part)
+        writable = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        sticky = stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_ISVTX
+        if info.st_uid != 0:
+            return _("{path} belongs to {owner}").format(path=part, owner=owner_name(info.st_uid))
+        if writable and not sticky:
+            return _("{path} can be changed by users other than root").format(path=part)
+    return None
+
+
+def check_root_may_run(path: str | Path) -> None:
+    """Refuse, as root, to run a configuration file another user could have written.
+
+    Raises
+    ------
+    UntrustedConfig
+        Naming the file, why, and what to do.
+    """
+    if os.geteuid() != 0:
+        return  # an ordinary user runs their own files with their own rights
+    reason = untrusted_reason(path)
+    if reason:
+        raise UntrustedConfig(_(
+            "Not running {path} as root: {reason}. Root never runs a file that another user can change. "
+            "Run this command as the owner of the course directory instead, or, on the hub, with "
+            "sudo ocop hub grade, which grades with the kit's own settings.").format(path=path, reason=reason))
+
+
+def read_config_file(path: str | Path) -> Config:
+    """Run one nbgrader_config.py and return its Config (as root only when it is root's alone)."""
+    path = Path(path)
+    check_root_may_run(path)
+    return PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+
+
 def load_config(course_dir: str | Path) -> Config:
     """Read ``nbgrader_config.py`` of a course directory into a traitlets Config.
+
+    Inside :func:`config_from` the configuration comes from its builder and
+    the course's file is not run at all.
 
     Raises
     ------
     FileNotFoundError
         When the folder has no ``nbgrader_config.py``.
+    UntrustedConfig
+        When root would run a file that another user could have written.
     """
     course_dir = Path(course_dir).resolve()
+    if course_dir in _BUILDERS:
+        return _BUILDERS[course_dir]()
     if not (course_dir / CONFIG_FILE).exists():
         raise FileNotFoundError(_("{folder} is not a course directory: it has no nbgrader_config.py.").format(
             folder=course_dir))
-    return PyFileConfigLoader(CONFIG_FILE, path=str(course_dir)).load_config()
+    return read_config_file(course_dir / CONFIG_FILE)
 
 
 def nbgrader_api(course_dir: str | Path, configure=None):

@@ -64,26 +64,15 @@ def cmd_setup(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    """Grade in the trainer's course directory with ``ocop grade``, then hand the folder back to the trainer."""
-    from .. import cli
+    """Collect from the exchange and grade as root, trusting nothing the trainer can write (hub.grade)."""
+    from .grade import grade, load_settings
 
     reason = setup.root_reason()
     if reason:
         raise SetupError("Grading on the hub runs each participant's notebook in the sandbox, which needs "
                          "root: run this command as root (sudo).")
-    settings = HubSettings.load(args.state_dir)
-    if os.environ.pop("OCOP_GRADEBOOK_URL", None):
-        # The trainer's formgrader uses the course's own gradebook (its server's
-        # environment has no OCOP_GRADEBOOK_URL): grading must write the same one.
-        setup.say("Ignoring OCOP_GRADEBOOK_URL: the hub's course uses the gradebook in its course directory.")
-    argv = ["grade", args.assignment, "--course-dir", str(settings.course_dir)]
-    if args.workers:
-        argv += ["--workers", str(args.workers)]
-    argv += ["--force"] * args.force + ["--retry-failed"] * args.retry_failed
-    try:
-        code = cli.main(argv)
-    finally:
-        setup.give_back(settings)  # autograded/, the gradebook and the ledger stay the trainer's
+    settings = load_settings(args.state_dir)
+    code = grade(settings, args.assignment, args.workers, args.force, args.retry_failed)
     if code == 0:
         setup.say(f"Graded {args.assignment}. In formgrader ({settings.trainer}): review, then Generate "
                   "and Release feedback.")

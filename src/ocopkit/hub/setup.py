@@ -19,6 +19,7 @@ import os
 import pwd
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -97,6 +98,11 @@ class HubSettings:
     @property
     def config_file(self) -> Path:
         return self.state_dir / "jupyterhub_config.py"
+
+    @property
+    def kit_config_file(self) -> Path:
+        """Root's copy of the kit's nbgrader_config.py: what ``ocop hub grade`` runs instead of the trainer's."""
+        return self.state_dir / "grading" / "nbgrader_config.py"
 
     @property
     def env_bin(self) -> Path:
@@ -387,8 +393,8 @@ def ensure_user(name: str) -> pwd.struct_passwd:
     home = Path(entry.pw_dir)
     if not home.exists():
         shutil.copytree("/etc/skel", home, symlinks=True)
-        subprocess.run(["chown", "-R", f"{entry.pw_uid}:{entry.pw_gid}", str(home)], check=True)
-    os.chown(home, entry.pw_uid, entry.pw_gid)
+        chown_tree(home, entry)
+    os.chown(home, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
     home.chmod(0o700)
     return entry
 
@@ -401,7 +407,7 @@ def empty_home(entry: pwd.struct_passwd) -> None:
         raise SetupError(f"refusing to empty {home}: not a home of {entry.pw_name}'s own")
     shutil.rmtree(home, ignore_errors=True)
     shutil.copytree("/etc/skel", home, symlinks=True)
-    subprocess.run(["chown", "-R", f"{entry.pw_uid}:{entry.pw_gid}", str(home)], check=True)
+    chown_tree(home, entry)
     home.chmod(0o700)
 
 
@@ -441,7 +447,8 @@ def run_as(settings: HubSettings, user: str, argv: list[str], cwd: str | Path | 
 def write_file(path: Path, text: str, mode: int = 0o644) -> None:
     """Write a text file that has ``mode`` from its first byte (never briefly readable by others)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    # O_NOFOLLOW: some targets are in the trainer's home, where a link could point anywhere.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, mode)
     os.fchmod(descriptor, mode)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text)
@@ -507,8 +514,57 @@ def sync_file(source: Path, target: Path) -> bool:
     return True
 
 
-def chown_tree(path: Path, entry: pwd.struct_passwd) -> None:
-    subprocess.run(["chown", "-R", "--no-dereference", f"{entry.pw_uid}:{entry.pw_gid}", str(path)], check=True)
+def chown_tree(path: Path, entry: pwd.struct_passwd) -> list[str]:
+    """Give a folder and everything in it to a user, never following a link.
+
+    The folder is the user's own (a course directory, a home), so they may have
+    planted links or hard links in it: a link is changed itself (``lchown``),
+    never its target; every other entry is opened with ``O_NOFOLLOW`` and
+    changed through that descriptor, so a name swapped for a link between two
+    steps changes nothing; a file with other hard links that is not already
+    theirs is left alone (it may be a file of root's from elsewhere).
+
+    Returns
+    -------
+    list of str
+        The entries left alone, for a warning.
+    """
+    try:
+        top = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError as error:
+        raise SetupError(f"Not changing the owner of {path}: it is not a plain folder ({error.strerror}).") from None
+    skipped = []
+    try:
+        os.fchown(top, entry.pw_uid, entry.pw_gid)
+        for folder, dirs, files, folder_fd in os.fwalk(".", dir_fd=top, follow_symlinks=False):
+            for name in dirs + files:
+                if not _chown_entry(name, folder_fd, entry):
+                    skipped.append(os.path.normpath(os.path.join(path, folder, name)))
+    finally:
+        os.close(top)
+    return skipped
+
+
+def _chown_entry(name: str, folder_fd: int, entry: pwd.struct_passwd) -> bool:
+    """Change one entry of an open folder; return False when it was left alone."""
+    try:
+        if stat.S_ISLNK(os.stat(name, dir_fd=folder_fd, follow_symlinks=False).st_mode):
+            os.chown(name, entry.pw_uid, entry.pw_gid, dir_fd=folder_fd, follow_symlinks=False)
+            return True
+        descriptor = os.open(name, os.O_PATH | os.O_NOFOLLOW, dir_fd=folder_fd)
+    except FileNotFoundError:
+        return True  # gone meanwhile: nothing to hand back
+    try:
+        info = os.fstat(descriptor)
+        if stat.S_ISLNK(info.st_mode):  # swapped for a link since the check above
+            return False
+        if not stat.S_ISDIR(info.st_mode) and info.st_nlink > 1 and info.st_uid != entry.pw_uid:
+            return False
+        # An O_PATH descriptor cannot be fchown'ed; its /proc entry names exactly that inode.
+        os.chown(f"/proc/self/fd/{descriptor}", entry.pw_uid, entry.pw_gid)
+        return True
+    finally:
+        os.close(descriptor)
 
 
 def prepare_course_dir(settings: HubSettings) -> list[str]:
@@ -545,7 +601,7 @@ load_subconfig({str(course / "nbgrader_config.py")!r})  # noqa: F821
         say(f"Copied {len(changed)} changed course files into {course}")
     course.chmod(0o700)
     chown_tree(course, entry)
-    os.chown(home_config, entry.pw_uid, entry.pw_gid)
+    os.chown(home_config, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
 
     names = settings.assignments
     if names is None:
@@ -579,7 +635,7 @@ load_subconfig({str(course / "nbgrader_config.py")!r})  # noqa: F821
                     failed[name] = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["?"]
         stamp.update(dict(generated))
         write_file(stamp_path, json.dumps(stamp, indent=1), mode=0o600)
-        os.chown(stamp_path, entry.pw_uid, entry.pw_gid)
+        os.chown(stamp_path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
     for name, lines in failed.items():
         say(f"Warning: {name} could not be generated, so it cannot be released: {lines[0]} "
             f"(fix solutions/{name} in the repository and run make hub again)")
@@ -596,17 +652,48 @@ def give_lessons(settings: HubSettings) -> None:
         entry = pwd.getpwnam(user)
         folder = Path(entry.pw_dir) / "bai-hoc"
         folder.mkdir(exist_ok=True)
-        os.chown(folder, entry.pw_uid, entry.pw_gid)
+        if folder.is_symlink() or not folder.is_dir():  # the participant's own link: root copies nothing through it
+            say(f"Warning: {folder} is not a plain folder; no lessons copied for {user}.")
+            continue
+        os.chown(folder, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
         for lesson in lessons:
             target = folder / lesson.name
-            if not target.exists():
-                shutil.copy2(lesson, target)
-                os.chown(target, entry.pw_uid, entry.pw_gid)
+            if not os.path.lexists(target):  # a dangling link "does not exist" but would be written through
+                write_file(target, lesson.read_text(encoding="utf-8"))
+                os.chown(target, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
 
 
-def give_back(settings: HubSettings) -> None:
-    """Hand the course directory back to the trainer (after root graded in it)."""
-    chown_tree(settings.course_dir, pwd.getpwnam(settings.trainer))
+def give_back(settings: HubSettings) -> list[str]:
+    """Hand the course directory back to the trainer (after root graded in it).
+
+    Returns
+    -------
+    list of str
+        Entries left alone (hard links to files that are not the trainer's).
+    """
+    skipped = chown_tree(settings.course_dir, pwd.getpwnam(settings.trainer))
+    for path in skipped:
+        say(f"Warning: left {path} as it is: it is a link, or a hard link to a file that is not the trainer's.")
+    return skipped
+
+
+def write_kit_config(settings: HubSettings) -> Path:
+    """Keep root's own copy of the kit's nbgrader_config.py in the hub's state folder.
+
+    ``ocop hub grade`` runs as root in the trainer's course directory; it must
+    not run the trainer's nbgrader_config.py, so it runs this copy, which only
+    root can change.
+    """
+    source = repository(settings) / "nbgrader_config.py"
+    from ..course import check_root_may_run
+
+    check_root_may_run(source)
+    target = settings.kit_config_file
+    with umask(0o077):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.chmod(0o700)
+    write_file(target, source.read_text(encoding="utf-8"), mode=0o600)
+    return target
 
 
 # ---------------------------------------------------------------- all of it
@@ -642,6 +729,7 @@ def prepare(settings: HubSettings) -> HubSettings:
         if settings.fresh_homes:
             empty_home(entry)
     write_nbgrader_config(settings)
+    write_kit_config(settings)
     write_role_configs(settings)
     prepare_course_dir(settings)
     if settings.lessons:
