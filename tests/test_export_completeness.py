@@ -163,3 +163,13 @@ def test_report_counts_and_lists_them(recorded, tmp_path):
     assert "<td>khach</td>" in failures and "tệp notebook bị hỏng" in failures
     assert "<td>cu</td>" in failures and "hết thời gian" in failures
     assert "<td>moi</td>" in section(page, _("Handed in, not graded yet")) and "<td>moi</td>" not in failures
+
+
+def test_lateness_reads_nbgraders_datetimes_and_older_text():
+    """nbgrader's submission dicts hold a datetime: an assignment with a due date must still export."""
+    from datetime import datetime
+
+    due = datetime(2026, 12, 1, 17, 0)
+    assert export._late({"timestamp": datetime(2026, 12, 1, 17, 1)}, due)
+    assert not export._late({"timestamp": "2026-12-01 16:59:00"}, due)
+    assert not export._late({"timestamp": None}, due)

@@ -51,7 +51,8 @@ def _late(submission: dict, duedate: datetime | None) -> bool:
     """Return True when a submission came in after the assignment's due date."""
     if duedate is None or not submission.get("timestamp"):
         return False
-    return datetime.fromisoformat(submission["timestamp"]) > duedate
+    stamp = submission["timestamp"]  # nbgrader's dicts hold a datetime; older gradebooks gave text
+    return (stamp if isinstance(stamp, datetime) else datetime.fromisoformat(str(stamp))) > duedate
 
 
 def grade_rows(course_dir: str | Path, assignment: str | None = None) -> list[dict]:
