@@ -10,7 +10,7 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-from ocopkit.feedback import FeedbackExporter, HideHiddenTracebacks, SanitizeFeedback
+from ocopkit.trainer.feedback import FeedbackExporter, HideHiddenTracebacks, SanitizeFeedback
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 

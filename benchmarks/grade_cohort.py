@@ -27,8 +27,8 @@ sys.path.insert(0, str(REPO / "src"))
 
 from nbgrader.api import Gradebook  # noqa: E402
 
-from ocopkit import cohort, sandbox  # noqa: E402
-from ocopkit.course import ensure_tools_on_path, make_working_course  # noqa: E402
+from ocopkit.trainer import cohort, sandbox  # noqa: E402
+from ocopkit.trainer.course import ensure_tools_on_path, make_working_course  # noqa: E402
 
 VARIANTS = ("full", "partial", "untouched", "syntax_error", "raises")
 ASSIGNMENT = "topic08"

@@ -4,7 +4,7 @@
 
 Builds the same tables that `ocop export` produces (one row per participant
 and topic; one row per participant, topic and test cell), then times
-ocopkit.report.build_report on them and prints the seconds and the HTML size.
+ocopkit.trainer.report.build_report on them and prints the seconds and the HTML size.
 The target is under 10 s.
 """
 
@@ -21,7 +21,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from ocopkit import roster  # noqa: E402
-from ocopkit.report import build_report  # noqa: E402
+from ocopkit.trainer.report import build_report  # noqa: E402
 
 
 def synthetic_tables(participants: int, topics: int, cells: int, seed: int = 2021):

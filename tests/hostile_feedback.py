@@ -9,7 +9,7 @@ part of the page (scores, Vietnamese text) can be checked beside them.
 
 :func:`feedback_course` builds and grades the course once per test session
 (``ocop generate``, the sandboxed ``cohort.grade_cohort``, then ``ocop feedback``),
-shared by tests/test_feedback_sanitised.py and tests/test_browser_feedback.py.
+shared by tests/trainer/test_feedback_sanitised.py and tests/trainer/test_browser_feedback.py.
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ class FeedbackCourse:
     course: Path
     beacon: Beacon
     page: Path
-    outcome: object  # ocopkit.ledger.Grading
+    outcome: object  # ocopkit.trainer.ledger.Grading
 
     @property
     def autograded(self) -> Path:
@@ -185,8 +185,8 @@ def feedback_course() -> FeedbackCourse:
 
     The caller checks ``sandbox.unavailable_reason()`` first.
     """
-    from ocopkit import cli, cohort
-    from ocopkit.course import make_working_course
+    from ocopkit.trainer import cli, cohort
+    from ocopkit.trainer.course import make_working_course
 
     beacon = Beacon()
     root = Path(tempfile.mkdtemp(prefix="ocop-hostile-feedback-"))

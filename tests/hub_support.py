@@ -34,8 +34,8 @@ import pytest
 import requests
 from conftest import REPO, require
 
-from ocopkit.hub import setup
-from ocopkit.hub.run import Hub, free_port
+from ocopkit.trainer.hub import setup
+from ocopkit.trainer.hub.run import Hub, free_port
 
 TRAINER = "ocopt-gv"
 PARTICIPANTS = ("ocopt-lan", "ocopt-hung")

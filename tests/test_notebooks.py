@@ -5,7 +5,7 @@ import re
 import nbformat
 import pytest
 
-from ocopkit.manifest import lessons, update_navigation
+from ocopkit.trainer.manifest import lessons, update_navigation
 
 NAME = re.compile(r"^\d{2}-[a-z0-9-]+\.ipynb$")
 

@@ -22,7 +22,7 @@ Steps, each idempotent (run it again after editing the settings or the roster):
 5. the settings file is applied with tljh-config (set / add-item), the roster's ids are
    added to users.allowed, and the hub and proxy are reloaded.
 
-This cannot run on a machine without TLJH (it installs systemd units); tests/test_deploy.py
+This cannot run on a machine without TLJH (it installs systemd units); tests/trainer/hub/test_deploy.py
 runs it with --dry-run and checks what it would do.
 """
 
@@ -184,7 +184,7 @@ class Installer:
 
     def roster_ids(self, roster: str) -> list[str]:
         """The roster's ids, checked by the kit itself (ocop roster import's rules) in the user environment."""
-        code = ("import json, sys; from ocopkit.roster import RosterError, read_roster\n"
+        code = ("import json, sys; from ocopkit.trainer.roster import RosterError, read_roster\n"
                 "try:\n    print(json.dumps([p.id for p in read_roster(sys.argv[1])]))\n"
                 "except RosterError as error:\n    sys.exit(str(error))")
         if self.dry_run and not Path(self.user_python).exists():

@@ -6,7 +6,7 @@
 #   PUSH=1 deploy/z2jh/build-image.sh    # build and push to $REGISTRY
 #
 # repo2docker picks environment.yml at the repository root (there is no Dockerfile, binder/ or
-# .binder/ folder to take precedence; tests/test_deploy.py checks that). The repository is copied
+# .binder/ folder to take precedence; tests/trainer/hub/test_deploy.py checks that). The repository is copied
 # to /srv/repo, not to the home folder, where each participant's volume is mounted: the kit's
 # editable install ("pip: -e ." in environment.yml) stays visible in every pod.
 #

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from ocopkit.roster import RosterError, read_roster
+from ocopkit.trainer.roster import RosterError, read_roster
 
 VALUES = Path(__file__).with_name("values.yaml")
 

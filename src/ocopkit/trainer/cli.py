@@ -1,0 +1,242 @@
+"""``ocop``: the kit's own steps for trainers, built on nbgrader's API.
+
+Commands
+--------
+ocop generate [ASSIGNMENT ...]      student versions (nbgrader generate_assignment)
+ocop roster import FILE.csv         check a roster and register it in the gradebook
+ocop grade ASSIGNMENT               autograde every submission, naming failures
+ocop feedback ASSIGNMENT            feedback HTML without hidden tests
+ocop export --to FILE.csv [--items] grades with status and reason, UTF-8 for Excel
+ocop report --out report.html       completion, scores, item difficulty, failures
+ocop demo                           the whole cycle on a sample cohort
+ocop nav [--check]                  lesson navigation and README topic table from the manifest
+ocop messages                       compile the translation catalogs after editing a .po file
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import export, grading, ledger, roster
+from .course import assignments, nbgrader_api
+from ..i18n import _
+
+
+def _course_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--course-dir", default=".", type=Path,
+                        help="course directory with nbgrader_config.py (default: current folder)")
+
+
+def cmd_generate(args) -> int:
+    """Generate the student version of the named assignments, or all of them."""
+    api = nbgrader_api(args.course_dir)
+    for name in args.assignments or assignments(args.course_dir):
+        result = api.generate_assignment(name, force=True, create=True)
+        if not result.get("success"):
+            print(_("{assignment}: failed: {reason}").format(
+                assignment=name, reason=grading.failure_reason(result)), file=sys.stderr)
+            return 1
+        print(_("Generated the student version of {assignment}.").format(assignment=name))
+    return 0
+
+
+def cmd_roster_import(args) -> int:
+    """Check a roster CSV and register every participant, or report every bad row."""
+    try:
+        people = roster.read_roster(args.file)
+    except roster.RosterError as error:
+        print(error, file=sys.stderr)
+        return 1
+    api = nbgrader_api(args.course_dir)
+    gradebook = api.gradebook
+    try:
+        roster.register(people, gradebook)
+    finally:
+        gradebook.close()
+    ledger.save_participants(args.course_dir, people)
+    print(_("Registered {count} participants.").format(count=len(people)))
+    return 0
+
+
+def cmd_grade(args) -> int:
+    """Grade every pending submission of an assignment in parallel, in the sandbox."""
+    from . import cohort, sandbox
+
+    if os.geteuid() == 0:
+        # Before anything is written: root refuses a course configuration that
+        # another user could have written (course.UntrustedConfig, exit 2).
+        from .course import load_config
+
+        load_config(args.course_dir)
+    reason = sandbox.unavailable_reason()
+    if reason and not args.unsafe:
+        print(_("Refusing to grade: the sandbox is not available ({reason}). Participants' code would run "
+                "with your rights and could read or change every grade. Fix that, or pass --unsafe to grade "
+                "without the sandbox.").format(reason=reason), file=sys.stderr)
+        return 3
+    options = cohort.GradeOptions(workers=args.workers or os.cpu_count() or 1, force=args.force,
+                                  retry_failed=args.retry_failed, unsafe=args.unsafe)
+    from .run_guard import GradingBusy, MachineFault
+
+    try:
+        outcomes = cohort.grade_cohort(args.course_dir, args.assignment, options)
+    except KeyboardInterrupt:
+        print(_("Stopped. Finished submissions are recorded; run the same command to go on."), file=sys.stderr)
+        return 130
+    except GradingBusy as error:
+        print(_("Not grading: {reason}").format(reason=error), file=sys.stderr)
+        return 4
+    except MachineFault as error:  # a full disk, a gradebook held by another program
+        print(_("Stopped: {reason}").format(reason=error), file=sys.stderr)
+        return 5
+    failed = [o for o in outcomes if o.status == "failed"]
+    for outcome in failed:
+        print(_("failed: {participant}: {reason}").format(participant=outcome.participant_id,
+                                                         reason=outcome.reason))
+    print(_("{total} submissions: {graded} graded, {failed} failed.").format(
+        total=len(outcomes), graded=len(outcomes) - len(failed), failed=len(failed)))
+    return 0
+
+
+def cmd_feedback(args) -> int:
+    """Generate feedback for every graded submission of an assignment."""
+    api = nbgrader_api(args.course_dir)
+    outcomes = ledger.gradings(args.course_dir, args.assignment).values()
+    for outcome in outcomes:
+        if outcome.status == "graded":
+            api.generate_feedback(args.assignment, outcome.participant_id)
+    print(_("Feedback is in {folder}.").format(folder=Path(args.course_dir) / "feedback"))
+    return 0
+
+
+def cmd_export(args) -> int:
+    """Export grades (or, with --items, one row per test cell) to CSV."""
+    if args.items:
+        path = export.write_csv(export.item_rows(args.course_dir, args.assignment), args.to, export.ITEM_COLUMNS)
+    else:
+        path = export.write_csv(export.grade_rows(args.course_dir, args.assignment), args.to)
+    print(_("Grades written to {path}.").format(path=path))
+    return 0
+
+
+def cmd_report(args) -> int:
+    """Write the cohort's HTML report."""
+    from .report import course_report
+
+    path = course_report(args.course_dir, args.out)
+    print(_("Report written to {path}.").format(path=path))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    """Run the trainer's cycle on the sample cohort."""
+    from .demo import run_demo
+
+    run_demo(args.workdir, args.participants)
+    return 0
+
+
+def cmd_nav(args) -> int:
+    """Update (or with --check, verify) navigation cells and the README topic table."""
+    from .course import repository_root
+    from .manifest import update_navigation
+
+    changed = update_navigation(repository_root(), write=not args.check)
+    for path in changed:
+        print(_("out of date: {path}").format(path=path) if args.check else
+              _("updated: {path}").format(path=path))
+    return 1 if (args.check and changed) else 0
+
+
+def cmd_messages(args) -> int:
+    """Compile the gettext catalogs (after editing a .po file)."""
+    from ..i18n import write_compiled_catalogs
+
+    for path in write_compiled_catalogs():
+        print(_("updated: {path}").format(path=path))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the ``ocop`` argument parser with all subcommands."""
+    parser = argparse.ArgumentParser(prog="ocop", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", help="generate student versions with nbgrader")
+    generate.add_argument("assignments", nargs="*")
+    _course_dir_option(generate)
+    generate.set_defaults(func=cmd_generate)
+
+    roster_parser = commands.add_parser("roster", help="participants of the cohort")
+    roster_commands = roster_parser.add_subparsers(dest="roster_command", required=True)
+    roster_import = roster_commands.add_parser("import", help="check and register a roster CSV")
+    roster_import.add_argument("file", type=Path)
+    _course_dir_option(roster_import)
+    roster_import.set_defaults(func=cmd_roster_import)
+
+    grade = commands.add_parser("grade", help="autograde every submission of an assignment")
+    grade.add_argument("assignment")
+    grade.add_argument("--workers", type=int, help="parallel graders (default: one per core)")
+    grade.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    grade.add_argument("--retry-failed", action="store_true", help="regrade submissions that failed before")
+    grade.add_argument("--unsafe", action="store_true", help="grade without the sandbox (trusted code only)")
+    _course_dir_option(grade)
+    grade.set_defaults(func=cmd_grade)
+
+    feedback = commands.add_parser("feedback", help="feedback HTML without hidden tests")
+    feedback.add_argument("assignment")
+    _course_dir_option(feedback)
+    feedback.set_defaults(func=cmd_feedback)
+
+    export_parser = commands.add_parser("export", help="grades to CSV (UTF-8 with BOM)")
+    export_parser.add_argument("--assignment")
+    export_parser.add_argument("--to", required=True, type=Path)
+    export_parser.add_argument("--items", action="store_true", help="one row per test cell, for item analysis")
+    _course_dir_option(export_parser)
+    export_parser.set_defaults(func=cmd_export)
+
+    report = commands.add_parser("report", help="self-contained HTML report with charts")
+    report.add_argument("--out", required=True, type=Path)
+    _course_dir_option(report)
+    report.set_defaults(func=cmd_report)
+
+    demo = commands.add_parser("demo", help="the trainer's whole cycle on a sample cohort")
+    demo.add_argument("--workdir", type=Path, default=Path("build/demo"))
+    demo.add_argument("--participants", type=int, help="a synthetic cohort of this size over the 63 provinces")
+    demo.set_defaults(func=cmd_demo)
+
+    nav = commands.add_parser("nav", help="lesson navigation from course/manifest.toml")
+    nav.add_argument("--check", action="store_true", help="only report what is out of date")
+    nav.set_defaults(func=cmd_nav)
+
+    messages = commands.add_parser("messages", help="compile the translation catalogs (locale/*/ocopkit.mo)")
+    messages.set_defaults(func=cmd_messages)
+
+    hub = commands.add_parser("hub", help="local multi-user JupyterHub (make hub): serve, setup, grade")
+    hub.add_argument("hub_args", nargs=argparse.REMAINDER, help="serve | setup | grade ASSIGNMENT (ocop hub serve -h)")
+    hub.set_defaults(func=cmd_hub)
+    return parser
+
+
+def cmd_hub(args) -> int:
+    """Set up and run the local JupyterHub, or grade in it (ocopkit.trainer.hub; needs root)."""
+    from .hub.__main__ import main as hub_main
+
+    return hub_main(args.hub_args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``ocop`` command line."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except FileNotFoundError as error:
+        print(_("Error: {error}").format(error=error), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,9 @@
+"""Topic 9 (Process, procedures and documents to prove participation): the assignment ``topic09`` with nbgrader's own CLI."""
+
+from assignment_support import AssignmentChecks
+
+
+class TestRoundTrip(AssignmentChecks):
+    """The exercises, example submissions and scores of ``topic09`` under stock nbgrader."""
+
+    assignment = "topic09"
