@@ -50,14 +50,14 @@ ocopkit.widgets.brands.BrandProtectionPlanner : the interactive planner.
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass
 from numbers import Integral
 
 import pandas as pd
 
+from .dates import add_months, format_date, to_date  # noqa: F401  (part of this module's interface)
 from .errors import InputError
-from .i18n import _, get_language
+from .i18n import _
 
 # Statutory time limits of the Law on Intellectual Property 2005 as amended (Article 119 for examination):
 # formal examination and publication, tuvancongbosanpham.com and vietanlaw.com; substantive examination,
@@ -76,7 +76,6 @@ LATE_RENEWAL_MONTHS = 6         # ... or up to this long after it, with a surcha
 TYPICAL_TOTAL_MONTHS = (10, 12)  # filing to result; substantive examination alone 7–11 months
 CERTIFICATE_MONTHS = 2          # certificate after the grant fee is paid: about 1–2 months
 # Years a date may fall in: catches typing slips such as 0205 for 2025.
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 TRADEMARK, COLLECTIVE, CERTIFICATION, GI = (
     "nhan_hieu", "nhan_hieu_tap_the", "nhan_hieu_chung_nhan", "chi_dan_dia_ly")
@@ -211,66 +210,6 @@ def protection_table() -> pd.DataFrame:
                      _("Who may apply"): p.who_may_apply, _("How long"): p.term, _("Example"): p.example}
             for p in PROTECTION_TYPES}
     return pd.DataFrame.from_dict(rows, orient="index")
-
-
-# ---------------------------------------------------------------------- dates
-
-def to_date(value, field: str = "filing_date", label: str | None = None) -> pd.Timestamp:
-    """Return a date as a :class:`pandas.Timestamp` at midnight, or say how to write it.
-
-    Parameters
-    ----------
-    value : str, datetime.date or pandas.Timestamp
-        ``"2025-03-14"``, ``"14/03/2025"`` (day first, as written in Vietnam),
-        ``datetime.date(2025, 3, 14)`` or ``pd.Timestamp("2025-03-14")``.
-    field : str
-        Name of the input, stored in :attr:`InputError.field`.
-    label : str, optional
-        The input's name as the participant sees it; "The date" when omitted.
-
-    Raises
-    ------
-    InputError
-        For an empty value, text that is not a date, or a year outside 2000–2100.
-    """
-    label = label or _("The value")
-    if isinstance(value, str):
-        value = _parse_text(value.strip(), field, label)
-    if value is None or value is pd.NaT or not isinstance(value, _dt.date):
-        raise _not_a_date(value, field, label)
-    date = pd.Timestamp(value).normalize()
-    if not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
-        raise InputError(_("{label} is in the year {year}: check for a typing slip (years from {low} to "
-                           "{high}).").format(label=label, year=date.year, low=EARLIEST_YEAR,
-                                               high=LATEST_YEAR), field)
-    return date
-
-
-def _parse_text(text: str, field: str, label: str) -> pd.Timestamp:
-    """Read "2025-03-14" or "14/03/2025"; anything else is an InputError."""
-    pattern = "%d/%m/%Y" if "/" in text else "%Y-%m-%d"
-    try:
-        return pd.to_datetime(text, format=pattern)
-    except (ValueError, TypeError):
-        raise _not_a_date(text, field, label) from None
-
-
-def _not_a_date(value, field: str, label: str) -> InputError:
-    """The error for a value that is not a date, with the two ways to write one."""
-    return InputError(_("{label} must be a date written like \"2025-03-14\" or \"14/03/2025\", "
-                        "you gave {value!r}.").format(label=label, value=value), field)
-
-
-def add_months(date: pd.Timestamp, months: int) -> pd.Timestamp:
-    """Add whole months; a day the target month lacks becomes its last day."""
-    return date + pd.DateOffset(months=months)
-
-
-def format_date(date: pd.Timestamp | None) -> str:
-    """Write a date for participants: ``14/03/2025`` in Vietnamese, ``2025-03-14`` in English."""
-    if date is None:
-        return "—"
-    return date.strftime("%d/%m/%Y") if get_language() == "vi" else date.strftime("%Y-%m-%d")
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import criteria, datasets, programme
-from .brands import format_date, to_date
+from .dates import format_date, to_date
 from .errors import InputError, check_range, check_whole
 from .i18n import _, get_language
 

@@ -25,7 +25,7 @@ import matplotlib.dates as mdates
 from matplotlib.figure import Figure
 
 from .. import dossier, programme
-from ..brands import format_date, to_date
+from ..dates import format_date, to_date
 from ..errors import InputError, check_whole
 from ..i18n import _
 from .common import HoldRefresh, figure_png, message_html
