@@ -16,12 +16,12 @@ ocop messages                       compile the translation catalogs after editi
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from . import export, grading, ledger, roster
 from .course import assignments, nbgrader_api
+from .grade_command import grade_and_report
 from ..i18n import _
 
 
@@ -63,42 +63,8 @@ def cmd_roster_import(args) -> int:
 
 def cmd_grade(args) -> int:
     """Grade every pending submission of an assignment in parallel, in the sandbox."""
-    from . import cohort, sandbox
-
-    if os.geteuid() == 0:
-        # Before anything is written: root refuses a course configuration that
-        # another user could have written (course.UntrustedConfig, exit 2).
-        from .course import load_config
-
-        load_config(args.course_dir)
-    reason = sandbox.unavailable_reason()
-    if reason and not args.unsafe:
-        print(_("Refusing to grade: the sandbox is not available ({reason}). Participants' code would run "
-                "with your rights and could read or change every grade. Fix that, or pass --unsafe to grade "
-                "without the sandbox.").format(reason=reason), file=sys.stderr)
-        return 3
-    options = cohort.GradeOptions(workers=args.workers or os.cpu_count() or 1, force=args.force,
-                                  retry_failed=args.retry_failed, unsafe=args.unsafe)
-    from .run_guard import GradingBusy, MachineFault
-
-    try:
-        outcomes = cohort.grade_cohort(args.course_dir, args.assignment, options)
-    except KeyboardInterrupt:
-        print(_("Stopped. Finished submissions are recorded; run the same command to go on."), file=sys.stderr)
-        return 130
-    except GradingBusy as error:
-        print(_("Not grading: {reason}").format(reason=error), file=sys.stderr)
-        return 4
-    except MachineFault as error:  # a full disk, a gradebook held by another program
-        print(_("Stopped: {reason}").format(reason=error), file=sys.stderr)
-        return 5
-    failed = [o for o in outcomes if o.status == "failed"]
-    for outcome in failed:
-        print(_("failed: {participant}: {reason}").format(participant=outcome.participant_id,
-                                                         reason=outcome.reason))
-    print(_("{total} submissions: {graded} graded, {failed} failed.").format(
-        total=len(outcomes), graded=len(outcomes) - len(failed), failed=len(failed)))
-    return 0
+    return grade_and_report(args.course_dir, args.assignment, workers=args.workers, force=args.force,
+                            retry_failed=args.retry_failed, unsafe=args.unsafe)
 
 
 def cmd_feedback(args) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from .setup import MARKER, HubSettings, SetupError, server_path
+from .settings import MARKER, HubSettings, SetupError, server_path
 
 TEMPLATE = '''"""{marker} (make hub): the OCOP Course Kit's local JupyterHub.
 

@@ -18,7 +18,6 @@ trainer's. So, as root:
 
 from __future__ import annotations
 
-import argparse
 import filecmp
 import os
 import pwd
@@ -28,6 +27,7 @@ from pathlib import Path
 from ..course import config_from, owner_name, read_config_file, untrusted_reason
 from ...i18n import _
 from . import intake, setup
+from ..grade_command import grade_and_report
 from .setup import HubSettings, SetupError
 
 # Variables that choose what Jupyter, IPython or the kit read: a trainer's sudo must not set them for root.
@@ -149,8 +149,6 @@ def take_submissions(settings: HubSettings, assignment: str) -> intake.Intake:
 def grade(settings: HubSettings, assignment: str, workers: int | None = None, force: bool = False,
           retry_failed: bool = False) -> int:
     """Collect, then grade ``assignment`` in the trainer's course as root; return ``ocop grade``'s exit code."""
-    from .. import cli
-
     dropped = clean_environment()
     if dropped:
         setup.say(_("Ignoring {names} from the environment: grading as root reads only root's settings.").format(
@@ -160,11 +158,10 @@ def grade(settings: HubSettings, assignment: str, workers: int | None = None, fo
     take_submissions(settings, assignment)
     kit_config(settings)  # fails early, before a worker starts
     say_config_note(settings)
-    args = argparse.Namespace(assignment=assignment, course_dir=settings.course_dir, workers=workers,
-                              force=force, retry_failed=retry_failed, unsafe=False)
     try:
         # Built afresh for each caller: nbgrader's API and the workers change what they get.
         with config_from(settings.course_dir, lambda: kit_config(settings)):
-            return cli.cmd_grade(args)
+            return grade_and_report(settings.course_dir, assignment, workers=workers, force=force,
+                                    retry_failed=retry_failed)
     finally:
         setup.give_back(settings)  # autograded/, the gradebook and the ledger stay the trainer's

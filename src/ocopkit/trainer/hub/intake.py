@@ -145,7 +145,7 @@ def take(inbound: Path, assignment: str, participants: dict[str, int], staging: 
 def check(inbound_fd: int, folder: str, participant: str, participants: dict[str, int],
           intake: Intake) -> Entry | None:
     """Return the entry when it may be taken, or record why not."""
-    from .setup import USER_NAME
+    from .settings import USER_NAME
 
     if USER_NAME.match(participant):
         intake.named.add(participant)
@@ -368,7 +368,7 @@ def collect(settings, assignment: str) -> Intake:
 
 def check_inbound(inbound: Path, trainer: str) -> None:
     """The inbound folder must be the trainer's (made when they released) or root's, and no link."""
-    from .setup import SetupError
+    from .settings import SetupError
 
     try:
         info = os.lstat(inbound)

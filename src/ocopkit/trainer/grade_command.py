@@ -1,0 +1,77 @@
+"""Grading a cohort from a command line: ``ocop grade`` and ``ocop hub grade`` share it.
+
+It turns what can stop a run (no sandbox, another run, a full disk, a locked
+gradebook, Ctrl-C) into a message for the trainer and an exit code, and prints
+each failed submission with its reason.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from . import cohort, sandbox
+from .course import load_config
+from .run_guard import GradingBusy, MachineFault
+from ..i18n import _
+
+
+def grade_and_report(course_dir, assignment: str, *, workers: int | None = None, force: bool = False,
+                     retry_failed: bool = False, unsafe: bool = False) -> int:
+    """Grade every pending submission of an assignment in the sandbox; print failures and totals.
+
+    Parameters
+    ----------
+    course_dir : path
+        The nbgrader course directory.
+    assignment : str
+        The assignment to grade.
+    workers : int, optional
+        Parallel workers; one per CPU when omitted.
+    force, retry_failed : bool
+        Regrade everything, or regrade the submissions that failed.
+    unsafe : bool
+        Grade without the sandbox (the trainer's explicit choice).
+
+    Returns
+    -------
+    int
+        ``ocop grade``'s exit code: 0 done, 2 untrusted configuration (raised
+        by :func:`.course.load_config`), 3 no sandbox, 4 another run is
+        grading, 5 the machine failed (disk full, gradebook locked), 130 stopped.
+    """
+    if os.geteuid() == 0:
+        # Before anything is written: root refuses a course configuration that
+        # another user could have written (course.UntrustedConfig, exit 2).
+        load_config(course_dir)
+    reason = sandbox.unavailable_reason()
+    if reason and not unsafe:
+        print(_("Refusing to grade: the sandbox is not available ({reason}). Participants' code would run "
+                "with your rights and could read or change every grade. Fix that, or pass --unsafe to grade "
+                "without the sandbox.").format(reason=reason), file=sys.stderr)
+        return 3
+    options = cohort.GradeOptions(workers=workers or os.cpu_count() or 1, force=force,
+                                  retry_failed=retry_failed, unsafe=unsafe)
+    try:
+        outcomes = cohort.grade_cohort(course_dir, assignment, options)
+    except KeyboardInterrupt:
+        print(_("Stopped. Finished submissions are recorded; run the same command to go on."), file=sys.stderr)
+        return 130
+    except GradingBusy as error:
+        print(_("Not grading: {reason}").format(reason=error), file=sys.stderr)
+        return 4
+    except MachineFault as error:  # a full disk, a gradebook held by another program
+        print(_("Stopped: {reason}").format(reason=error), file=sys.stderr)
+        return 5
+    print_outcomes(outcomes)
+    return 0
+
+
+def print_outcomes(outcomes) -> None:
+    """Print each failed submission with its reason, then the totals."""
+    failed = [o for o in outcomes if o.status == "failed"]
+    for outcome in failed:
+        print(_("failed: {participant}: {reason}").format(participant=outcome.participant_id,
+                                                         reason=outcome.reason))
+    print(_("{total} submissions: {graded} graded, {failed} failed.").format(
+        total=len(outcomes), graded=len(outcomes) - len(failed), failed=len(failed)))
