@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "src"))
 from nbgrader.api import Gradebook  # noqa: E402
 
 from ocopkit.trainer import cohort, sandbox  # noqa: E402
-from ocopkit.trainer.course import ensure_tools_on_path, make_working_course  # noqa: E402
+from ocopkit.trainer.course import Course, ensure_tools_on_path, make_working_course  # noqa: E402
 
 VARIANTS = ("full", "partial", "untouched", "syntax_error", "raises")
 ASSIGNMENT = "topic08"
@@ -60,7 +60,8 @@ def run_stock(course: Path) -> float:
 
 def run_kit(course: Path, workers: int, unsafe: bool) -> float:
     started = time.perf_counter()
-    cohort.grade_cohort(course, ASSIGNMENT, cohort.GradeOptions(workers=workers, unsafe=unsafe),
+    # Opened here, at the edge, as `ocop grade` does: one configuration, API and ledger for the run.
+    cohort.grade_cohort(Course(course), ASSIGNMENT, cohort.GradeOptions(workers=workers, unsafe=unsafe),
                         progress=cohort.Progress(0, stream=open(os.devnull, "w")))
     return time.perf_counter() - started
 

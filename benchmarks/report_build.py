@@ -20,7 +20,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from ocopkit import roster  # noqa: E402
+from ocopkit.trainer import roster  # noqa: E402
 from ocopkit.trainer.report import build_report  # noqa: E402
 
 

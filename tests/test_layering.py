@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from ocopkit.trainer.manifest import shared_floor
 
 PACKAGE = REPO / "src" / "ocopkit"
-SHARED_FLOOR = {"ocopkit.i18n", "ocopkit.datasets", "ocopkit.errors", "ocopkit.checks",
-                "ocopkit.spreadsheet", "ocopkit.dates"}
+# The shared floor is named once, in course/manifest.toml.
+SHARED_FLOOR = {f"ocopkit.{name}" for name in shared_floor(REPO)}
 
 
 def module_name(path: Path) -> str:
@@ -91,6 +92,10 @@ def side(name: str) -> str:
     if name.startswith("ocopkit.trainer"):
         return "trainer"
     return "shared" if name in SHARED_FLOOR or name == "ocopkit" else "participant"
+
+
+def test_the_shared_floor_exists():
+    assert SHARED_FLOOR and SHARED_FLOOR <= MODULES.keys()
 
 
 def test_the_parser_sees_the_imports_it_must():

@@ -1,11 +1,13 @@
 """Notebook hygiene and the lesson manifest."""
 
+import ast
 import re
 
 import nbformat
 import pytest
 
-from ocopkit.trainer.manifest import lessons, update_navigation
+import ocopkit.widgets
+from ocopkit.trainer.manifest import lessons, shared_floor, update_navigation
 
 NAME = re.compile(r"^\d{2}-[a-z0-9-]+\.ipynb$")
 
@@ -29,7 +31,33 @@ class TestClean:
                     assert not cell.outputs and cell.execution_count is None, f"{path}: {cell.source[:40]}"
 
 
+def domain_modules(repo):
+    """The participant side's modules: every ``src/ocopkit/*.py`` but the package and its shared floor."""
+    floor = set(shared_floor(repo))
+    return {p.stem for p in (repo / "src" / "ocopkit").glob("*.py")} - floor - {"__init__"}
+
+
+def imported(path):
+    """The ``ocopkit`` modules a notebook's code imports, and the names it imports from ``ocopkit.widgets``."""
+    modules, widget_names = set(), set()
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Import):
+                modules |= {a.name.split(".")[1] for a in node.names if a.name.startswith("ocopkit.")}
+            elif isinstance(node, ast.ImportFrom) and node.module == "ocopkit":
+                modules |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ocopkit."):
+                modules.add(node.module.split(".")[1])
+                if node.module.split(".")[1] == "widgets":
+                    widget_names |= {a.name for a in node.names}
+    return modules, widget_names
+
+
 class TestManifest:
+    """The manifest orders the lessons and says where each topic lives; every domain module has a topic."""
+
     def test_lesson_names(self, repo):
         for path in (repo / "course").glob("*.ipynb"):
             assert NAME.match(path.name), path.name
@@ -47,6 +75,47 @@ class TestManifest:
 
     def test_navigation_and_readme_table_are_up_to_date(self, repo):
         assert update_navigation(repo, write=False) == [], "run `make nav` (ocop nav)"
+
+    def test_named_files_exist(self, repo):
+        for lesson in lessons(repo):
+            for module in lesson.modules:
+                assert (repo / "src" / "ocopkit" / f"{module}.py").is_file(), (lesson.filename, module)
+            for test in lesson.tests:
+                assert (repo / test).is_file() and test.startswith("tests/"), (lesson.filename, test)
+        for module in shared_floor(repo):
+            assert (repo / "src" / "ocopkit" / f"{module}.py").is_file(), module
+
+    def test_named_widgets_are_importable(self, repo):
+        for lesson in lessons(repo):
+            for name in lesson.widgets:
+                assert name in ocopkit.widgets.__all__ and isinstance(getattr(ocopkit.widgets, name), type), name
+
+    def test_modules_and_widgets_are_those_the_notebooks_import(self, repo):
+        for lesson in lessons(repo):
+            modules, widget_names = imported(repo / "course" / lesson.filename)
+            if lesson.assignment:
+                modules |= imported(repo / "solutions" / lesson.assignment / f"{lesson.assignment}.ipynb")[0]
+            assert set(lesson.modules) == modules & domain_modules(repo), lesson.filename
+            assert set(lesson.widgets) == widget_names & set(ocopkit.widgets.__all__), lesson.filename
+
+    def test_tests_cover_what_the_topic_names(self, repo):
+        for lesson in lessons(repo):
+            expected = {f"tests/test_{module}.py" for module in lesson.modules}
+            if lesson.assignment:
+                expected.add(f"tests/assignments/test_{lesson.assignment}.py")
+            assert expected <= set(lesson.tests), lesson.filename
+            texts = [(repo / test).read_text(encoding="utf-8") for test in lesson.tests]
+            for name in lesson.widgets:
+                assert any(re.search(rf"\b{name}\b", text) for text in texts), (lesson.filename, name)
+
+    def test_nothing_is_orphaned(self, repo):
+        every = lessons(repo)
+        assert {m for lesson in every for m in lesson.modules} == domain_modules(repo)
+        assert {w for lesson in every for w in lesson.widgets} == set(ocopkit.widgets.__all__)
+        named_tests = {t for lesson in every for t in lesson.tests}
+        for folder in ("assignments", "widgets"):
+            for path in (repo / "tests" / folder).glob("test_*.py"):
+                assert path.relative_to(repo).as_posix() in named_tests, f"no topic names {path.name}"
 
     @pytest.mark.parametrize("folder", ["course"])
     def test_lessons_start_with_objectives_and_end_with_key_points(self, repo, folder):

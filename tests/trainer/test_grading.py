@@ -1,6 +1,7 @@
 """Unit tests of the checks that name a broken submission before nbgrader runs."""
 
 import json
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -48,3 +49,30 @@ class TestFailureReason:
     def test_a_dead_kernel_is_explained(self):
         result = {"success": False, "error": "nbclient.exceptions.DeadKernelError: Kernel died\n"}
         assert "os._exit" in grading.failure_reason(result)
+
+
+class TestGradebookLockProbe:
+    """nbgrader would wait the URL's timeout (60 s) per statement on a held gradebook: the kit asks first."""
+
+    def test_the_file_of_a_sqlite_url_without_its_options(self):
+        assert grading.sqlite_file("sqlite:////srv/c/gradebook.db?timeout=60") == Path("/srv/c/gradebook.db")
+        assert grading.sqlite_file("sqlite:///gradebook.db") == Path("gradebook.db")
+        assert grading.sqlite_file("sqlite:///:memory:") is None
+        assert grading.sqlite_file("postgresql+psycopg://u@127.0.0.1/ocop") is None
+
+    def test_a_held_gradebook_is_reported_locked_and_a_free_one_is_not(self, tmp_path):
+        import sqlite3
+
+        path = tmp_path / "gradebook.db"
+        sqlite3.connect(path).close()
+        url = f"sqlite:///{path}?timeout=60"
+        grading.check_gradebook_writable(url)  # free: nothing raised
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked") as raised:
+                grading.check_gradebook_writable(url)
+            assert grading.is_locked(str(raised.value))
+        finally:
+            holder.rollback()
+        grading.check_gradebook_writable(url)

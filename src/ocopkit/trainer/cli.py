@@ -19,21 +19,22 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import export, grading, ledger, roster
-from .course import assignments, nbgrader_api
+from . import export, grading, roster
+from .course import Course
 from .grade_command import grade_and_report
 from ..i18n import _
 
 
 def _course_dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--course-dir", default=".", type=Path,
+    # The course is opened once here, at the edge, and passed down to every step.
+    parser.add_argument("--course-dir", dest="course", default=".", type=Course,
                         help="course directory with nbgrader_config.py (default: current folder)")
 
 
 def cmd_generate(args) -> int:
     """Generate the student version of the named assignments, or all of them."""
-    api = nbgrader_api(args.course_dir)
-    for name in args.assignments or assignments(args.course_dir):
+    api = args.course.api
+    for name in args.assignments or args.course.assignments():
         result = api.generate_assignment(name, force=True, create=True)
         if not result.get("success"):
             print(_("{assignment}: failed: {reason}").format(
@@ -50,40 +51,38 @@ def cmd_roster_import(args) -> int:
     except roster.RosterError as error:
         print(error, file=sys.stderr)
         return 1
-    api = nbgrader_api(args.course_dir)
-    gradebook = api.gradebook
+    gradebook = args.course.api.gradebook
     try:
         roster.register(people, gradebook)
     finally:
         gradebook.close()
-    ledger.save_participants(args.course_dir, people)
+    args.course.ledger.save_participants(people)
     print(_("Registered {count} participants.").format(count=len(people)))
     return 0
 
 
 def cmd_grade(args) -> int:
     """Grade every pending submission of an assignment in parallel, in the sandbox."""
-    return grade_and_report(args.course_dir, args.assignment, workers=args.workers, force=args.force,
+    return grade_and_report(args.course, args.assignment, workers=args.workers, force=args.force,
                             retry_failed=args.retry_failed, unsafe=args.unsafe)
 
 
 def cmd_feedback(args) -> int:
     """Generate feedback for every graded submission of an assignment."""
-    api = nbgrader_api(args.course_dir)
-    outcomes = ledger.gradings(args.course_dir, args.assignment).values()
+    outcomes = args.course.ledger.gradings(args.assignment).values()
     for outcome in outcomes:
         if outcome.status == "graded":
-            api.generate_feedback(args.assignment, outcome.participant_id)
-    print(_("Feedback is in {folder}.").format(folder=Path(args.course_dir) / "feedback"))
+            args.course.api.generate_feedback(args.assignment, outcome.participant_id)
+    print(_("Feedback is in {folder}.").format(folder=args.course.root / "feedback"))
     return 0
 
 
 def cmd_export(args) -> int:
     """Export grades (or, with --items, one row per test cell) to CSV."""
     if args.items:
-        path = export.write_csv(export.item_rows(args.course_dir, args.assignment), args.to, export.ITEM_COLUMNS)
+        path = export.write_csv(export.item_rows(args.course, args.assignment), args.to, export.ITEM_COLUMNS)
     else:
-        path = export.write_csv(export.grade_rows(args.course_dir, args.assignment), args.to)
+        path = export.write_csv(export.grade_rows(args.course, args.assignment), args.to)
     print(_("Grades written to {path}.").format(path=path))
     return 0
 
@@ -92,7 +91,7 @@ def cmd_report(args) -> int:
     """Write the cohort's HTML report."""
     from .report import course_report
 
-    path = course_report(args.course_dir, args.out)
+    path = course_report(args.course, args.out)
     print(_("Report written to {path}.").format(path=path))
     return 0
 

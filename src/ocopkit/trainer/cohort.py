@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import grading, ledger, run_guard, sandbox
-from .course import nbgrader_api
+from .course import Course
 from .execute import AUTOGRADE_PREPROCESSORS
 from ..i18n import _
 
@@ -68,13 +68,13 @@ def configure_for(worker_sandbox, limits: sandbox.Limits):
     return configure
 
 
-def worker_main(course_dir, assignment, worker_sandbox, options, connection) -> None:
+def worker_main(course: Course, assignment, worker_sandbox, options, connection) -> None:
     """Grade the submissions the parent sends until it sends None; send back each outcome."""
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     if worker_sandbox is not None:
         os.environ.update(worker_sandbox.environment())
-    api = nbgrader_api(course_dir, configure_for(worker_sandbox, options.limits))
+    api = course.make_api(configure_for(worker_sandbox, options.limits))
     while (participant_id := connection.recv()) is not None:
         if worker_sandbox is not None:
             worker_sandbox.reset()  # nothing of the last participant's kernels survives into this one
@@ -130,9 +130,9 @@ def deadline_seconds(api, assignment: str) -> float:
     return 120 + cells * timeout * 1.2
 
 
-def pending(course_dir: Path, api, assignment: str, options: GradeOptions) -> list[str]:
+def pending(course: Course, assignment: str, options: GradeOptions) -> list[str]:
     """Return participants to grade now; finished, unchanged submissions are skipped."""
-    done = ledger.gradings(course_dir, assignment)
+    api, done = course.api, course.ledger.gradings(assignment)
     todo = []
     for participant_id in grading.submitted_participants(api, assignment):
         previous = done.get((assignment, participant_id))
@@ -178,9 +178,9 @@ class WorkerPool:
     then only spoil its own pipe, which is thrown away with it.
     """
 
-    def __init__(self, course_dir, assignment, options, sandboxes):
+    def __init__(self, course: Course, assignment, options, sandboxes):
         self.context = multiprocessing.get_context("fork")
-        self.args = (str(course_dir), assignment)
+        self.args = (course, assignment)
         self.options, self.sandboxes = options, sandboxes
         self.workers = {}
 
@@ -243,13 +243,14 @@ class WorkerPool:
                 worker["process"].kill()
 
 
-def grade_cohort(course_dir: str | Path, assignment: str, options: GradeOptions | None = None,
+def grade_cohort(course: Course | str | Path, assignment: str, options: GradeOptions | None = None,
                  progress: Progress | None = None, on_outcome=None) -> list[ledger.Grading]:
     """Grade every pending submission of an assignment and record each outcome.
 
     Parameters
     ----------
-    course_dir : path
+    course : Course or path
+        The course (opened once by the caller), or its folder.
     assignment : str
     options : GradeOptions
     progress : Progress, optional
@@ -272,38 +273,38 @@ def grade_cohort(course_dir: str | Path, assignment: str, options: GradeOptions 
         rest waits for the next run.
     """
     options = options or GradeOptions()
-    course_dir = Path(course_dir).resolve()
-    with run_guard.course_lock(course_dir, assignment):
+    course = Course.of(course)
+    with run_guard.course_lock(course.root, assignment):
         try:
-            return _grade_locked(course_dir, nbgrader_api(course_dir), assignment, options, progress, on_outcome)
+            return _grade_locked(course, assignment, options, progress, on_outcome)
         except run_guard.MachineFault:
             raise
         except Exception as error:
             if run_guard.is_disk_full_error(error) or (run_guard.mentions_full_disk(str(error))
-                                                       and run_guard.full_disk(disk_paths(course_dir))):
-                raise disk_full(course_dir) from error
+                                                       and run_guard.full_disk(disk_paths(course.root))):
+                raise disk_full(course.root) from error
             raise
 
 
-def _grade_locked(course_dir, api, assignment, options, progress, on_outcome) -> list[ledger.Grading]:
+def _grade_locked(course: Course, assignment, options, progress, on_outcome) -> list[ledger.Grading]:
     """The body of :func:`grade_cohort`, run while this run holds the course."""
-    todo = pending(course_dir, api, assignment, options)
+    todo = pending(course, assignment, options)
     if not todo:
         return []
     workers = max(1, min(options.workers, len(todo)))
     sandboxes = [] if options.unsafe else sandbox.prepare(workers, options.limits)
-    pool = WorkerPool(course_dir, assignment, options, sandboxes)
+    pool = WorkerPool(course, assignment, options, sandboxes)
     progress = progress or Progress(len(todo))
     try:
         # A worker waiting for a locked gradebook is not hung: its wait counts on top.
-        deadline = (options.deadline or deadline_seconds(api, assignment)) + options.lock_wait
-        return _run(pool, workers, todo, deadline, course_dir, progress, on_outcome, api)
+        deadline = (options.deadline or deadline_seconds(course.api, assignment)) + options.lock_wait
+        return _run(pool, workers, todo, deadline, course, progress, on_outcome)
     finally:
         pool.stop()
         sandbox.cleanup(sandboxes)
 
 
-def _run(pool, workers, todo, deadline, course_dir, progress, on_outcome, api) -> list[ledger.Grading]:
+def _run(pool, workers, todo, deadline, course: Course, progress, on_outcome) -> list[ledger.Grading]:
     """Feed workers, collect outcomes, replace hung workers."""
     for index in range(workers):
         pool.start(index)
@@ -320,13 +321,13 @@ def _run(pool, workers, todo, deadline, course_dir, progress, on_outcome, api) -
                 seconds=int(deadline)), None, None))
         for item in found:
             if item.status == DISK_FULL:
-                raise disk_full(course_dir)
+                raise disk_full(course.root)
             if item.status == GRADEBOOK_LOCKED:
                 raise run_guard.GradebookLocked(item.reason)
             if not item.fingerprint:  # failures found here, not by the worker: a rerun must still skip them
-                folder = grading.submission_folder(api, pool.args[1], item.participant_id)
+                folder = grading.submission_folder(course.api, pool.args[1], item.participant_id)
                 item = dataclasses.replace(item, fingerprint=grading.fingerprint(folder))
-            ledger.record(course_dir, item)
+            course.ledger.record(item)
             outcomes.append(item)
             progress.update(item)
             if on_outcome:

@@ -8,6 +8,7 @@ nbgrader does.
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import pwd
 import shutil
@@ -21,6 +22,7 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from ..i18n import _
+from .ledger import Ledger
 
 CONFIG_FILE = "nbgrader_config.py"
 
@@ -166,6 +168,11 @@ def nbgrader_api(course_dir: str | Path, configure=None):
     -------
     nbgrader.apps.NbGraderAPI
     """
+    return _api_from(load_config(course_dir), course_dir, configure)
+
+
+def _api_from(config: Config, root: str | Path, configure=None):
+    """nbgrader's API object on a configuration, rooted at ``root``."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
@@ -173,8 +180,7 @@ def nbgrader_api(course_dir: str | Path, configure=None):
     # nbgrader 0.9 trips SQLAlchemy 2's autoflush warnings on every autograde;
     # they are nbgrader's and say nothing to a trainer.
     warnings.filterwarnings("ignore", message=".*not in session.*", module=r"nbgrader\.")
-    config = load_config(course_dir)
-    config.CourseDirectory.root = str(Path(course_dir).resolve())
+    config.CourseDirectory.root = str(Path(root).resolve())
     if configure:
         configure(config)
     coursedir = CourseDirectory(config=config)
@@ -183,9 +189,72 @@ def nbgrader_api(course_dir: str | Path, configure=None):
 
 def assignments(course_dir: str | Path) -> list[str]:
     """Return the assignments of a course: the folders of its source directory, sorted."""
-    config = load_config(course_dir)
-    source = Path(course_dir) / config.CourseDirectory.source_directory
-    return sorted(p.name for p in source.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return Course.of(course_dir).assignments()
+
+
+class Course:
+    """One course directory, opened once at the edge (CLI, hub, benchmark) and passed down.
+
+    It holds what every step needs and would otherwise rebuild: the course
+    root, its nbgrader configuration (read once), nbgrader's API object and
+    the kit's ledger.
+
+    Parameters
+    ----------
+    root : path
+        A folder holding ``nbgrader_config.py``.
+
+    Examples
+    --------
+    >>> course = Course("build/demo/course")          # doctest: +SKIP
+    >>> course.api.gradebook, course.ledger.gradings("topic08")  # doctest: +SKIP
+    """
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root).resolve()
+        self._config: Config | None = None
+        self._api = None
+        self._ledger: Ledger | None = None
+
+    @classmethod
+    def of(cls, course: Course | str | Path) -> Course:
+        """The course itself, or a course opened on a path (for callers that hold only a folder)."""
+        return course if isinstance(course, Course) else cls(course)
+
+    def __fspath__(self) -> str:
+        return str(self.root)
+
+    def __repr__(self) -> str:
+        return f"Course({str(self.root)!r})"
+
+    def config(self) -> Config:
+        """A copy of the course's configuration, read from disk once (callers may change the copy)."""
+        if self._config is None:
+            self._config = load_config(self.root)
+        return copy.deepcopy(self._config)
+
+    @property
+    def api(self):
+        """nbgrader's API object for this course, built once."""
+        if self._api is None:
+            self._api = self.make_api()
+        return self._api
+
+    def make_api(self, configure=None):
+        """A new nbgrader API object, its configuration adjusted by ``configure`` (a grading worker's)."""
+        return _api_from(self.config(), self.root, configure)
+
+    @property
+    def ledger(self) -> Ledger:
+        """The kit's ledger of this course, opened once."""
+        if self._ledger is None:
+            self._ledger = Ledger(self.root)
+        return self._ledger
+
+    def assignments(self) -> list[str]:
+        """The assignments: the folders of the source directory, sorted."""
+        source = self.root / self.config().CourseDirectory.source_directory
+        return sorted(p.name for p in source.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def make_working_course(target: str | Path, source: str | Path | None = None) -> Path:

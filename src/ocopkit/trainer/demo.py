@@ -11,8 +11,9 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from . import cohort, export, grading, ledger, roster, sandbox
-from .course import assignments, make_working_course, nbgrader_api, repository_root
+from . import cohort, export, grading, roster, sandbox
+from .course import Course, make_working_course, repository_root
+from .report import course_report
 from ..i18n import _
 
 # Which example submission each sample participant hands in; None: hands in nothing.
@@ -90,29 +91,27 @@ def run_demo(workdir: str | Path, participants: int | None = None, echo=print) -
     """
     repo = repository_root()
     course_dir = make_working_course(workdir, repo)
-    api = nbgrader_api(course_dir)
+    course = Course(course_dir)  # one configuration, one nbgrader API, one ledger for the whole run
     roster_path = synthetic_roster(participants, course_dir / "roster.csv") if participants else sample_roster_path()
     people = roster.read_roster(roster_path)
     handed_in = synthetic_submissions(people) if participants else SAMPLE_SUBMISSIONS
-    gradebook = api.gradebook
+    gradebook = course.api.gradebook
     try:
         roster.register(people, gradebook)
     finally:
         gradebook.close()
-    ledger.save_participants(course_dir, people)
+    course.ledger.save_participants(people)
     echo(_("Registered {count} participants.").format(count=len(people)))
     reason = sandbox.unavailable_reason()
     echo(_("Grading in the sandbox.") if reason is None else _(
         "The sandbox is not available ({reason}); the demo grades its own sample submissions without it.").format(
         reason=reason))
-    for assignment in assignments(course_dir):
-        _run_assignment(api, course_dir, repo / "tests" / "submissions" / assignment, assignment, handed_in, echo)
-    rows = export.grade_rows(course_dir)
+    for assignment in course.assignments():
+        _run_assignment(course, repo / "tests" / "submissions" / assignment, assignment, handed_in, echo)
+    rows = export.grade_rows(course)
     csv_path = export.write_csv(rows, course_dir / "grades.csv")
-    export.write_csv(export.item_rows(course_dir), course_dir / "items.csv", export.ITEM_COLUMNS)
-    from .report import course_report
-
-    course_report(course_dir, course_dir / "report.html")
+    export.write_csv(export.item_rows(course), course_dir / "items.csv", export.ITEM_COLUMNS)
+    course_report(course, course_dir / "report.html")
     echo("")
     echo(summary_table(rows))
     echo("")
@@ -122,8 +121,9 @@ def run_demo(workdir: str | Path, participants: int | None = None, echo=print) -
     return rows
 
 
-def _run_assignment(api, course_dir: Path, examples: Path, assignment: str, handed_in: dict, echo) -> None:
+def _run_assignment(course: Course, examples: Path, assignment: str, handed_in: dict, echo) -> None:
     """Generate, submit, grade and give feedback for one assignment."""
+    api = course.api
     result = api.generate_assignment(assignment, force=True, create=True)
     if not result.get("success"):
         raise RuntimeError(grading.failure_reason(result))
@@ -133,9 +133,9 @@ def _run_assignment(api, course_dir: Path, examples: Path, assignment: str, hand
         return
     for participant_id, variant in handed_in.items():
         if variant:
-            place_submission(course_dir, examples, assignment, participant_id, variant)
+            place_submission(course.root, examples, assignment, participant_id, variant)
     options = cohort.GradeOptions(unsafe=sandbox.unavailable_reason() is not None, force=True)
-    outcomes = cohort.grade_cohort(course_dir, assignment, options, on_outcome=lambda o: echo(
+    outcomes = cohort.grade_cohort(course, assignment, options, on_outcome=lambda o: echo(
         f"  {o.participant_id:<8} {o.status:<7} {o.reason}"))
     for outcome in outcomes:
         if outcome.status == "graded":

@@ -25,10 +25,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from . import ledger
 from .. import spreadsheet
-from .course import assignments as course_assignments
-from .course import nbgrader_api
+from .course import Course
 from ..i18n import _
 
 COLUMNS = ("participant_id", "name", "province", "organisation_type", "assignment",
@@ -56,24 +54,25 @@ def _late(submission: dict, duedate: datetime | None) -> bool:
     return (stamp if isinstance(stamp, datetime) else datetime.fromisoformat(str(stamp))) > duedate
 
 
-def grade_rows(course_dir: str | Path, assignment: str | None = None) -> list[dict]:
+def grade_rows(course: Course | str | Path, assignment: str | None = None) -> list[dict]:
     """Return one row per participant and assignment, from the gradebook and the ledger.
 
     Parameters
     ----------
-    course_dir : path
+    course : Course or path
+        The course (opened once by the caller), or its folder.
     assignment : str, optional
         Only this assignment; every assignment of the course by default.
     """
-    api = nbgrader_api(course_dir)
-    people = ledger.participants(course_dir)
-    outcomes = ledger.gradings(course_dir, assignment)
-    handed_in = _handed_in(api)
-    gradebook = api.gradebook
+    course = Course.of(course)
+    people = course.ledger.participants()
+    outcomes = course.ledger.gradings(assignment)
+    handed_in = _handed_in(course.api)
+    gradebook = course.api.gradebook
     try:
-        ids = sorted(known_participants(course_dir, gradebook, handed_in))
+        ids = sorted(known_participants(course, gradebook, handed_in))
         rows = []
-        for name in [assignment] if assignment else course_assignments(course_dir):
+        for name in [assignment] if assignment else course.assignments():
             submissions, duedate = _submissions(gradebook, name)
             for participant_id in ids:
                 row = _row(people.get(participant_id, {}), participant_id, name,
@@ -86,19 +85,20 @@ def grade_rows(course_dir: str | Path, assignment: str | None = None) -> list[di
         gradebook.close()
 
 
-def known_participants(course_dir: str | Path, gradebook, handed_in: dict[str, set[str]]) -> set[str]:
+def known_participants(course: Course | str | Path, gradebook, handed_in: dict[str, set[str]]) -> set[str]:
     """Return every participant id that the roster, the ledger, the gradebook or ``submitted/`` knows.
 
     Parameters
     ----------
-    course_dir : path
+    course : Course or path
     gradebook : nbgrader.api.Gradebook
         Open on the course.
     handed_in : dict
         From :func:`_handed_in`: participant id to the assignments under ``submitted/ID/``.
     """
-    recorded = {participant for _assignment, participant in ledger.gradings(course_dir)}
-    return set(ledger.participants(course_dir)) | recorded | {s.id for s in gradebook.students} | set(handed_in)
+    book = Course.of(course).ledger
+    recorded = {participant for _assignment, participant in book.gradings()}
+    return set(book.participants()) | recorded | {s.id for s in gradebook.students} | set(handed_in)
 
 
 def _handed_in(api) -> dict[str, set[str]]:
@@ -143,7 +143,7 @@ def _row(person: dict, participant_id: str, assignment: str, outcome, submission
     return row
 
 
-def item_rows(course_dir: str | Path, assignment: str | None = None) -> list[dict]:
+def item_rows(course: Course | str | Path, assignment: str | None = None) -> list[dict]:
     """Return one row per graded participant and grade cell: the raw material of item analysis.
 
     Only submissions the ledger records as graded are included, so a failed
@@ -151,10 +151,10 @@ def item_rows(course_dir: str | Path, assignment: str | None = None) -> list[dic
     """
     from nbgrader.api import Assignment, Grade, GradeCell, Notebook, SubmittedAssignment, SubmittedNotebook
 
-    api = nbgrader_api(course_dir)
-    people = ledger.participants(course_dir)
-    graded = {key for key, o in ledger.gradings(course_dir, assignment).items() if o.status == "graded"}
-    gradebook = api.gradebook
+    course = Course.of(course)
+    people = course.ledger.participants()
+    graded = {key for key, o in course.ledger.gradings(assignment).items() if o.status == "graded"}
+    gradebook = course.api.gradebook
     try:
         query = (gradebook.db.query(SubmittedAssignment.student_id, Assignment.name, Notebook.name,
                                     GradeCell.name, GradeCell.cell_type, Grade.score, GradeCell.max_score)

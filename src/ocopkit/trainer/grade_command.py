@@ -11,19 +11,19 @@ import os
 import sys
 
 from . import cohort, sandbox
-from .course import load_config
+from .course import Course
 from .run_guard import GradingBusy, MachineFault
 from ..i18n import _
 
 
-def grade_and_report(course_dir, assignment: str, *, workers: int | None = None, force: bool = False,
+def grade_and_report(course: Course, assignment: str, *, workers: int | None = None, force: bool = False,
                      retry_failed: bool = False, unsafe: bool = False) -> int:
     """Grade every pending submission of an assignment in the sandbox; print failures and totals.
 
     Parameters
     ----------
-    course_dir : path
-        The nbgrader course directory.
+    course : Course
+        The course, opened once by the caller.
     assignment : str
         The assignment to grade.
     workers : int, optional
@@ -37,13 +37,13 @@ def grade_and_report(course_dir, assignment: str, *, workers: int | None = None,
     -------
     int
         ``ocop grade``'s exit code: 0 done, 2 untrusted configuration (raised
-        by :func:`.course.load_config`), 3 no sandbox, 4 another run is
+        when the course configuration is read), 3 no sandbox, 4 another run is
         grading, 5 the machine failed (disk full, gradebook locked), 130 stopped.
     """
     if os.geteuid() == 0:
         # Before anything is written: root refuses a course configuration that
         # another user could have written (course.UntrustedConfig, exit 2).
-        load_config(course_dir)
+        course.config()
     reason = sandbox.unavailable_reason()
     if reason and not unsafe:
         print(_("Refusing to grade: the sandbox is not available ({reason}). Participants' code would run "
@@ -53,7 +53,7 @@ def grade_and_report(course_dir, assignment: str, *, workers: int | None = None,
     options = cohort.GradeOptions(workers=workers or os.cpu_count() or 1, force=force,
                                   retry_failed=retry_failed, unsafe=unsafe)
     try:
-        outcomes = cohort.grade_cohort(course_dir, assignment, options)
+        outcomes = cohort.grade_cohort(course, assignment, options)
     except KeyboardInterrupt:
         print(_("Stopped. Finished submissions are recorded; run the same command to go on."), file=sys.stderr)
         return 130

@@ -1,13 +1,16 @@
 """The lesson manifest (``course/manifest.toml``) and the navigation built from it.
 
 Each lesson gets a first cell with links to the previous and next lessons and
-its assignment; README.md gets a topic table between two markers. Both are
-found by their markers, so ``ocop nav`` can be rerun at any time, and
+its assignment; README.md gets, between two markers, a table of the topics for
+participants and one of where each topic lives in the repository (lesson,
+assignment, domain modules, widgets, tests) for contributors. Both are found
+by their markers, so ``ocop nav`` can be rerun at any time, and
 ``ocop nav --check`` (run by the tests) fails when they are out of date.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,13 +24,16 @@ TABLE_END = "<!-- ocop-topics:end -->"
 
 @dataclass(frozen=True)
 class Lesson:
-    """One lesson of the manifest."""
+    """One lesson of the manifest, and where its topic lives in the repository."""
 
     topic: int
     slug: str
     title_vi: str
     title_en: str
     assignment: str | None
+    modules: tuple[str, ...] = ()
+    widgets: tuple[str, ...] = ()
+    tests: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -40,11 +46,22 @@ class Lesson:
         return f"{self.topic:02d}-{self.slug}.ipynb"
 
 
+def _manifest(repo: Path) -> dict:
+    """The parsed ``course/manifest.toml``."""
+    with (repo / "course" / "manifest.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
 def lessons(repo: Path) -> list[Lesson]:
     """Return the lessons in manifest order."""
-    with (repo / "course" / "manifest.toml").open("rb") as handle:
-        entries = tomllib.load(handle)["lessons"]
-    return [Lesson(e["topic"], e["slug"], e["title_vi"], e["title_en"], e.get("assignment")) for e in entries]
+    return [Lesson(e["topic"], e["slug"], e["title_vi"], e["title_en"], e.get("assignment"),
+                   tuple(e.get("modules", ())), tuple(e.get("widgets", ())), tuple(e.get("tests", ())))
+            for e in _manifest(repo)["lessons"]]
+
+
+def shared_floor(repo: Path) -> list[str]:
+    """Return the modules under every topic (``i18n``, ``datasets``, ...), which no lesson names."""
+    return list(_manifest(repo)["shared"])
 
 
 def navigation_markdown(all_lessons: list[Lesson], index: int) -> str:
@@ -71,6 +88,37 @@ def topic_table(all_lessons: list[Lesson]) -> str:
         rows.append(f"| {lesson.topic or '–'} | {lesson.title_vi} / *{lesson.title_en}* | "
                     f"[{lesson.filename}](course/{lesson.filename}) | {exercise} |")
     return "\n".join(rows)
+
+
+def _widget_files(repo: Path) -> dict[str, str]:
+    """Map each class defined in ``src/ocopkit/widgets/`` to its file, read as text (importing needs ipywidgets)."""
+    found = {}
+    for path in sorted((repo / "src" / "ocopkit" / "widgets").glob("*.py")):
+        for name in re.findall(r"^class (\w+)", path.read_text(encoding="utf-8"), flags=re.MULTILINE):
+            found[name] = path.relative_to(repo).as_posix()
+    return found
+
+
+def _code_row(lesson: Lesson, widget_files: dict[str, str]) -> str:
+    """One lesson's row of :func:`code_table`, each name linked to its file."""
+    lesson_link = f"[{lesson.filename.removesuffix('.ipynb')}](course/{lesson.filename})"
+    assignment = (f"[{lesson.assignment}](solutions/{lesson.assignment}/{lesson.assignment}.ipynb)"
+                  if lesson.assignment else "")
+    modules = ", ".join(f"[`{m}`](src/ocopkit/{m}.py)" for m in lesson.modules)
+    widgets = ", ".join(f"[`{w}`]({widget_files[w]})" if w in widget_files else f"`{w}`" for w in lesson.widgets)
+    tests = ", ".join(f"[{t.removeprefix('tests/').removesuffix('.py')}]({t})" for t in lesson.tests)
+    return f"| {lesson.topic or '–'} | {lesson_link} | {assignment} | {modules} | {widgets} | {tests} |"
+
+
+def code_table(repo: Path, all_lessons: list[Lesson]) -> str:
+    """Return README's table of where each topic lives: lesson, assignment, domain modules, widgets, tests."""
+    widget_files = _widget_files(repo)
+    rows = ["Where each topic lives (a lesson's name need not be its module's):", "",
+            "| # | Lesson | Assignment | Domain modules (`src/ocopkit/`) | Widgets (`ocopkit.widgets`) | Tests |",
+            "|---|---|---|---|---|---|"]
+    rows += [_code_row(lesson, widget_files) for lesson in all_lessons]
+    shared = ", ".join(f"[`{m}`](src/ocopkit/{m}.py)" for m in shared_floor(repo))
+    return "\n".join(rows) + f"\n\nUnder every topic, named by none (the shared floor): {shared}."
 
 
 def _with_navigation(path: Path, text: str) -> tuple[nbformat.NotebookNode, bool]:
@@ -120,7 +168,7 @@ def update_navigation(repo: Path, write: bool = True) -> list[Path]:
                 nbformat.write(notebook, path)
     readme = repo / "README.md"
     text = readme.read_text(encoding="utf-8")
-    updated = _with_table(text, topic_table(all_lessons))
+    updated = _with_table(text, topic_table(all_lessons) + "\n\n" + code_table(repo, all_lessons))
     if updated != text:
         changed.append(readme)
         if write:

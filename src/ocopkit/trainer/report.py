@@ -10,42 +10,45 @@ a reason may quote a participant's file, and an id comes from a folder name.
 
 :func:`build_report` works on plain tables, so it can be timed on a synthetic
 cohort of any size (``benchmarks/report_build.py``); :func:`course_report`
-reads them from a course directory.
+reads them from a course directory. The page's markup is the Jinja2 template
+``templates/report.html.j2``; this module only gathers the values it shows,
+numbers formatted for the current language.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import io
 import unicodedata
 from datetime import datetime
 from pathlib import Path
 
+import jinja2
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..i18n import _, format_number
 from . import export
-from ..i18n import _
+from .course import Course
 
 DONE = ("graded", "late")
 STATUSES = ("graded", "late", "failed", "ungraded", "missing")
-# The report is plain HTML with inline styles and images: should escaping ever miss, nothing may run or load.
-POLICY = ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; '
-          'style-src \'unsafe-inline\'">')
+# Autoescape on for every value: participants' text is hostile. StrictUndefined turns a misspelt name into an
+# error rather than an empty place in the page.
+_TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("ocopkit.trainer", "templates"), autoescape=True,
+                                undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def _image(figure: Figure) -> str:
-    """Return an <img> with the figure inlined as base64 PNG.
+def _png(figure: Figure) -> str:
+    """Return the figure as base64 PNG, for an inline ``data:`` image.
 
     Margins are set by each chart rather than measured (``bbox_inches="tight"``):
     measuring every tick label of 63 provinces costs seconds per chart.
     """
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=80)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img alt="" src="data:image/png;base64,{data}">'
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _percent(grades: pd.DataFrame) -> pd.Series:
@@ -123,9 +126,26 @@ def _difficulty(items: pd.DataFrame) -> Figure:
     return figure
 
 
-def _table(frame: pd.DataFrame) -> str:
-    """Return a DataFrame as an escaped HTML table."""
-    return frame.to_html(index=False, escape=True, border=0, classes="data")
+def _listing(frame: pd.DataFrame) -> dict:
+    """Return a table's columns, rows (missing values blank) and formatted row count, for the template."""
+    rows = [["" if pd.isna(value) else value for value in row] for row in frame.itertuples(index=False)]
+    return {"columns": list(frame.columns), "rows": rows, "count": format_number(len(rows))}
+
+
+def _labels() -> dict[str, str]:
+    """The report's headings and sentences in the current language."""
+    return {
+        "generated": _("Generated"), "participants": _("participants"),
+        "completion": _("Completion by province and topic"), "mean": _("Mean score by province and topic"),
+        "no_grades": _("No graded submissions yet."), "distribution": _("Score distribution per topic"),
+        "difficulty": _("Item difficulty"), "no_items": _("No graded items yet."),
+        "failed": _("Failed gradings"), "none": _("None."), "ungraded": _("Handed in, not graded yet"),
+    }
+
+
+def _render(**context) -> str:
+    """Render ``templates/report.html.j2``, the page's markup, with the values :func:`build_report` gathered."""
+    return _TEMPLATES.get_template("report.html.j2").render(**context)
 
 
 def build_report(grades: pd.DataFrame, items: pd.DataFrame, title: str) -> str:
@@ -157,46 +177,27 @@ def build_report(grades: pd.DataFrame, items: pd.DataFrame, title: str) -> str:
     failed = grades.loc[grades["status"] == "failed", listed]
     ungraded = grades.loc[grades["status"] == "ungraded", listed]
     counts = grades["status"].value_counts()
-    summary = " · ".join(f"{status}: {counts.get(status, 0)}" for status in STATUSES)
     items = items.assign(passed=pd.to_numeric(items["passed"], errors="coerce"))
-    def heading(text: str) -> str:
-        return f"<h2>{html.escape(text)}</h2>"
-
-    def paragraph(text: str) -> str:
-        return f"<p>{html.escape(text)}</p>"
-
-    generated = _("Generated")
-    people = _("participants")
-    parts = [
-        f"<h1>{html.escape(title)}</h1>",  # no links out: the file is opened offline
-        paragraph(f"{generated} {datetime.now():%Y-%m-%d %H:%M} · {people}: "
-                  f"{grades['participant_id'].nunique()} · {summary}"),
-        heading(_("Completion by province and topic")),
-        _image(_heatmap(completion, _("Completion (%)"), "%")),
-        heading(_("Mean score by province and topic")),
-        _image(_heatmap(mean, _("Mean score (% of maximum)"), "%")) if mean.size and mean.notna().any().any()
-        else paragraph(_("No graded submissions yet.")),
-        heading(_("Score distribution per topic")),
-        _image(_distributions(grades)),
-        heading(_("Item difficulty")),
-        _image(_difficulty(items)) if len(items) else paragraph(_("No graded items yet.")),
-        heading(_("Failed gradings") + f" ({len(failed)})"),
-        _table(failed) if len(failed) else paragraph(_("None.")),
-    ]
-    if len(ungraded):
-        parts += [heading(_("Handed in, not graded yet") + f" ({len(ungraded)})"), _table(ungraded)]
-    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;}"
-             "table.data{border-collapse:collapse;font-size:0.9em}"
-             "table.data td,table.data th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}")
-    return (f"<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">{POLICY}"
-            f"<title>{html.escape(title)}</title><style>{style}</style></head><body>{''.join(parts)}</body></html>")
+    has_means = bool(mean.size and mean.notna().any().any())
+    charts = {
+        "completion": _png(_heatmap(completion, _("Completion (%)"), "%")),
+        "mean": _png(_heatmap(mean, _("Mean score (% of maximum)"), "%")) if has_means else None,
+        "distribution": _png(_distributions(grades)),
+        "difficulty": _png(_difficulty(items)) if len(items) else None,
+    }
+    return _render(
+        title=title, text=_labels(), charts=charts, generated=f"{datetime.now():%Y-%m-%d %H:%M}",
+        participants=format_number(grades["participant_id"].nunique()),
+        counts=[(status, format_number(counts.get(status, 0))) for status in STATUSES],
+        failed=_listing(failed), ungraded=_listing(ungraded))
 
 
-def course_report(course_dir: str | Path, out: str | Path) -> Path:
-    """Write the report of a course directory to ``out``."""
-    grades = pd.DataFrame(export.grade_rows(course_dir), columns=export.COLUMNS)
-    items = pd.DataFrame(export.item_rows(course_dir), columns=export.ITEM_COLUMNS)
-    title = _("OCOP course report: {course}").format(course=Path(course_dir).resolve().name)
+def course_report(course: Course | str | Path, out: str | Path) -> Path:
+    """Write the report of a course (opened once by the caller, or its folder) to ``out``."""
+    course = Course.of(course)
+    grades = pd.DataFrame(export.grade_rows(course), columns=export.COLUMNS)
+    items = pd.DataFrame(export.item_rows(course), columns=export.ITEM_COLUMNS)
+    title = _("OCOP course report: {course}").format(course=course.root.name)
     path = Path(out)
     path.write_text(build_report(grades, items, title), encoding="utf-8")
     return path

@@ -24,7 +24,7 @@ import pwd
 import stat
 from pathlib import Path
 
-from ..course import config_from, owner_name, read_config_file, untrusted_reason
+from ..course import Course, config_from, owner_name, read_config_file, untrusted_reason
 from ...i18n import _
 from . import intake, setup
 from ..grade_command import grade_and_report
@@ -161,7 +161,7 @@ def grade(settings: HubSettings, assignment: str, workers: int | None = None, fo
     try:
         # Built afresh for each caller: nbgrader's API and the workers change what they get.
         with config_from(settings.course_dir, lambda: kit_config(settings)):
-            return grade_and_report(settings.course_dir, assignment, workers=workers, force=force,
+            return grade_and_report(Course(settings.course_dir), assignment, workers=workers, force=force,
                                     retry_failed=retry_failed)
     finally:
         setup.give_back(settings)  # autograded/, the gradebook and the ledger stay the trainer's
