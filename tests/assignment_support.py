@@ -1,22 +1,38 @@
-"""What every assignment's own test module checks, with nbgrader's own CLI.
+"""What every assignment's own test module checks: the kit's template, and nbgrader's own CLI.
 
 Each ``tests/assignments/test_<assignment>.py`` subclasses :class:`AssignmentChecks`
-and names its assignment: the exercises are what ``nbgrader generate_assignment``
-makes of the solutions, the five example submissions exist, and stock
+and names its assignment. The assignment follows the template of Topic 8
+(three to six parts whose points add up, one written answer graded by hand,
+a visible check in every graded cell and some hidden ones, nothing of the
+solution in the exercise); the exercises are what ``nbgrader generate_assignment``
+makes of the solutions; the five example submissions exist; and stock
 ``nbgrader autograde`` gives them the scores in their ``expected.toml``.
 """
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 import tomllib
 
+import nbformat
 from nbgrader.api import Gradebook
 
 from conftest import REPO
 
 VARIANTS = ("full", "untouched", "partial", "syntax_error", "raises")
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+PART = re.compile(r"^## Phần (\d) \((\d+) điểm", re.M)
+
+
+def grading(cell) -> dict:
+    """A cell's nbgrader metadata."""
+    return cell.metadata.get("nbgrader", {})
+
+
+def graded_code_cells(notebook) -> list:
+    return [c for c in notebook.cells if grading(c).get("grade") and c.cell_type == "code"]
 
 
 def nbgrader(course_dir, *args):
@@ -56,6 +72,44 @@ class AssignmentChecks:
     """
 
     assignment: str
+
+    def notebook(self, folder: str):
+        return nbformat.read(REPO / folder / self.assignment / f"{self.assignment}.ipynb", as_version=4)
+
+    def test_three_to_six_parts_whose_points_add_up(self):
+        solution = self.notebook("solutions")
+        headings = [(int(n), int(p)) for c in solution.cells if c.cell_type == "markdown"
+                    for n, p in PART.findall(c.source)]
+        assert 3 <= len(headings) <= 6
+        points = {}
+        for cell in solution.cells:
+            if grading(cell).get("grade"):
+                part = int(re.match(r"part(\d)", grading(cell)["grade_id"]).group(1))
+                points[part] = points.get(part, 0) + grading(cell)["points"]
+        assert points == dict(headings)
+
+    def test_maximum_matches_the_example_submissions(self):
+        solution, expected = self.notebook("solutions"), expected_scores(self.assignment)
+        total = sum(grading(c).get("points", 0) for c in solution.cells if grading(c).get("grade"))
+        autograded = sum(grading(c)["points"] for c in graded_code_cells(solution))
+        assert (total, autograded) == (expected["max_score"], expected["full"]["score"])
+
+    def test_one_manually_graded_written_answer(self):
+        written = [c for c in self.notebook("solutions").cells if c.cell_type == "markdown" and grading(c).get("grade")]
+        assert len(written) == 1 and grading(written[0])["solution"]
+
+    def test_every_graded_cell_keeps_a_visible_check_and_some_are_hidden(self):
+        hidden = 0
+        for cell in graded_code_cells(self.notebook("solutions")):
+            visible = HIDDEN.sub("", cell.source)
+            assert "checks." in visible or "assert" in visible, grading(cell)["grade_id"]
+            assert cell.source.splitlines()[0].startswith("# Kiểm tra"), grading(cell)["grade_id"]
+            hidden += bool(HIDDEN.search(cell.source))
+        assert hidden >= 1
+
+    def test_the_exercise_holds_no_solution_or_hidden_test(self):
+        text = "\n".join(c.source for c in self.notebook("exercises").cells)
+        assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
 
     def test_exercises_are_in_sync_with_solutions(self, course):
         generated = notebooks(course / "exercises" / self.assignment)

@@ -126,3 +126,14 @@ class TestBadInput:
     def test_messages_in_english(self, english):
         with pytest.raises(InputError, match="There is no criterion group"):
             cbt.get_group("an_ninh")
+
+
+class TestMet:
+    @pytest.mark.parametrize("value, met", [(1, True), (0, False), (True, True), (False, False), (1.0, True)])
+    def test_one_and_zero_or_true_and_false(self, value, met):
+        assert cbt.as_met(value, "MT2") is met
+
+    @pytest.mark.parametrize("bad", ["có", 2, None, 0.5])
+    def test_anything_else_names_the_indicator(self, bad):
+        with pytest.raises(InputError, match="MT2"):
+            cbt.as_met(bad, "MT2")

@@ -133,3 +133,38 @@ class TestScoringSheet:
     def test_full_marks_are_five_stars(self):
         best = {item.code: item.max_points for item in criteria.scoring_sheet()}
         assert criteria.assess_items(best).total == 100
+
+
+SHEET = "ocop_scoring_sheet_fresh_produce_2019"
+
+
+class TestSheetAsATable:
+    def test_the_sheet_belongs_to_the_2019_scheme(self):
+        assert criteria.sheet_scheme(SHEET) == criteria.PREVIOUS_SCHEME
+
+    def test_one_row_per_criterion_with_whole_points(self):
+        result = criteria.assess_items({"A1.1": 3, "C1.2": 8})
+        rows = criteria.sheet_rows(result, SHEET)
+        assert [row[1] for row in rows] == [item.code for item in criteria.scoring_sheet(SHEET)]
+        first = rows[0]
+        assert first[:2] == ("A", "A1.1") and first[3:] == (3, 3) and isinstance(first[3], int)
+
+    def test_without_a_sheet_one_row_per_part(self):
+        rows = criteria.sheet_rows(criteria.assess_parts({"A": 35, "B": 20, "C": 30}))
+        assert [(row[0], row[3], row[4]) for row in rows] == [("A", 35, 40), ("B", 20, 25), ("C", 30, 35)]
+
+    def test_the_table_ends_with_the_part_totals_the_total_and_the_stars(self):
+        result = criteria.assess_parts({"A": 35, "B": 20, "C": 30})
+        table = criteria.assessment_table(result)
+        assert list(table.columns) == ["Phần", "Mã", "Tiêu chí", "Điểm", "Tối đa"]
+        assert table["Điểm"].tolist() == [35, 20, 30, 85, 4] and table["Tối đa"].tolist() == [40, 25, 35, 100, 5]
+
+    def test_item_level_table_lists_every_criterion_first(self):
+        result = criteria.assess_items({"A1.1": 3})
+        table = criteria.assessment_table(result, SHEET)
+        assert len(table) == len(criteria.scoring_sheet(SHEET)) + 5
+        assert table.iloc[-2]["Điểm"] == result.total
+
+    def test_english_headers(self, english):
+        table = criteria.assessment_table(criteria.assess_parts({"A": 1, "B": 1, "C": 1}))
+        assert list(table.columns) == ["Part", "Code", "Criterion", "Points", "Maximum"]

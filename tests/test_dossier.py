@@ -182,3 +182,24 @@ class TestPlan:
     def test_items_table(self):
         table = dossier.items_table({"san_pham_mau", "phieu_dang_ky_moi"})
         assert list(table.iloc[:, 0]) == ["phieu_dang_ky_moi", "san_pham_mau"]
+
+
+class TestOrderAndCounts:
+    def test_codes_in_the_sources_order(self):
+        order = [item.code for item in dossier.items()]
+        picked = ["san_pham_mau", order[0], "ke_toan"]
+        assert dossier.in_file_order(picked) == sorted(picked, key=order.index)
+        assert dossier.in_file_order(set(order)) == order
+
+    def test_an_unknown_code_is_named(self):
+        with pytest.raises(InputError, match="giay_phep"):
+            dossier.in_file_order(["ke_toan", "giay_phep"])
+
+    def test_names_in_the_sources_order(self, english):
+        names = dossier.item_names({"tem_truy_xuat", dossier.items()[0].code})
+        assert names == [dossier.items()[0].name, "Traceability stamp"]
+
+    def test_present_is_what_is_required_and_handed_in(self):
+        case = dossier.checklist(1, "hop_tac_xa", dossier.NEW, HS01)
+        assert case.present == case.required & case.submitted
+        assert len(case.present) + len(case.missing) == len(case.required)

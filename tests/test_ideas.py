@@ -221,6 +221,37 @@ class TestRanking:
         assert ranking.weights == pytest.approx(dict.fromkeys(ideas.CODES, 1 / 6))
 
 
+class TestThresholdsSet:
+    def test_no_limit_is_the_open_end_of_each_criterion(self):
+        assert ideas.no_limit("nguyen_lieu") == 1 and ideas.no_limit("von_dau_tu") == 5
+
+    def test_a_threshold_at_its_open_end_is_no_threshold(self):
+        given = {"nguyen_lieu": 1, "thi_truong": 4, "von_dau_tu": 5, "ky_nang": 2}
+        assert ideas.binding_thresholds(given) == {"thi_truong": 4, "ky_nang": 2}
+
+    def test_open_ends_rank_like_no_thresholds(self, commune):
+        open_ends = ideas.binding_thresholds({code: ideas.no_limit(code) for code in ideas.CODES})
+        assert open_ends == {} and ideas.rank_ideas(commune, thresholds=open_ends).thresholds == {}
+
+    def test_a_bad_threshold_is_still_refused(self):
+        with pytest.raises(InputError):
+            ideas.binding_thresholds({"nguyen_lieu": 7})
+
+
+class TestConclusion:
+    def test_the_leader_alone_without_thresholds(self, commune):
+        assert ideas.conclusion(ideas.rank_ideas(commune)) == "Đứng đầu: Chè búp khô."
+
+    def test_the_best_idea_within_the_thresholds(self, commune, english):
+        ranking = ideas.rank_ideas(commune, thresholds={"nguyen_lieu": 3, "truyen_thong": 3, "von_dau_tu": 2})
+        assert ideas.conclusion(ranking) == ("First: Chè búp khô, but it does not meet every threshold; "
+                                             "the best idea that does: Măng khô.")
+
+    def test_no_idea_meets_the_thresholds(self, commune, english):
+        ranking = ideas.rank_ideas(commune, thresholds=dict.fromkeys(["nguyen_lieu", "truyen_thong"], 5))
+        assert ideas.conclusion(ranking) == "First: Chè búp khô. No idea meets every threshold."
+
+
 class TestSensitivity:
     def test_one_weight_changes_and_the_others_stay(self, commune):
         table = ideas.weight_sensitivity(commune, "truyen_thong", [0, 20])

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ocopkit import datasets, programme
+from ocopkit.i18n import format_percent
 from ocopkit.programme import ProgrammeError
 from ocopkit.widgets.programme import OcopNationalFigures, producers_chart
 
@@ -252,3 +253,52 @@ class TestWidget:
         broken_down = table.filter(like="ty_le_").notna().any(axis=1).sum()
         labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
         assert len(labels) == broken_down
+
+
+class TestBreakdown:
+    @pytest.mark.parametrize("as_of, breakdown", [("2019-12", "partial"), ("2022-12-31", "complete"),
+                                                  ("2021-12", "complete"), ("2024-06-25", "none")])
+    def test_how_the_shares_add_up(self, as_of, breakdown):
+        assert programme.snapshot(as_of).breakdown == breakdown
+
+    def test_the_shares_total_is_what_is_not_unexplained(self):
+        result = programme.snapshot("2019-12")
+        assert result.shares_total == pytest.approx(sum(result.shares.values()), abs=0.01)
+        assert result.shares_total + result.unexplained == pytest.approx(100)
+        assert programme.snapshot("2024-06-25").shares_total == 0
+
+    def test_parts_above_the_total_beyond_rounding(self):
+        over = programme.Snapshot("2030", 100, False, {"3": 60.0, "4": 41.0}, "printed", -1.0)
+        assert over.breakdown == "over" and over.shares_total == 101
+        assert programme.Snapshot("2030", 100, False, {"3": 100.4}, "printed", -0.4).breakdown == "complete"
+
+    def test_the_widget_says_what_the_logic_says(self):
+        tool = OcopNationalFigures("2019-12")
+        expected = programme.snapshot("2019-12")
+        assert tool.result == expected and "Chưa chia theo hạng sao: 20,5%" in tool.summary.value
+        for key, share in expected.shares.items():
+            assert f"<b>{format_percent(share / 100, 1)}</b>" in tool.summary.value, key
+
+
+class TestProducerShares:
+    @pytest.fixture
+    def table(self):
+        return datasets.load("ocop_national_producers")
+
+    def test_one_row_per_date_the_sources_break_down_each_adding_to_100(self, table):
+        shares = programme.producer_shares(table)
+        kinds = list(programme.producer_types())
+        assert list(shares.index) == table.dropna(subset=kinds, how="all")["ngay_so_lieu"].tolist()
+        assert shares[[*kinds, "khong_ro"]].sum(axis=1).to_numpy() == pytest.approx(100)
+
+    def test_what_the_source_leaves_out(self, table):
+        shares = programme.producer_shares(table)
+        assert shares.loc["2021-12", "khong_ro"] == pytest.approx(100 - 38.8 - 27.4)
+        assert shares.loc["2021-12", "ty_le_ho_kinh_doanh"] == 0
+
+    def test_the_chart_draws_the_logics_shares(self, table):
+        shares = programme.producer_shares(table).iloc[::-1]
+        bars = producers_chart(table).axes[0].patches
+        widths = [bar.get_width() for bar in bars]
+        expected = [value for column in shares.columns for value in shares[column]]
+        assert widths == pytest.approx(expected)

@@ -141,8 +141,14 @@ def level_label(level: str) -> str:
     return {MINIMUM: _("minimum"), INTERMEDIATE: _("intermediate"), HIGH: _("high")}[level]
 
 
-def _as_met(value, code: str) -> bool:
-    """Read 1/0 or True/False as met or not; anything else is an error naming the indicator."""
+def as_met(value, code: str) -> bool:
+    """Read whether indicator ``code`` is met: 1/0 or True/False (also NumPy's, from a table).
+
+    Raises
+    ------
+    InputError
+        For anything else, naming the indicator.
+    """
     if isinstance(value, np.generic):  # a NumPy 1 or True read from a table
         value = value.item()
     if isinstance(value, (bool, Integral)) and value in (0, 1):
@@ -197,7 +203,7 @@ def check_self_check(table: pd.DataFrame) -> pd.DataFrame:
             message = _("Indicator {code}: the level must be toi_thieu, trung_binh or cao, you gave {level!r}.").format(
                 code=code, level=level)
             raise InputError(message, LEVEL_COLUMN)
-    clean[MET_COLUMN] = [_as_met(v, c) for v, c in zip(clean[MET_COLUMN], clean[CODE_COLUMN])]
+    clean[MET_COLUMN] = [as_met(v, c) for v, c in zip(clean[MET_COLUMN], clean[CODE_COLUMN])]
     return clean
 
 

@@ -24,6 +24,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from . import datasets
 from .i18n import _, get_language
 
@@ -392,16 +394,72 @@ def assess_items(item_points: Mapping[str, float],
     totals = {part: 0 for part in PARTS}
     for code, value in checked.items():
         totals[items[code].part] += value
-    scheme = _sheet_scheme(sheet)
+    scheme = sheet_scheme(sheet)
     maxima = {code: part.max_points for code, part in get_scheme(scheme).parts.items()}
     return _assessment(scheme, {p: _tidy(v) for p, v in totals.items()}, maxima, checked)
 
 
-def _sheet_scheme(sheet: str) -> str:
-    """Return the scheme code that an item-level sheet belongs to."""
+def sheet_scheme(sheet: str) -> str:
+    """Return the code of the scheme an item-level sheet belongs to, e.g. ``"1048/2019"``."""
     return datasets.load(sheet)["scheme"].iloc[0]
 
 
 def _tidy(value: float):
     """Show whole points as int, keep fractional ones to two decimals."""
     return int(value) if float(value).is_integer() else round(value, 2)
+
+
+# --------------------------------------------------------------------------- the sheet as a table
+
+
+def sheet_rows(result: Assessment, sheet: str | None = None) -> list[tuple[str, str, str, float, int]]:
+    """Return ``(part, code, name, points, maximum)`` for each criterion scored, or each part.
+
+    Parameters
+    ----------
+    result : Assessment
+        From :func:`assess_items` (give its ``sheet``) or :func:`assess_parts`.
+    sheet : str, optional
+        The item-level sheet the points were entered on; without it, one row
+        per part of the result's scheme.
+
+    See Also
+    --------
+    assessment_table : these rows with the totals and the stars.
+    """
+    if sheet is None:
+        parts = get_scheme(result.scheme).parts
+        return [(code, code, part.name, result.part_totals[code], part.max_points) for code, part in parts.items()]
+    return [(item.part, item.code, item.name, _tidy(result.item_points[item.code]), item.max_points)
+            for item in scoring_sheet(sheet)]
+
+
+def assessment_table(result: Assessment, sheet: str | None = None) -> pd.DataFrame:
+    """Return a self-assessment as a table: the criteria, the part totals, the total and the stars.
+
+    Use it to keep or share a self-assessment as a spreadsheet; the
+    self-assessment tool exports exactly this table as CSV.
+
+    Parameters
+    ----------
+    result : Assessment
+        From :func:`assess_items` or :func:`assess_parts`.
+    sheet : str, optional
+        The item-level sheet, for one row per criterion first; without it
+        (parts A/B/C only) the part totals say it all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns part, code, criterion, points and maximum, headed in the
+        current language; points are plain numbers so spreadsheets read them.
+
+    See Also
+    --------
+    ocopkit.widgets.self_assessment.OcopSelfAssessment.to_csv : the same table from the tool.
+    """
+    rows = sheet_rows(result, sheet) if sheet is not None else []
+    rows += [(code, "", _("Total of part {part}").format(part=code), result.part_totals[code],
+              result.part_max[code]) for code in PARTS]
+    rows += [("", "", _("Total"), result.total, TOTAL_POINTS), ("", "", _("Stars"), result.stars, 5)]
+    return pd.DataFrame(rows, columns=[_("Part"), _("Code"), _("Criterion"), _("Points"), _("Maximum")])

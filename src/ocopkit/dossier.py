@@ -202,6 +202,27 @@ def get_item(code: str) -> DossierItem:
     raise _unknown_codes([code])
 
 
+def in_file_order(codes: Iterable[str]) -> list[str]:
+    """Return item codes in the order of ``ocop_dossier_items.csv``, the order the sources list them.
+
+    Raises
+    ------
+    InputError
+        For a code that is not a dossier item.
+    """
+    order = {item.code: position for position, item in enumerate(items())}
+    codes = list(codes)
+    unknown = [code for code in codes if code not in order]
+    if unknown:
+        raise _unknown_codes(unknown)
+    return sorted(codes, key=order.__getitem__)
+
+
+def item_names(codes: Iterable[str]) -> list[str]:
+    """Return the names of items, in the sources' order (see :func:`in_file_order`)."""
+    return [get_item(code).name for code in in_file_order(codes)]
+
+
 def _unknown_codes(unknown: Iterable) -> InputError:
     """The error for codes that are not dossier items, naming where the codes are."""
     return InputError(_("Unknown document code(s): {codes}. The codes are in the ma_muc column of "
@@ -307,6 +328,11 @@ class Checklist:
     def missing(self) -> frozenset[str]:
         """Required items not handed in: ``required - submitted``."""
         return self.required - self.submitted
+
+    @property
+    def present(self) -> frozenset[str]:
+        """Required items handed in: ``required & submitted``."""
+        return self.required & self.submitted
 
     @property
     def evidence_present(self) -> frozenset[str]:

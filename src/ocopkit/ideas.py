@@ -269,6 +269,28 @@ def check_thresholds(thresholds: Mapping | None) -> dict[str, int]:
         criterion=get_criterion(code).label), SCORE_MIN, SCORE_MAX) for code, value in given.items()}
 
 
+def no_limit(code: str) -> int:
+    """Return the threshold that excludes no idea on a criterion: 1 for a minimum, 5 for a maximum.
+
+    Investment needed takes a maximum ("at most 2"), so its open end is 5.
+    """
+    return SCORE_MIN if get_criterion(code).higher_is_better else SCORE_MAX
+
+
+def binding_thresholds(thresholds: Mapping) -> dict[str, int]:
+    """Return the thresholds that can exclude an idea: those not at their criterion's :func:`no_limit`.
+
+    A threshold slider left at its open end means "no threshold"; this is
+    the set of thresholds :func:`rank_ideas` is then given.
+
+    Raises
+    ------
+    InputError
+        See :func:`check_thresholds`.
+    """
+    return {code: value for code, value in check_thresholds(thresholds).items() if value != no_limit(code)}
+
+
 def _check_score(value, idea: str, criterion: Criterion) -> int:
     """Return one score as an int from 1 to 5, or say which cell to fix."""
     label = _('Score of "{idea}" on {criterion}').format(idea=idea, criterion=criterion.label)
@@ -456,6 +478,28 @@ def rank_ideas(ideas, weights: Mapping | None = None, thresholds: Mapping | None
     })
     return IdeaRanking(table, parts.loc[order], normalise_weights(weights), check_thresholds(thresholds),
                        name_column)
+
+
+def conclusion(ranking: IdeaRanking) -> str:
+    """Say in one sentence which idea leads and which is the best that meets every threshold.
+
+    Parameters
+    ----------
+    ranking : IdeaRanking
+        From :func:`rank_ideas`.
+
+    Returns
+    -------
+    str
+        "First: …" alone when there are no thresholds or the leader meets
+        them; otherwise also the best idea that does, or that none does.
+    """
+    if not ranking.thresholds or ranking.best == ranking.leader:
+        return _("First: {leader}.").format(leader=ranking.leader)
+    if ranking.best is None:
+        return _("First: {leader}. No idea meets every threshold.").format(leader=ranking.leader)
+    return _("First: {leader}, but it does not meet every threshold; the best idea that does: {best}.").format(
+        leader=ranking.leader, best=ranking.best)
 
 
 def weight_sensitivity(ideas, criterion: str, values: Iterable[float] = range(0, 55, 5),

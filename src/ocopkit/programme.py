@@ -36,6 +36,8 @@ CERTIFICATE_MONTHS = 36
 STAR_CLASSES = (("3", "sp_3_sao", "ty_le_3_sao"), ("4", "sp_4_sao", "ty_le_4_sao"),
                 ("potential_5", "sp_tiem_nang_5_sao", "ty_le_tiem_nang_5_sao"),
                 ("5", "sp_5_sao", "ty_le_5_sao"))
+# Shares that miss or pass 100 % by at most this many points are rounding, not a gap to explain.
+ROUNDING_POINTS = 0.5
 
 
 class ProgrammeError(ValueError):
@@ -156,6 +158,21 @@ class Snapshot:
     source_url: str = ""
     note: str = ""
 
+    @property
+    def shares_total(self) -> float:
+        """The shares by star added up, in percent (100 minus what is unexplained); 0 without shares."""
+        return 100 - self.unexplained if self.shares else 0.0
+
+    @property
+    def breakdown(self) -> str:
+        """How the shares add up: ``"none"`` (no shares), ``"complete"`` (to 100 % within rounding),
+        ``"partial"`` (part of the total not broken down) or ``"over"`` (more than the total)."""
+        if not self.shares:
+            return "none"
+        if self.unexplained > ROUNDING_POINTS:
+            return "partial"
+        return "over" if self.unexplained < -ROUNDING_POINTS else "complete"
+
 
 @functools.lru_cache(maxsize=1)
 def decisions() -> tuple[Decision, ...]:
@@ -274,6 +291,33 @@ def snapshot(as_of: str) -> Snapshot:
     unexplained = round(100 - sum(shares.values()), 2) if shares else 0.0
     return Snapshot(as_of, int(row["so_san_pham"]), bool(row["xap_xi"]), shares, basis, unexplained,
                     provinces, row["source_url"], row["ghi_chu"] if not pd.isna(row["ghi_chu"]) else "")
+
+
+def producer_types() -> dict[str, str]:
+    """Return the share columns of ``ocop_national_producers`` and the kinds of producer they count."""
+    return {"ty_le_htx": _("Cooperatives"), "ty_le_doanh_nghiep": _("Enterprises"),
+            "ty_le_ho_kinh_doanh": _("Households"), "ty_le_to_hop_tac": _("Cooperative groups")}
+
+
+def producer_shares(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the producers' shares by kind for each date the sources break down, and what they leave out.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``datasets.load("ocop_national_producers")``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``ngay_so_lieu``, oldest first: one column per kind of
+        :func:`producer_types` in percent (0 where the source gives none), and
+        ``khong_ro``, the part of 100 % the source does not give.
+    """
+    kinds = list(producer_types())
+    shares = table.dropna(subset=kinds, how="all").set_index("ngay_so_lieu")[kinds].fillna(0)
+    shares["khong_ro"] = (100 - shares.sum(axis=1)).clip(lower=0)
+    return shares
 
 
 def _check_count(value, what: str, allow_zero: bool = True) -> int:

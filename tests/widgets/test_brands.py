@@ -129,3 +129,12 @@ class TestEnglish:
 def test_the_widget_shows_what_the_logic_computes(tool):
     expected = brands.plan("nhan_hieu", "2026-01-15")
     assert tool.result.timeline == expected.timeline and tool.result.documents == expected.documents
+
+
+def test_inputs_and_dates_survive_a_saved_file(tool, tmp_path):
+    tool.set_kind("nhan_hieu_tap_the")
+    tool.set_evaluation_date("2027-03-15")
+    again = BrandProtectionPlanner()
+    again.load(tool.save(tmp_path / "nhan-hieu.json"))
+    assert again.inputs() == tool.inputs() and again.result == tool.result
+    assert again.filing.value == datetime.date(2026, 1, 15)

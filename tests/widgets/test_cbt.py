@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from ocopkit import datasets
+from ocopkit import cbt, datasets
 from ocopkit.errors import InputError
+from ocopkit.i18n import format_number
 from ocopkit.widgets.cbt import CbtReadinessCheck
 
 
@@ -107,3 +108,17 @@ class TestEnglish:
         assert "Gaps to close first" in tool.gap_list.value and "minimum" in tool.gap_list.value
         tool.set_met("XX9", True)
         assert "There is no indicator" in tool.message.value
+
+
+class TestSameAsTheLogic:
+    def test_the_widget_shows_what_the_logic_computes(self, tool):
+        tool.set_met("MT2", True)
+        expected = cbt.assess(tool.table())
+        assert tool.result.by_group.equals(expected.by_group) and tool.result.top_gaps(5) == expected.top_gaps(5)
+        assert f"{format_number(expected.overall, 1)} %" in tool.summary.value
+
+    def test_the_radar_is_updated_in_place(self, tool):
+        painter = tool._painter
+        tool.set_met("AU6", True)
+        assert tool._painter is painter
+        assert list(painter.line.get_ydata()[:-1]) == pytest.approx(list(tool.result.by_group.values))

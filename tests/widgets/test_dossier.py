@@ -147,3 +147,19 @@ def test_the_widget_shows_what_the_logic_computes(re_rating):
     expected = dossier.plan(1, "hop_tac_xa", dossier.RE_RATING, issued="2023-05-18", deadline="2026-03-31",
                             today=TODAY, points=72)
     assert re_rating.result == expected
+
+
+class TestSameAsTheLogic:
+    def test_counts_and_lists_follow_the_logic(self, re_rating):
+        re_rating.set_submitted(["phieu_dang_ky_da_co", "phuong_an_kinh_doanh", "ke_toan"])
+        case = re_rating.result.checklist
+        assert f"{len(case.present)}/{len(case.required)}" in re_rating.counts.value
+        shown = [code for code in re_rating.checkboxes if code in case.required]
+        assert shown == dossier.in_file_order(case.required)
+        assert "; ".join(dossier.item_names(case.missing)) in re_rating.counts.value
+
+    def test_a_missing_certificate_date_outlines_its_box(self, tool):
+        tool.status.value = dossier.RE_RATING
+        assert tool.issued.layout.border and not tool.status.layout.border
+        tool.set_issued("18/05/2023")
+        assert not tool.issued.layout.border

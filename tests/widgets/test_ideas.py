@@ -133,3 +133,21 @@ class TestEnglish:
         assert "the best idea that does: Măng khô" in tool.summary.value
         tool.set_weights({"ky_nang": -1})
         assert "Weight of Skills of local people" in tool.message.value
+
+
+class TestSameAsTheLogic:
+    def test_the_summary_ends_with_the_logics_conclusion(self, tool, commune):
+        tool.set_thresholds(THRESHOLDS)
+        expected = ideas.rank_ideas(commune, ideas.DEFAULT_WEIGHTS, THRESHOLDS)
+        assert tool.result.table.equals(expected.table)
+        assert tool.summary.value.endswith(f"<p>{ideas.conclusion(expected)}</p>")
+
+    def test_sliders_at_their_open_end_are_the_logics_no_limit(self, tool):
+        assert {code: slider.value for code, slider in tool.threshold_sliders.items()} == {
+            code: ideas.no_limit(code) for code in ideas.CODES}
+
+    def test_shares_shown_are_the_logics_shares(self, tool):
+        tool.set_weights({"ky_nang": 50})
+        shares = ideas.normalise_weights(tool.weights())
+        assert tool.result.weights == pytest.approx(shares)
+        assert "Kỹ năng 36%" in tool.shares.value  # 50 of 140

@@ -1,6 +1,9 @@
 """Tests of the self-assessment widget: set values in Python, read results and messages."""
 
+import json
+
 from ocopkit import criteria
+from ocopkit.spreadsheet import frame_csv
 from ocopkit.widgets import OcopSelfAssessment
 
 
@@ -68,3 +71,41 @@ class TestSaveLoad:
         tool = OcopSelfAssessment()
         tool.load(bad)
         assert "bad.json" in tool.message.value
+
+
+class TestSameAsTheLogic:
+    def test_the_csv_is_the_logics_table(self):
+        tool = OcopSelfAssessment()
+        tool.set_points({"A1.1": 3, "C1.2": 8})
+        expected = criteria.assess_items(tool.points(), tool.sheet)
+        assert tool.result == expected
+        assert tool.to_csv() == frame_csv(criteria.assessment_table(expected, tool.sheet))
+        assert tool.sheet_rows() == criteria.sheet_rows(expected, tool.sheet)
+
+    def test_parts_level_csv(self):
+        tool = OcopSelfAssessment(level="parts")
+        tool.set_points({"A": 35, "B": 20, "C": 30})
+        assert tool.to_csv() == frame_csv(criteria.assessment_table(criteria.assess_parts(tool.points())))
+
+
+class TestSavedFiles:
+    def test_a_saved_file_names_the_tool(self, tmp_path):
+        tool = OcopSelfAssessment(level="parts")
+        tool.set_points({"A": 30, "B": 20, "C": 25})
+        data = json.loads(tool.save(tmp_path / "tu-cham.json").read_text(encoding="utf-8"))
+        assert data == {"tool": "self_assessment", "version": 1, "inputs": {"A": 30, "B": 20, "C": 25}}
+
+    def test_a_file_saved_before_the_tools_shared_a_base_still_opens(self, tmp_path):
+        old = tmp_path / "cu.json"
+        old.write_text(json.dumps({"level": "parts", "scheme": "148/2023", "sheet": "x",
+                                   "points": {"A": 30, "B": 20, "C": 25}}), encoding="utf-8")
+        tool = OcopSelfAssessment(level="parts")
+        tool.load(old)
+        assert tool.result.total == 75 and tool.message.value == ""
+
+    def test_a_file_of_another_tool_is_refused(self, tmp_path):
+        other = tmp_path / "gia.json"
+        other.write_text(json.dumps({"tool": "pricing", "version": 1, "inputs": {"A": 3}}), encoding="utf-8")
+        tool = OcopSelfAssessment(level="parts")
+        tool.load(other)
+        assert tool.result.total == 0 and "pricing" in tool.message.value

@@ -1,7 +1,9 @@
 """Interactive tools for participants: thin ipywidgets layers over ``ocopkit`` logic.
 
-One tool per lesson that needs one; each exposes ``.result`` for the notebook
-to read, shows bad input as a message and keeps its last valid result.
+One tool per lesson that needs one. Every tool is a :class:`~ocopkit.widgets.base.Tool`:
+it exposes ``.result`` for the notebook to read, shows bad input as a message
+and keeps its last valid result. The tools made of number and text boxes
+subclass :class:`~ocopkit.widgets.inputs.FormTool`.
 """
 
 from .brands import BrandProtectionPlanner

@@ -29,13 +29,14 @@ from matplotlib.patches import Patch
 from .. import brands
 from ..errors import InputError
 from ..i18n import _
-from .common import figure_png, message_html
+from .base import Tool
+from .common import html_table
 
 STATUTORY_COLOUR, TYPICAL_COLOUR, EVALUATION_COLOUR = "#0072B2", "#E69F00", "#b00020"  # Okabe–Ito
 LABEL_WIDTH = 34  # characters per line of a step's name in the chart
 
 
-class BrandProtectionPlanner(w.VBox):
+class BrandProtectionPlanner(Tool):
     """Interactive planner of an application to protect a brand.
 
     Parameters
@@ -71,11 +72,12 @@ class BrandProtectionPlanner(w.VBox):
     ocopkit.brands.plan : the logic.
     """
 
+    tool_name = "brand_protection"
+
     def __init__(self, kind: str = brands.TRADEMARK, filing_date=None, place_name: bool = False,
                  evaluation_date=None):
         first = brands.plan(kind, _dt.date.today() if filing_date is None else filing_date,
                             place_name, evaluation_date)
-        self.result: brands.ProtectionPlan = first
         style = {"description_width": "220px"}
         self.kind = w.Dropdown(options=[(p.label, p.code) for p in brands.PROTECTION_TYPES], value=kind,
                                description=_("Kind of protection"), style=style, layout=w.Layout(width="520px"))
@@ -85,17 +87,21 @@ class BrandProtectionPlanner(w.VBox):
                                      style=style)
         self.evaluation = w.DatePicker(value=_as_date(first.evaluation_date),
                                        description=_("OCOP evaluation date (optional)"), style=style)
-        self.message, self.about, self.summary, self.ready_count = w.HTML(), w.HTML(), w.HTML(), w.HTML()
-        self.chart = w.Image(format="png", layout=w.Layout(max_width="760px"))
+        self.about, self.ready_count = w.HTML(), w.HTML()
         self.checkboxes: list[w.Checkbox] = []
         self.checklist = w.VBox()
-        inputs = w.VBox([self.kind, self.filing, self.place_name, self.evaluation])
+        self._listed: tuple[str, ...] | None = None  # the documents the tick boxes stand for
+        fields = {"kind": self.kind, "filing_date": self.filing, "place_name": self.place_name,
+                  "evaluation_date": self.evaluation}
+        super().__init__(w.VBox(list(fields.values())), fields=fields)
+        self.chart.layout.max_width = "760px"
+        self._accept(first)
+
+    def _arrange(self, inputs: w.Widget) -> list[w.Widget]:
+        """Inputs, message, what the kind protects, the dated steps, the chart, the documents."""
         heading = w.HTML("<b>" + html.escape(_("Documents to prepare")) + "</b>")
         documents = w.VBox([heading, self.checklist, self.ready_count])
-        super().__init__([inputs, self.message, self.about, self.summary, self.chart, documents])
-        for box in (self.kind, self.filing, self.place_name, self.evaluation):
-            box.observe(self._on_change, names="value")
-        self._show(first)
+        return [inputs, self.message, self.about, self.summary, self.chart, documents]
 
     # ------------------------------------------------------------------ values
 
@@ -104,7 +110,7 @@ class BrandProtectionPlanner(w.VBox):
         try:
             self.kind.value = brands.get_protection(code).code
         except InputError as error:
-            self.message.value = message_html(str(error))
+            self._show_message(str(error))
 
     def set_filing_date(self, value) -> None:
         """Set the filing date from Python: ``"2025-03-14"``, ``"14/03/2025"`` or a date."""
@@ -117,13 +123,6 @@ class BrandProtectionPlanner(w.VBox):
             return
         self._set_date(self.evaluation, value, "evaluation_date", _("OCOP evaluation date"))
 
-    def _set_date(self, picker: w.DatePicker, value, field: str, label: str) -> None:
-        """Put a checked date in a date picker, or say what to fix and change nothing."""
-        try:
-            picker.value = brands.to_date(value, field, label).date()
-        except InputError as error:
-            self.message.value = message_html(str(error))
-
     def documents_ready(self) -> list[str]:
         """Return the documents ticked as ready."""
         return [doc for doc, box in zip(self.result.documents, self.checkboxes) if box.value]
@@ -134,27 +133,25 @@ class BrandProtectionPlanner(w.VBox):
 
     # ------------------------------------------------------------------ results
 
-    def refresh(self) -> None:
-        """Plan again and redraw; on bad input say what to fix and keep the last plan."""
+    def compute(self) -> brands.ProtectionPlan:
+        """Plan the application with the boxes' values."""
         if self.filing.value is None:
-            self.message.value = message_html(_("Choose the filing date."))
-            return
-        try:
-            result = brands.plan(self.kind.value, self.filing.value, self.place_name.value, self.evaluation.value)
-        except InputError as error:
-            self.message.value = message_html(str(error))
-            return
-        self._show(result)
+            raise InputError(_("Choose the filing date."), "filing_date")
+        return brands.plan(self.kind.value, self.filing.value, self.place_name.value, self.evaluation.value)
 
-    def _show(self, result: brands.ProtectionPlan) -> None:
-        """Show a valid plan: description, dated steps, chart and checklist."""
-        documents_changed = result.documents != self.result.documents or not self.checkboxes
-        self.result = result
-        self.message.value = ""
+    def summary_html(self, result: brands.ProtectionPlan) -> str:
+        """The dated steps, the term, the OCOP check and the notes."""
+        return plan_html(result)
+
+    def chart_figure(self, result: brands.ProtectionPlan) -> Figure:
+        """The timeline, drawn anew: its steps and dates change with the kind."""
+        return timeline_chart(result)
+
+    def _display(self, result: brands.ProtectionPlan) -> None:
+        """What the kind protects, the steps and chart, and the checklist (kept while its documents stay)."""
         self.about.value = about_html(result.timeline.kind)
-        self.summary.value = plan_html(result)
-        self.chart.value = figure_png(timeline_chart(result))
-        if documents_changed:
+        super()._display(result)
+        if result.documents != self._listed:
             self._fill_checklist(result.documents)
         self._count_ready()
 
@@ -165,6 +162,7 @@ class BrandProtectionPlanner(w.VBox):
             box.observe(lambda _change: self._count_ready(), names="value")
         self.checklist.children = [w.HBox([box, w.HTML(html.escape(doc))])
                                    for box, doc in zip(self.checkboxes, documents)]
+        self._listed = documents
 
     def _count_ready(self) -> None:
         """Say how many documents are ready."""
@@ -172,9 +170,6 @@ class BrandProtectionPlanner(w.VBox):
         text = (_("All {total} documents are ready.") if ready == total
                 else _("{ready} of {total} documents ready.")).format(ready=ready, total=total)
         self.ready_count.value = f"<i>{html.escape(text)}</i>"
-
-    def _on_change(self, _change) -> None:
-        self.refresh()
 
 
 def _as_date(value) -> _dt.date | None:
@@ -193,14 +188,12 @@ def about_html(kind: brands.ProtectionType) -> str:
 def plan_html(plan: brands.ProtectionPlan) -> str:
     """Return the dated steps as a table, then the term, the OCOP check and the notes."""
     titles = (_("Step"), _("From"), _("By (latest)"), _("Basis"))
-    head = "<tr>" + "".join(f"<th>{html.escape(t)}</th>" for t in titles) + "</tr>"
-    body = "".join(f"<tr><td>{html.escape(p.label)}</td><td>{brands.format_date(p.start)}</td>"
-                   f"<td>{brands.format_date(p.end)}</td><td>{html.escape(p.basis_label)}</td></tr>"
-                   for p in plan.timeline.phases)
+    rows = [(p.label, brands.format_date(p.start), brands.format_date(p.end), p.basis_label)
+            for p in plan.timeline.phases]
     lines = [term_text(plan), evaluation_text(plan)]
     paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
     notes = "".join(f"<li>{html.escape(note)}</li>" for note in plan.notes)
-    return f"<table>{head}{body}</table>{paragraphs}<ul style='font-size:smaller'>{notes}</ul>"
+    return f"{html_table(titles, rows)}{paragraphs}<ul style='font-size:smaller'>{notes}</ul>"
 
 
 def term_text(plan: brands.ProtectionPlan) -> str:

@@ -25,50 +25,53 @@ from matplotlib.figure import Figure
 
 from .. import cbt, datasets
 from ..errors import InputError
-from ..i18n import _, format_number
-from .common import figure_png, message_html
+from ..i18n import _, format_percent
+from .base import Tool
+from .common import LiveChart, caption_html, html_table, message_html
 
 DATASET = "topic10_site_self_check"
 LINE_COLOUR = "#0072B2"  # Okabe–Ito blue
 DEFAULT_GAPS, MAX_GAPS = 3, 10
 
 
-class RadarChart:
-    """A radar chart of readiness by group, built once; :meth:`update` only moves the data.
+class RadarChart(LiveChart):
+    """A radar chart of readiness by group, built once per set of groups; updates only move the data."""
 
-    Parameters
-    ----------
-    labels : sequence of str
-        One label per group, clockwise from the top.
-    """
+    size = (4.6, 4.0)
+    projection = "polar"
 
-    def __init__(self, labels):
-        self.labels = tuple(labels)
-        count = len(self.labels)
+    def shape_of(self, result: cbt.Readiness) -> tuple[str, ...]:
+        """The groups' short names, clockwise from the top: the spokes."""
+        return tuple(cbt.get_group(code).short_label for code in result.by_group.index)
+
+    def build(self, result: cbt.Readiness) -> None:
+        """The spokes, the rings in percent, and an empty line and area."""
+        axes, count = self.axes, len(self.shape)
         self.angles = np.linspace(0, 2 * np.pi, count, endpoint=False)
-        self.figure = Figure(figsize=(4.6, 4.0))
-        axes = self.figure.add_subplot(projection="polar")
         axes.set_theta_offset(np.pi / 2)
         axes.set_theta_direction(-1)
-        axes.set_thetagrids(np.degrees(self.angles), self.labels, fontsize="small")
+        axes.set_thetagrids(np.degrees(self.angles), self.shape, fontsize="small")
         axes.set_ylim(0, 100)
         axes.set_yticks([25, 50, 75, 100], ["25", "50", "75", "100 %"], fontsize="x-small", color="grey")
         closed = np.append(self.angles, self.angles[:1])
         (self.line,) = axes.plot(closed, np.zeros(count + 1), color=LINE_COLOUR, linewidth=2, marker="o")
         (self.area,) = axes.fill(closed, np.zeros(count + 1), color=LINE_COLOUR, alpha=0.25)
-        self.axes = axes
 
-    def update(self, values) -> bytes:
-        """Draw new readiness values (percent, in the order of the labels); return the PNG."""
-        values = np.asarray(list(values), dtype=float)
+    def update(self, result: cbt.Readiness) -> Figure:
+        """Draw the readiness of each group (percent, in the order of the spokes)."""
+        values = np.asarray(result.by_group.values, dtype=float)
         closed = np.append(values, values[:1])
         angles = np.append(self.angles, self.angles[:1])
         self.line.set_data(angles, closed)
         self.area.set_xy(np.column_stack([angles, closed]))
-        return figure_png(self.figure)
+        return self.figure
+
+    def caption_html(self, result: cbt.Readiness) -> str:
+        """The chart's title."""
+        return caption_html(html.escape(_("Readiness by criterion group, in % of indicators met")))
 
 
-class CbtReadinessCheck(w.VBox):
+class CbtReadinessCheck(Tool):
     """Interactive readiness self-check of a community-based tourism site.
 
     Parameters
@@ -101,24 +104,29 @@ class CbtReadinessCheck(w.VBox):
     ocopkit.cbt.assess : the logic.
     """
 
+    tool_name = "cbt_readiness"
+    chart_class = RadarChart
+
     def __init__(self, table: pd.DataFrame | None = None, gaps: int = DEFAULT_GAPS):
         clean = cbt.check_self_check(datasets.load(DATASET) if table is None else table)
         self._table = clean
-        self.result: cbt.Readiness = cbt.assess(clean)
-        self._radar: RadarChart | None = None
         self.checkboxes: dict[str, w.Checkbox] = {}
         self.groups = w.Accordion()
         self.gap_count = w.BoundedIntText(value=min(max(int(gaps), 1), MAX_GAPS), min=1, max=MAX_GAPS,
                                           description=_("Gaps to list"), style={"description_width": "160px"},
                                           layout=w.Layout(width="260px"))
-        self.message, self.caption, self.summary, self.gap_list = w.HTML(), w.HTML(), w.HTML(), w.HTML()
-        self.chart = w.Image(format="png", layout=w.Layout(max_width="480px"))
+        self.gap_list = w.HTML()
         self.gap_count.observe(lambda _change: self._show_gaps(), names="value")
         heading = w.HTML("<b>" + html.escape(_("Tick each indicator the site meets")) + "</b>")
-        results = w.VBox([self.caption, self.chart, self.summary, self.gap_count, self.gap_list])
-        super().__init__([heading, self.groups, self.message, results])
+        super().__init__(w.VBox([heading, self.groups]))
+        self.chart.layout.max_width = "480px"
         self._fill(clean)
-        self._show(self.result)
+        self.refresh()
+
+    def _arrange(self, inputs: w.Widget) -> list[w.Widget]:
+        """The tick boxes, the message, then the radar, the summary and the gaps."""
+        results = w.VBox([self.caption, self.chart, self.summary, self.gap_count, self.gap_list])
+        return [inputs, self.message, results]
 
     # ------------------------------------------------------------------ values
 
@@ -131,16 +139,13 @@ class CbtReadinessCheck(w.VBox):
     def set_met(self, code: str, met) -> None:
         """Tick (True or 1) or untick (False or 0) an indicator from Python; a bad code or value is reported."""
         if code not in self.checkboxes:
-            message = _("There is no indicator {code!r} in this self-check. Codes: {known}.").format(
-                code=code, known=", ".join(self.checkboxes))
-            self.message.value = message_html(message)
+            self._show_message(_("There is no indicator {code!r} in this self-check. Codes: {known}.").format(
+                code=code, known=", ".join(self.checkboxes)))
             return
         try:
-            value = cbt._as_met(met, code)
+            self.checkboxes[code].value = cbt.as_met(met, code)
         except InputError as error:
-            self.message.value = message_html(str(error))
-            return
-        self.checkboxes[code].value = value
+            self._show_message(str(error))
 
     def load_table(self, table: pd.DataFrame) -> None:
         """Start again from another self-check table; a table with a problem is reported and ignored."""
@@ -148,11 +153,11 @@ class CbtReadinessCheck(w.VBox):
             clean = cbt.check_self_check(table)
             result = cbt.assess(clean)
         except InputError as error:
-            self.message.value = message_html(str(error))
+            self._show_message(str(error))
             return
         self._table = clean
         self._fill(clean)
-        self._show(result)
+        self._accept(result)
 
     # ------------------------------------------------------------------ layout
 
@@ -181,44 +186,33 @@ class CbtReadinessCheck(w.VBox):
 
     # ------------------------------------------------------------------ results
 
-    def refresh(self) -> None:
-        """Check again and redraw; on bad input say what to fix and keep the last result."""
-        try:
-            result = cbt.assess(self.table())
-        except InputError as error:
-            self.message.value = message_html(str(error))
-            return
-        self._show(result)
+    def compute(self) -> cbt.Readiness:
+        """Check the table as ticked."""
+        return cbt.assess(self.table())
 
-    def _show(self, result: cbt.Readiness) -> None:
-        """Show a valid self-check: caption, radar, summary and gaps."""
-        self.result = result
-        self.message.value = ""
-        labels = [cbt.get_group(code).short_label for code in result.by_group.index]
-        if self._radar is None or self._radar.labels != tuple(labels):
-            self._radar = RadarChart(labels)  # only when the groups change: redraws reuse the chart
-        self.chart.value = self._radar.update(result.by_group.values)
-        caption = _("Readiness by criterion group, in % of indicators met")
-        self.caption.value = f"<b>{html.escape(caption)}</b>"
-        self.summary.value = summary_html(result)
+    def summary_html(self, result: cbt.Readiness) -> str:
+        """The overall readiness, the minimum check and readiness by group."""
+        return summary_html(result)
+
+    def _display(self, result: cbt.Readiness) -> None:
+        """The radar, the summary, then the gaps to close first."""
+        super()._display(result)
         self._show_gaps()
 
     def _show_gaps(self) -> None:
         """List the first gaps to close."""
         self.gap_list.value = gaps_html(self.result, self.gap_count.value)
 
-    def _on_change(self, _change) -> None:
-        self.refresh()
 
-
-def percent(value: float) -> str:
-    """Write a readiness with one decimal and a percent sign, in the current language."""
-    return format_number(value, 1) + " %"
+def readiness_text(value: float) -> str:
+    """Write a readiness (percent, 0–100) with one decimal and a spaced sign: ``55,6 %``."""
+    # The self-check has always spaced the sign; format_percent writes "55,6%".
+    return format_percent(value / 100, 1).replace("%", " %")
 
 
 def summary_html(result: cbt.Readiness) -> str:
     """Return the overall readiness, the minimum check and a table of readiness by group."""
-    overall = _("Overall readiness: {value}.").format(value=percent(result.overall))
+    overall = _("Overall readiness: {value}.").format(value=readiness_text(result.overall))
     if result.minimum_met:
         minimum = _("Every minimum requirement is met.")
         kind = "ok"
@@ -227,11 +221,9 @@ def summary_html(result: cbt.Readiness) -> str:
             count=len(result.unmet_minimum), codes=", ".join(result.unmet_minimum))
         kind = "error"
     titles = (_("Criterion group"), _("Readiness"), _("Named in"))
-    head = "<tr>" + "".join(f"<th>{html.escape(t)}</th>" for t in titles) + "</tr>"
-    body = "".join(f"<tr><td>{html.escape(cbt.get_group(code).label)}</td><td>{percent(value)}</td>"
-                   f"<td>{html.escape(cbt.get_group(code).basis)}</td></tr>"
-                   for code, value in result.by_group.items())
-    return f"<p>{html.escape(overall)}</p>{message_html(minimum, kind)}<table>{head}{body}</table>"
+    rows = [(cbt.get_group(code).label, readiness_text(value), cbt.get_group(code).basis)
+            for code, value in result.by_group.items()]
+    return f"<p>{html.escape(overall)}</p>{message_html(minimum, kind)}{html_table(titles, rows)}"
 
 
 def gaps_html(result: cbt.Readiness, count: int) -> str:

@@ -25,15 +25,17 @@ import matplotlib.dates as mdates
 from matplotlib.figure import Figure
 
 from .. import dossier, programme
-from ..dates import format_date, to_date
+from ..dates import format_date
 from ..errors import InputError, check_whole
-from ..i18n import _
-from .common import HoldRefresh, figure_png, message_html
+from ..i18n import _, format_number
+from .base import Tool
+from .common import figure_png, message_html
+from .inputs import plain_number
 
 VALID_COLOUR, NOTICE_COLOUR, DEADLINE_COLOUR, TODAY_COLOUR = "#009E73", "#E69F00", "#0072B2", "#555555"
 
 
-class DossierChecklist(HoldRefresh, w.VBox):
+class DossierChecklist(Tool):
     """Interactive checklist of an OCOP dossier, with its dates and who rates it.
 
     Parameters
@@ -76,31 +78,33 @@ class DossierChecklist(HoldRefresh, w.VBox):
     ocopkit.dossier.plan : the logic.
     """
 
+    tool_name = "dossier_checklist"
+
     def __init__(self, group: int = 1, producer: str = "hop_tac_xa", status: str = dossier.NEW, submitted=(),
                  issued=None, deadline=None, points: int = 60, today=None):
         points = check_whole(points, "points", _("Self-assessed points"), 0, 100)
         first = dossier.plan(group, producer, status, submitted, issued, deadline, today, points)
-        self.result: dossier.DossierPlan = first
-        self._ticked, self._holding, self._chart_key = set(first.checklist.submitted), False, None
-        self._make_inputs(first, points)
-        self.message, self.counts, self.summary = w.HTML(), w.HTML(), w.HTML()
-        self.chart = w.Image(format="png", layout=w.Layout(max_width="760px"))
-        chart_heading = w.HTML("<b>" + html.escape(_("The dates that matter")) + "</b>")
+        self._ticked, self._chart_key, self._listed = set(first.checklist.submitted), None, None
+        fields = self._make_inputs(first, points)
+        self.counts = w.HTML()
         self.checkboxes: dict[str, w.Checkbox] = {}
         self.labels: dict[str, w.HTML] = {}
         self._rows: dict[str, w.HBox] = {}
         self.mandatory_box, self.evidence_box = w.VBox(), w.VBox()
+        super().__init__(self._inputs, fields=fields)
+        self.chart.layout.max_width = "760px"
+        self._accept(first)
+
+    def _arrange(self, inputs: w.Widget) -> list[w.Widget]:
+        """Inputs, message, counts, the two lists of documents, the summary, then the dates."""
+        chart_heading = w.HTML("<b>" + html.escape(_("The dates that matter")) + "</b>")
         documents = w.HBox([self.mandatory_box, self.evidence_box])
-        super().__init__([self._inputs, self.message, self.counts, documents, self.summary, chart_heading,
-                          self.chart])
-        for box in (self.group, self.producer, self.status, self.issued, self.deadline, self.points):
-            box.observe(self._on_change, names="value")
-        self._show(first)
+        return [inputs, self.message, self.counts, documents, self.summary, chart_heading, self.chart]
 
     # ------------------------------------------------------------------ layout
 
-    def _make_inputs(self, first: dossier.DossierPlan, points: int) -> None:
-        """Dropdowns for the case, date pickers and a points slider."""
+    def _make_inputs(self, first: dossier.DossierPlan, points: int) -> dict[str, w.Widget]:
+        """Dropdowns for the case, date pickers and a points slider, keyed by the logic's field names."""
         style, layout = {"description_width": "220px"}, w.Layout(width="560px")
         case = first.checklist
         self.group = w.Dropdown(options=[(f"{g.number}. {g.name}", g.number) for g in programme.product_groups()],
@@ -118,16 +122,20 @@ class DossierChecklist(HoldRefresh, w.VBox):
         self.points = w.IntSlider(points, 0, 100, description=_("Self-assessed points"), style=style,
                                   layout=layout, continuous_update=False)
         self._inputs = w.VBox([self.group, self.producer, self.status, self.issued, self.deadline, self.points])
+        return {"group": self.group, "producer": self.producer, "status": self.status, "issued": self.issued,
+                "deadline": self.deadline, "points": self.points}
 
     def _fill_checklist(self, case: dossier.Checklist) -> None:
         """One tick box per document of the case; ticks follow what is ready."""
         with self._hold():
             self.checkboxes, self.labels = {}, {}
             self.mandatory_box.children = (
-                self._section(_("Mandatory documents"), sorted(case.required, key=_order))
-                + self._section(_("Ask the commune: the sources leave these open"), sorted(case.to_check, key=_order)))
+                self._section(_("Mandatory documents"), dossier.in_file_order(case.required))
+                + self._section(_("Ask the commune: the sources leave these open"),
+                                dossier.in_file_order(case.to_check)))
             self.evidence_box.children = self._section(_("Evidence that earns points"),
-                                                       sorted(case.evidence, key=_order))
+                                                       dossier.in_file_order(case.evidence))
+        self._listed = (case.required, case.to_check)
 
     def _section(self, title: str, codes: list[str]) -> tuple[w.Widget, ...]:
         """A heading and one tick box per document, or nothing when there are none."""
@@ -162,7 +170,7 @@ class DossierChecklist(HoldRefresh, w.VBox):
         try:
             given = dossier.check_submitted(codes)
         except InputError as error:
-            self.message.value = message_html(str(error))
+            self._show_message(str(error))
             return
         self._ticked = set(given)
         with self._hold():
@@ -177,7 +185,7 @@ class DossierChecklist(HoldRefresh, w.VBox):
                       dossier.get_producer(self.producer.value if producer is None else producer).code,
                       dossier.check_status(self.status.value if status is None else status))
         except InputError as error:
-            self.message.value = message_html(str(error))
+            self._show_message(str(error))
             return
         with self._hold():
             self.group.value, self.producer.value, self.status.value = values
@@ -194,53 +202,37 @@ class DossierChecklist(HoldRefresh, w.VBox):
             return
         self._set_date(self.deadline, value, "deadline", _("Submission deadline"))
 
-    def _set_date(self, picker: w.DatePicker, value, field: str, label: str) -> None:
-        """Put a checked date in a date picker, or say what to fix and change nothing."""
-        try:
-            picker.value = to_date(value, field, label).date()
-        except InputError as error:
-            self.message.value = message_html(str(error))
-
     # ------------------------------------------------------------------ results
 
-    def refresh(self) -> None:
-        """Check again and redraw; on bad input say what to fix and keep the last result."""
-        if self._holding:
-            return
-        try:
-            result = dossier.plan(self.group.value, self.producer.value, self.status.value, self._ticked,
-                                  self.issued.value, self.deadline.value, self.result.today, self.points.value)
-        except InputError as error:
-            self.message.value = message_html(str(error))
-            return
-        self._show(result)
+    def compute(self) -> dossier.DossierPlan:
+        """Check the case, the ticked documents, the dates and the points, counting from the same day."""
+        return dossier.plan(self.group.value, self.producer.value, self.status.value, self._ticked,
+                            self.issued.value, self.deadline.value, self.result.today, self.points.value)
 
-    def _show(self, result: dossier.DossierPlan) -> None:
-        """Show a valid plan: the checklist, the counts, the summary and, when the dates changed, the chart."""
-        case, old = result.checklist, self.result.checklist
-        if not self.checkboxes or (case.required, case.to_check) != (old.required, old.to_check):
+    def summary_html(self, result: dossier.DossierPlan) -> str:
+        """The dates, who rates, the evidence still missing and what the sources leave open."""
+        return summary_html(result)
+
+    def chart_figure(self, result: dossier.DossierPlan) -> Figure:
+        """The certificate's dates, drawn anew: their number and order change with the case."""
+        return timeline_chart(result)
+
+    def _display(self, result: dossier.DossierPlan) -> None:
+        """The checklist (rebuilt when the case needs other documents), counts, summary and dates."""
+        case = result.checklist
+        if (case.required, case.to_check) != self._listed:
             self._fill_checklist(case)
-        self.result = result
-        self.message.value = ""
         self.issued.disabled = case.status != dossier.RE_RATING
         self.counts.value = counts_html(case)
-        self.summary.value = summary_html(result)
+        self.summary.value = self.summary_html(result)
         key = (result.certificate, result.deadline, result.today)
-        if key != self._chart_key:
-            self.chart.value = figure_png(timeline_chart(result))
+        if key != self._chart_key:  # a chart costs more than the rest: only when the dates changed
+            self.chart.value = figure_png(self.chart_figure(result))
             self._chart_key = key
 
     def _on_tick(self, code: str, ticked: bool) -> None:
         (self._ticked.add if ticked else self._ticked.discard)(code)
         self.refresh()
-
-    def _on_change(self, _change) -> None:
-        self.refresh()
-
-
-def _order(code: str) -> int:
-    """Position of an item in the data file, to list documents in the sources' order."""
-    return [item.code for item in dossier.items()].index(code)
 
 
 def _item_text(item: dossier.DossierItem) -> str:
@@ -250,12 +242,12 @@ def _item_text(item: dossier.DossierItem) -> str:
 
 def _names(codes) -> str:
     """The names of documents, in the sources' order, separated by semicolons."""
-    return "; ".join(dossier.get_item(code).name for code in sorted(codes, key=_order))
+    return "; ".join(dossier.item_names(codes))
 
 
 def counts_html(case: dossier.Checklist) -> str:
     """Say how many mandatory documents and pieces of evidence are ready."""
-    ready = len(case.required) - len(case.missing)
+    ready = len(case.present)
     if case.complete:
         line = _("All {total} mandatory documents are ready.").format(total=len(case.required))
         kind = "ok"
@@ -290,7 +282,7 @@ def dates_text(result: dossier.DossierPlan) -> str:
         days = result.days_to_deadline
         template = (_("Submission deadline {date}: {days} days from today.") if days >= 0
                     else _("Submission deadline {date} passed {days} days ago: ask the commune for the next round."))
-        parts.append(template.format(date=format_date(result.deadline), days=abs(days)))
+        parts.append(template.format(date=format_date(result.deadline), days=format_number(abs(days))))
     certificate = result.certificate
     if certificate is not None:
         parts.append(_("The certificate of {issued} expires on {expiry}; the body that issued it notifies you by "
@@ -309,9 +301,9 @@ def rating_text(rating: dossier.Rating | None) -> str:
         return ""
     if rating.level is None:
         return _("{points} points: {stars}★, not recognised as an OCOP product (3★ needs 50 points).").format(
-            points=f"{rating.points:g}", stars=rating.stars)
+            points=plain_number(rating.points), stars=rating.stars)
     text = _("{points} points: {stars}★. Under Decision {scheme} the {level} approves it.").format(
-        points=f"{rating.points:g}", stars=rating.stars, scheme=dossier.decision_name(rating.scheme),
+        points=plain_number(rating.points), stars=rating.stars, scheme=dossier.decision_name(rating.scheme),
         level=dossier.level_label(rating.level))
     if rating.scheme == "1489/2025":
         text += " " + _("The commune People's Committee first checks the dossier and the local criteria.")

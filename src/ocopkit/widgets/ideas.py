@@ -23,8 +23,9 @@ from matplotlib.figure import Figure
 
 from .. import datasets, ideas
 from ..errors import InputError, check_whole
-from ..i18n import _, format_number
-from .common import HoldRefresh, figure_png, message_html
+from ..i18n import _, format_number, format_percent
+from .base import Tool
+from .common import html_table
 
 # One colour per criterion, in the order of ideas.CODES (colour-blind safe, Okabe–Ito).
 COLOURS = ("#009E73", "#D55E00", "#0072B2", "#CC79A7", "#E69F00", "#56B4E9")
@@ -32,7 +33,7 @@ EXAMPLE_ROWS = 4  # ideas of the course dataset shown when none are given
 MAX_WEIGHT = 100
 
 
-class IdeaScoringMatrix(HoldRefresh, w.VBox):
+class IdeaScoringMatrix(Tool):
     """Interactive weighted scoring of product ideas, with a ranking and a chart.
 
     Parameters
@@ -70,32 +71,36 @@ class IdeaScoringMatrix(HoldRefresh, w.VBox):
 
     See Also
     --------
-    ocopkit.ideas.rank_ideas : the logic.
+    ocopkit.ideas.rank_ideas, ocopkit.ideas.conclusion : the logic.
     """
+
+    tool_name = "idea_scoring"
 
     def __init__(self, table: pd.DataFrame | None = None, weights: dict | None = None,
                  thresholds: dict | None = None, name_column: str = ideas.NAME_COLUMN, blank_rows: int = 1):
         self.name_column, self.blank_rows = name_column, blank_rows
-        self.result: ideas.IdeaRanking | None = None
-        self._holding = False
+        clean = ideas.check_ideas(_example() if table is None else table, name_column)
         self.weight_sliders = {c.code: self._slider(c.label, 0, MAX_WEIGHT, 5, ideas.DEFAULT_WEIGHTS[c.code])
                                for c in ideas.CRITERIA}
-        self.threshold_sliders = {c.code: self._slider(_threshold_label(c), 1, 5, 1, _no_limit(c))
+        self.threshold_sliders = {c.code: self._slider(_threshold_label(c), 1, 5, 1, ideas.no_limit(c.code))
                                   for c in ideas.CRITERIA}
         self.rows: list[dict] = []
         self.grid = w.VBox()
         self.add_button = w.Button(description=_("Add an idea"), icon="plus")
         self.add_button.on_click(lambda _button: self.add_row())
-        self.message, self.shares, self.summary = w.HTML(), w.HTML(), w.HTML()
-        self.chart = w.Image(format="png", layout=w.Layout(max_width="720px"))
-        super().__init__([self._inputs(), self.message, self.summary, self.chart])
+        self.shares = w.HTML()
+        super().__init__(self._inputs())
         for slider in (*self.weight_sliders.values(), *self.threshold_sliders.values()):
             slider.observe(self._on_change, names="value")
         with self._hold():
-            self._fill(ideas.check_ideas(_example() if table is None else table, name_column))
+            self._fill(clean)
             self.set_weights(weights if weights is not None else ideas.DEFAULT_WEIGHTS)
             self.set_thresholds(thresholds or {})
         self.refresh()
+
+    def _arrange(self, inputs: w.Widget) -> list[w.Widget]:
+        """The matrix, the message, the ranking and the chart (its titles are in the figure)."""
+        return [inputs, self.message, self.summary, self.chart]
 
     # ------------------------------------------------------------------ layout
 
@@ -154,8 +159,7 @@ class IdeaScoringMatrix(HoldRefresh, w.VBox):
 
     def thresholds(self) -> dict[str, int]:
         """Return the thresholds that are set: sliders moved away from "no limit"."""
-        return {c.code: self.threshold_sliders[c.code].value for c in ideas.CRITERIA
-                if self.threshold_sliders[c.code].value != _no_limit(c)}
+        return ideas.binding_thresholds({code: slider.value for code, slider in self.threshold_sliders.items()})
 
     def add_row(self, name: str = "", scores: dict | None = None) -> None:
         """Add a row to the grid, empty or with a name and scores."""
@@ -172,7 +176,7 @@ class IdeaScoringMatrix(HoldRefresh, w.VBox):
         try:
             clean = ideas.check_ideas(table, self.name_column)
         except InputError as error:
-            self.message.value = message_html(str(error))
+            self._show_message(str(error))
             return
         with self._hold():
             self._fill(clean)
@@ -184,11 +188,11 @@ class IdeaScoringMatrix(HoldRefresh, w.VBox):
 
     def set_thresholds(self, thresholds: dict) -> None:
         """Set the thresholds from Python; criteria left out get no threshold."""
-        given = {c.code: _no_limit(c) for c in ideas.CRITERIA}
+        given = {code: ideas.no_limit(code) for code in ideas.CODES}
         try:
             given.update(ideas.check_thresholds(thresholds))
         except InputError as error:
-            self.message.value = message_html(str(error))
+            self._show_message(str(error))
             return
         self._set_sliders(self.threshold_sliders, given, 1, 5, _("Threshold for {criterion}"))
 
@@ -198,7 +202,7 @@ class IdeaScoringMatrix(HoldRefresh, w.VBox):
             checked = {code: check_whole(value, code, label.format(criterion=ideas.get_criterion(code).label),
                                          low, high) for code, value in values.items()}
         except InputError as error:
-            self.message.value = message_html(str(error))
+            self._show_message(str(error))
             return
         with self._hold():
             for code, value in checked.items():
@@ -207,23 +211,22 @@ class IdeaScoringMatrix(HoldRefresh, w.VBox):
 
     # ------------------------------------------------------------------ results
 
-    def refresh(self) -> None:
-        """Rank again and redraw; on bad input say what to fix and keep the last result."""
-        if self._holding:
-            return
-        try:
-            ranking = ideas.rank_ideas(self.ideas_table(), self.weights(), self.thresholds(), self.name_column)
-        except InputError as error:
-            self.message.value = message_html(str(error))
-            return
-        self.result = ranking
-        self.message.value = ""
-        self.shares.value = shares_html(ranking.weights)
-        self.summary.value = ranking_html(ranking)
-        self.chart.value = figure_png(ranking_chart(ranking))
+    def compute(self) -> ideas.IdeaRanking:
+        """Rank the ideas entered with the weights and thresholds set."""
+        return ideas.rank_ideas(self.ideas_table(), self.weights(), self.thresholds(), self.name_column)
 
-    def _on_change(self, _change) -> None:
-        self.refresh()
+    def _display(self, ranking: ideas.IdeaRanking) -> None:
+        """The shares used under the weights, then the ranking and its chart."""
+        self.shares.value = shares_html(ranking.weights)
+        super()._display(ranking)
+
+    def summary_html(self, ranking: ideas.IdeaRanking) -> str:
+        """The ranking table and its conclusion."""
+        return ranking_html(ranking)
+
+    def chart_figure(self, ranking: ideas.IdeaRanking) -> Figure:
+        """What each criterion adds to each idea, drawn anew: the bars follow the ranking."""
+        return ranking_chart(ranking)
 
 
 def _bold(text: str, width: str | None = None) -> w.HTML:
@@ -234,11 +237,6 @@ def _bold(text: str, width: str | None = None) -> w.HTML:
 def _example() -> pd.DataFrame:
     """The first ideas of the course dataset, to start from."""
     return datasets.load("topic02_candidate_ideas").head(EXAMPLE_ROWS)
-
-
-def _no_limit(criterion: ideas.Criterion) -> int:
-    """The threshold that excludes nothing: 1 for a minimum, 5 for a maximum."""
-    return ideas.SCORE_MIN if criterion.higher_is_better else ideas.SCORE_MAX
 
 
 def _threshold_label(criterion: ideas.Criterion) -> str:
@@ -255,37 +253,19 @@ def _header(criterion: ideas.Criterion) -> str:
 
 def shares_html(shares: dict[str, float]) -> str:
     """Return the weights as the shares actually used, e.g. "Raw materials 25%"."""
-    parts = [f"{html.escape(ideas.get_criterion(c).short_label)} {format_number(s * 100, 0)}%"
-             for c, s in shares.items()]
+    parts = [f"{html.escape(ideas.get_criterion(c).short_label)} {format_percent(s, 0)}" for c, s in shares.items()]
     intro = _("Shares used (weights divided by their total)")
     return f"<small>{intro}: {' · '.join(parts)}</small>"
 
 
 def ranking_html(ranking: ideas.IdeaRanking) -> str:
-    """Return the ranking as an HTML table with a one-line conclusion."""
+    """Return the ranking as an HTML table, the best idea within the thresholds in bold, and the conclusion."""
     titles = (_("Rank"), _("Product idea"), _("Weighted score (1–5)"), _("Thresholds"))
-    head = "<tr>" + "".join(f"<th>{title}</th>" for title in titles) + "</tr>"
-    body = "".join(_ranking_row(ranking, record) for record in ranking.table.to_dict("records"))
-    return f"<table>{head}{body}</table><p>{html.escape(conclusion(ranking))}</p>"
-
-
-def _ranking_row(ranking: ideas.IdeaRanking, record: dict) -> str:
-    """One row of the ranking table; the best idea that meets the thresholds in bold."""
-    name = record[ranking.name_column]
-    verdict = "✓" if record[ideas.PASS_COLUMN] else f"✗ {record[ideas.SHORTFALL_COLUMN]}"
-    style = " style='font-weight:bold'" if name == ranking.best else ""
-    return (f"<tr{style}><td>{record[ideas.RANK_COLUMN]}</td><td>{html.escape(name)}</td>"
-            f"<td>{format_number(record[ideas.SCORE_COLUMN], 2)}</td><td>{html.escape(verdict)}</td></tr>")
-
-
-def conclusion(ranking: ideas.IdeaRanking) -> str:
-    """Say in one sentence which idea leads and which is best within the thresholds."""
-    if not ranking.thresholds or ranking.best == ranking.leader:
-        return _("First: {leader}.").format(leader=ranking.leader)
-    if ranking.best is None:
-        return _("First: {leader}. No idea meets every threshold.").format(leader=ranking.leader)
-    return _("First: {leader}, but it does not meet every threshold; the best idea that does: {best}.").format(
-        leader=ranking.leader, best=ranking.best)
+    records = ranking.table.to_dict("records")
+    rows = [(r[ideas.RANK_COLUMN], r[ranking.name_column], format_number(r[ideas.SCORE_COLUMN], 2),
+             "✓" if r[ideas.PASS_COLUMN] else f"✗ {r[ideas.SHORTFALL_COLUMN]}") for r in records]
+    best = [number for number, r in enumerate(records) if r[ranking.name_column] == ranking.best]
+    return f"{html_table(titles, rows, bold_rows=best)}<p>{html.escape(ideas.conclusion(ranking))}</p>"
 
 
 def ranking_chart(ranking: ideas.IdeaRanking) -> Figure:

@@ -22,13 +22,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .. import programme
-from ..i18n import _, format_number
-from .common import figure_png, message_html
+from ..i18n import _, format_number, format_percent
+from .base import Tool
+from .common import figures_table
 
 COLOURS = {"3": "#81c784", "4": "#2e7d32", "potential_5": "#f9a825", "5": "#e65100"}
 
 
-class OcopNationalFigures(w.VBox):
+class OcopNationalFigures(Tool):
     """Choose a date and see the national count of OCOP products and its shares by star.
 
     Parameters
@@ -42,11 +43,16 @@ class OcopNationalFigures(w.VBox):
         The figures of the date shown; a notebook can read them.
     picker : ipywidgets.SelectionSlider
         The date slider.
+    table : pandas.DataFrame
+        The national series (:func:`ocopkit.programme.national_products`).
 
     See Also
     --------
     ocopkit.programme.snapshot, ocopkit.programme.star_shares : the logic.
     """
+
+    tool_name = "national_figures"
+    input_errors = (programme.ProgrammeError,)
 
     def __init__(self, as_of: str | None = None):
         self.table = programme.national_products()
@@ -54,42 +60,39 @@ class OcopNationalFigures(w.VBox):
         self.picker = w.SelectionSlider(
             options=[(programme.format_as_of(d), d) for d in dates], value=dates[-1],
             description=_("Date"), continuous_update=False, layout=w.Layout(width="620px"))
-        self.message = w.HTML()
-        self.summary = w.HTML()
-        self.chart = w.Image(format="png", layout=w.Layout(max_width="820px"))
-        self.result: programme.Snapshot | None = None
-        super().__init__([self.picker, self.message, self.summary, self.chart])
-        self.picker.observe(self._on_change, names="value")
+        super().__init__(self.picker, fields={"as_of": self.picker})
+        self.chart.layout.max_width = "820px"
         self.refresh()
         if as_of is not None:
             self.select(as_of)
+
+    def _arrange(self, inputs: w.Widget) -> list[w.Widget]:
+        """The slider, the message, the figures and the chart (its titles are in the figure)."""
+        return [inputs, self.message, self.summary, self.chart]
 
     def select(self, as_of: str) -> None:
         """Show the figures of a date from Python; an unknown date is reported, not shown."""
         try:
             programme.snapshot(as_of)
         except programme.ProgrammeError as error:
-            self.message.value = message_html(str(error))
+            self._show_message(str(error))
             return
         if self.picker.value == as_of:
             self.refresh()
         else:
             self.picker.value = as_of  # the observer refreshes
 
-    def refresh(self) -> None:
-        """Read the chosen date's figures and redraw; keep the last valid result on error."""
-        try:
-            result = programme.snapshot(self.picker.value)
-        except programme.ProgrammeError as error:
-            self.message.value = message_html(str(error))
-            return
-        self.result = result
-        self.message.value = ""
-        self.summary.value = summary_html(result)
-        self.chart.value = figure_png(series_chart(self.table, result))
+    def compute(self) -> programme.Snapshot:
+        """The figures of the chosen date."""
+        return programme.snapshot(self.picker.value)
 
-    def _on_change(self, _change) -> None:
-        self.refresh()
+    def summary_html(self, result: programme.Snapshot) -> str:
+        """The figure, its shares by star, its source and note."""
+        return summary_html(result)
+
+    def chart_figure(self, result: programme.Snapshot) -> Figure:
+        """The series with the chosen date marked, drawn anew: the marked point moves."""
+        return series_chart(self.table, result)
 
 
 def headline(result: programme.Snapshot) -> str:
@@ -109,18 +112,17 @@ def basis_text(basis: str) -> str:
 
 def shares_html(result: programme.Snapshot) -> str:
     """Return the shares by star as a small HTML table, with what is left unexplained."""
-    if not result.shares:
+    if result.breakdown == "none":
         return f"<p>{basis_text('none')}</p>"
-    rows = "".join(f"<tr><td>{programme.star_label(k)}</td><td>{format_number(v, 1)}%</td></tr>"
-                   for k, v in result.shares.items())
+    rows = [(programme.star_label(k), format_percent(v / 100, 1)) for k, v in result.shares.items()]
     extra = ""
-    if result.unexplained > 0.5:
+    if result.breakdown == "partial":
         extra = _("Not broken down by star: {share}%").format(share=format_number(result.unexplained, 1))
-    elif result.unexplained < -0.5:
+    elif result.breakdown == "over":
         extra = _("The parts add up to {total}%, more than the total: see the note.").format(
-            total=format_number(100 - result.unexplained, 1))
+            total=format_number(result.shares_total, 1))
     title = _("Shares by star")
-    return (f"<p><b>{title}</b> ({basis_text(result.basis)})</p><table>{rows}</table>"
+    return (f"<p><b>{title}</b> ({basis_text(result.basis)})</p>{figures_table(rows)}"
             + (f"<p>{extra}</p>" if extra else ""))
 
 
@@ -178,18 +180,12 @@ def _draw_shares(axes, result: programme.Snapshot) -> None:
     for key, share in result.shares.items():
         axes.barh([0], [share], left=start, color=COLOURS[key], label=programme.star_label(key))
         if share >= 8:
-            axes.text(start + share / 2, 0, f"{format_number(share, 1)}%", ha="center", va="center",
+            axes.text(start + share / 2, 0, format_percent(share / 100, 1), ha="center", va="center",
                       color="white" if key == "4" else "black")
         start += share
     if result.unexplained > 0.5:
         axes.barh([0], [result.unexplained], left=start, color="#dddddd", label=_("not broken down"))
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, fontsize="small")
-
-
-def producer_types() -> dict[str, str]:
-    """Return the share columns of ``ocop_national_producers`` and their labels."""
-    return {"ty_le_htx": _("Cooperatives"), "ty_le_doanh_nghiep": _("Enterprises"),
-            "ty_le_ho_kinh_doanh": _("Households"), "ty_le_to_hop_tac": _("Cooperative groups")}
 
 
 def producers_chart(table) -> Figure:
@@ -204,20 +200,22 @@ def producers_chart(table) -> Figure:
     -------
     matplotlib.figure.Figure
         Stacked bars to 100%; grey is the part the source does not give.
+
+    See Also
+    --------
+    ocopkit.programme.producer_shares : the shares drawn.
     """
-    types = producer_types()
-    rows = table.dropna(subset=list(types), how="all").iloc[::-1]
-    figure = Figure(figsize=(8, 0.45 * len(rows) + 1.4))
+    shares = programme.producer_shares(table).iloc[::-1]
+    figure = Figure(figsize=(8, 0.45 * len(shares) + 1.4))
     axes = figure.subplots()
-    labels = [programme.format_as_of(d) for d in rows["ngay_so_lieu"]]
-    start = [0.0] * len(rows)
-    colours = ["#2e7d32", "#1565c0", "#f9a825", "#8e24aa"]
-    for (column, label), colour in zip(types.items(), colours):
-        values = rows[column].fillna(0).tolist()
+    labels = [programme.format_as_of(d) for d in shares.index]
+    start = [0.0] * len(shares)
+    colours = ["#2e7d32", "#1565c0", "#f9a825", "#8e24aa", "#dddddd"]
+    names = {**programme.producer_types(), "khong_ro": _("not given by the source")}
+    for (column, label), colour in zip(names.items(), colours):
+        values = shares[column].tolist()
         axes.barh(labels, values, left=start, color=colour, label=label)
         start = [a + b for a, b in zip(start, values)]
-    axes.barh(labels, [max(0.0, 100 - s) for s in start], left=start, color="#dddddd",
-              label=_("not given by the source"))
     axes.set_xlim(0, 100)
     axes.set_title(_("Producers with OCOP products, by type (%)"), fontsize="medium")
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, fontsize="small")

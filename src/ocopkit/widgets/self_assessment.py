@@ -15,240 +15,17 @@ Examples
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import ipywidgets as w
-import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import criteria
+from ..errors import InputError
 from ..i18n import _, format_number
 from ..spreadsheet import frame_csv
-from .common import figure_png, message_html, text_export
-from .inputs import FileBar, LiveChart
-
-
-class OcopSelfAssessment(w.VBox):
-    """Interactive OCOP scoring sheet with part totals, stars and a chart.
-
-    Parameters
-    ----------
-    level : {"items", "parts"}
-        ``"items"``: one slider per criterion of an item-level sheet (the 2019
-        sheet for fresh fruit and vegetables). ``"parts"``: one slider per part
-        A, B and C of ``scheme``.
-    scheme : str
-        Scheme for ``level="parts"``; the current one, ``"148/2023"``, by default.
-    sheet : str
-        Item-level sheet for ``level="items"``.
-
-    Attributes
-    ----------
-    result : ocopkit.criteria.Assessment
-        The latest valid assessment; a notebook can read it.
-    sliders : dict
-        The input sliders, keyed by criterion code or part code.
-
-    See Also
-    --------
-    ocopkit.criteria.assess_items, ocopkit.criteria.assess_parts : the logic.
-    """
-
-    def __init__(self, level: str = "items", scheme: str = criteria.CURRENT_SCHEME,
-                 sheet: str = "ocop_scoring_sheet_fresh_produce_2019"):
-        if level not in ("items", "parts"):
-            raise ValueError(_("level must be 'items' or 'parts', you gave {value!r}.").format(value=level))
-        self.level, self.scheme, self.sheet = level, scheme, sheet
-        self.sliders = self._make_sliders()
-        self.summary = w.HTML()
-        self.message = w.HTML()
-        self.chart = w.Image(format="png", layout=w.Layout(max_width="560px"))
-        self.result: criteria.Assessment | None = None
-        self._painter: PartChart | None = None  # redrawn in place: cheaper than a new figure
-        self.files = FileBar(self, _("self-assessment"))
-        super().__init__([self._inputs_box(), self.message, self.summary, self.chart, self.files])
-        for slider in self.sliders.values():
-            slider.observe(self._on_change, names="value")
-        self.refresh()
-
-    def _make_sliders(self) -> dict[str, w.IntSlider]:
-        """One slider per criterion or per part, starting at its lowest points."""
-        style = {"description_width": "320px"}
-        layout = w.Layout(width="620px")
-        if self.level == "parts":
-            parts = criteria.get_scheme(self.scheme).parts
-            return {code: w.IntSlider(0, 0, part.max_points, description=f"{code}. {part.name}",
-                                      style=style, layout=layout) for code, part in parts.items()}
-        return {item.code: w.IntSlider(item.min_points, item.min_points, item.max_points,
-                                       description=f"{item.code} {item.name}", style=style,
-                                       layout=layout, tooltip=item.levels_vi)
-                for item in criteria.scoring_sheet(self.sheet)}
-
-    def _inputs_box(self) -> w.Widget:
-        """Sliders as they are for parts; grouped by part in an accordion for items."""
-        if self.level == "parts":
-            return w.VBox(list(self.sliders.values()))
-        items = criteria.scoring_sheet(self.sheet)
-        parts = criteria.get_scheme(criteria._sheet_scheme(self.sheet)).parts
-        boxes = [w.VBox([self.sliders[i.code] for i in items if i.part == code]) for code in parts]
-        titles = [f"{code}. {part.name} ({_('max')} {part.max_points})" for code, part in parts.items()]
-        return w.Accordion(children=boxes, titles=titles, selected_index=0)
-
-    def points(self) -> dict[str, int]:
-        """Return the points currently entered, keyed by criterion or part code."""
-        return {code: slider.value for code, slider in self.sliders.items()}
-
-    def set_points(self, points: dict) -> None:
-        """Enter points from Python, e.g. a saved self-assessment.
-
-        Values outside a slider's range are reported in the message, not clamped silently.
-        """
-        unknown = sorted(set(points) - set(self.sliders))
-        problems = [_("Unknown criterion code(s): {codes}. Check the codes on the sheet.").format(
-            codes=", ".join(map(str, unknown)))] if unknown else []
-        for code, value in points.items():
-            if code not in self.sliders:
-                continue
-            slider = self.sliders[code]
-            if isinstance(value, bool) or not isinstance(value, int) or not slider.min <= value <= slider.max:
-                problems.append(_("{code}: enter a whole number from {low} to {high}, you gave {value!r}.").format(
-                    code=code, low=slider.min, high=slider.max, value=value))
-                continue
-            slider.value = value
-        self.refresh()
-        if problems:
-            self.message.value = message_html(" ".join(problems))
-
-    def refresh(self) -> None:
-        """Recompute the assessment and redraw; keep the last valid result on bad input."""
-        try:
-            if self.level == "parts":
-                result = criteria.assess_parts(self.points(), self.scheme)
-            else:
-                result = criteria.assess_items(self.points(), self.sheet)
-        except criteria.CriteriaError as error:
-            self.message.value = message_html(str(error))
-            return
-        self.result = result
-        self.message.value = ""
-        self.summary.value = summary_html(result)
-        if self._painter is None or not self._painter.fits(result):
-            self._painter = PartChart(result)
-        self.chart.value = figure_png(self._painter.update(result))
-
-    def _on_change(self, _change) -> None:
-        self.refresh()
-
-    def save(self, path: str | Path) -> Path:
-        """Save the entered points to a JSON file, to continue later with :meth:`load`."""
-        path = Path(path)
-        data = {"level": self.level, "scheme": self.scheme, "sheet": self.sheet, "points": self.points()}
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-        return path
-
-    def load(self, path: str | Path) -> None:
-        """Load points saved with :meth:`save`; a bad file is reported in the message."""
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-            points = data["points"]
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            self.message.value = message_html(
-                _("Could not read the saved file {path}: {error}").format(path=path, error=error))
-            return
-        self.set_points(points)
-
-    def sheet_rows(self) -> list[tuple[str, str, str, float, int]]:
-        """Return ``(part, code, name, points, maximum)`` for each criterion (or part) entered."""
-        points = self.points()
-        if self.level == "parts":
-            parts = criteria.get_scheme(self.scheme).parts
-            return [(code, code, part.name, points[code], part.max_points) for code, part in parts.items()]
-        return [(item.part, item.code, item.name, points[item.code], item.max_points)
-                for item in criteria.scoring_sheet(self.sheet)]
-
-    def to_csv(self, path: str | Path | None = None) -> str:
-        """Return the self-assessment sheet as CSV; with ``path``, also write it (UTF-8 with BOM).
-
-        One row per criterion (or per part with ``level="parts"``), then the
-        part totals, the total and the stars, each with its maximum. Numbers
-        are plain so that spreadsheets read them as numbers.
-        """
-        result = self.result
-        rows = self.sheet_rows() if self.level == "items" else []  # parts level: totals say it all
-        rows += [(code, "", _("Total of part {part}").format(part=code), result.part_totals[code],
-                  result.part_max[code]) for code in criteria.PARTS]
-        rows += [("", "", _("Total"), result.total, criteria.TOTAL_POINTS),
-                 ("", "", _("Stars"), result.stars, 5)]
-        frame = pd.DataFrame(rows, columns=[_("Part"), _("Code"), _("Criterion"), _("Points"),
-                                            _("Maximum")])
-        return frame_csv(frame, path)
-
-    def to_markdown(self, path: str | Path | None = None) -> str:
-        """Return the self-assessment sheet as Markdown; with ``path``, also write it.
-
-        A table of criteria for each part (or one table of parts), the part
-        totals, the total and the star rating, in the current language.
-        """
-        lines = [f"## {_('OCOP self-assessment')}", "",
-                 _("Scheme: {scheme}").format(scheme=self.result.scheme), ""]
-        if self.level == "items":
-            lines += _criteria_tables(self.sheet_rows(), self.scheme_parts())
-        lines += _totals_table(self.result)
-        text = "\n".join(lines) + "\n"
-        return text_export(text, path)
-
-    def scheme_parts(self) -> dict:
-        """The parts A, B and C of the scheme the points are checked against."""
-        code = self.scheme if self.level == "parts" else criteria._sheet_scheme(self.sheet)
-        return criteria.get_scheme(code).parts
-
-
-def _criteria_tables(rows: list[tuple], parts: dict) -> list[str]:
-    """One Markdown table of criteria per part."""
-    lines = []
-    for code, part in parts.items():
-        lines += [f"### {_('Part')} {code}. {part.name}", "",
-                  f"| {_('Code')} | {_('Criterion')} | {_('Points')} | {_('Maximum')} |",
-                  "|---|---|---:|---:|"]
-        lines += [f"| {item_code} | {name} | {format_number(points, 0)} | {maximum} |"
-                  for part_code, item_code, name, points, maximum in rows if part_code == code]
-        lines.append("")
-    return lines
-
-
-def _totals_table(result: criteria.Assessment) -> list[str]:
-    """Markdown table of the part totals and the total, then the stars."""
-    lines = [f"### {_('Summary')}", "", f"| {_('Part')} | {_('Points')} | {_('Maximum')} |",
-             "|---|---:|---:|"]
-    lines += [f"| {code} | {format_number(result.part_totals[code], 0)} | {result.part_max[code]} |"
-              for code in criteria.PARTS]
-    lines.append(f"| **{_('Total')}** | **{format_number(result.total, 0)}** | "
-                 f"**{criteria.TOTAL_POINTS}** |")
-    verdict = (_("Recognised as an OCOP product") if result.recognised
-               else _("Not yet recognised (3★ needs 50 points)"))
-    return lines + ["", f"**{_('Stars')}:** {stars_text(result.stars)} ({result.stars}★) — {verdict}."]
-
-
-def stars_text(stars: int) -> str:
-    """Return ``★★★☆☆`` for 3 stars."""
-    return "★" * stars + "☆" * (5 - stars)
-
-
-def summary_html(result: criteria.Assessment) -> str:
-    """Return the assessment as a small HTML table for the widget."""
-    rows = "".join(
-        f"<tr><td>{_('Part')} {code}</td><td>{format_number(result.part_totals[code], 0)}"
-        f" / {result.part_max[code]}</td></tr>" for code in criteria.PARTS)
-    verdict = _("Recognised as an OCOP product") if result.recognised else _("Not yet recognised (3★ needs 50 points)")
-    if result.points_to_next_star is None:
-        next_star = _("Highest rating reached")
-    else:
-        next_star = _("{points} more points for {stars}★").format(
-            points=format_number(result.points_to_next_star, 0), stars=result.stars + 1)
-    return (f"<table>{rows}<tr><td><b>{_('Total')}</b></td><td><b>{format_number(result.total, 0)}"
-            f" / 100</b></td></tr></table><p style='font-size:1.3em'>{stars_text(result.stars)} "
-            f"({result.stars}★) — {verdict}. {next_star}.</p>")
+from .base import Tool
+from .common import LiveChart, figures_table, text_export
 
 
 class PartChart(LiveChart):
@@ -285,6 +62,208 @@ class PartChart(LiveChart):
                               "{stars}★").format(total=format_number(result.total, 0),
                                                  stars=result.stars))
         return self.figure
+
+
+class OcopSelfAssessment(Tool):
+    """Interactive OCOP scoring sheet with part totals, stars and a chart.
+
+    Parameters
+    ----------
+    level : {"items", "parts"}
+        ``"items"``: one slider per criterion of an item-level sheet (the 2019
+        sheet for fresh fruit and vegetables). ``"parts"``: one slider per part
+        A, B and C of ``scheme``.
+    scheme : str
+        Scheme for ``level="parts"``; the current one, ``"148/2023"``, by default.
+    sheet : str
+        Item-level sheet for ``level="items"``.
+
+    Attributes
+    ----------
+    result : ocopkit.criteria.Assessment
+        The latest valid assessment; a notebook can read it.
+    sliders : dict
+        The input sliders, keyed by criterion code or part code (also ``fields``).
+
+    See Also
+    --------
+    ocopkit.criteria.assess_items, ocopkit.criteria.assess_parts : the logic.
+    ocopkit.criteria.assessment_table : the exported sheet.
+    """
+
+    tool_name = "self_assessment"
+    chart_class = PartChart
+    input_errors = (InputError, criteria.CriteriaError)
+
+    def __init__(self, level: str = "items", scheme: str = criteria.CURRENT_SCHEME,
+                 sheet: str = "ocop_scoring_sheet_fresh_produce_2019"):
+        if level not in ("items", "parts"):
+            raise ValueError(_("level must be 'items' or 'parts', you gave {value!r}.").format(value=level))
+        self.level, self.scheme, self.sheet = level, scheme, sheet
+        self.sliders = self._make_sliders()
+        super().__init__(self._inputs_box(), fields=self.sliders, file_stem=_("self-assessment"))
+        self.chart.layout.max_width = "560px"
+        self.refresh()
+
+    def _arrange(self, inputs: w.Widget) -> list[w.Widget]:
+        """Sliders, message, summary, chart and files: the chart carries its own title."""
+        return [inputs, self.message, self.summary, self.chart, self.files]
+
+    def _make_sliders(self) -> dict[str, w.IntSlider]:
+        """One slider per criterion or per part, starting at its lowest points."""
+        style = {"description_width": "320px"}
+        layout = w.Layout(width="620px")
+        if self.level == "parts":
+            parts = criteria.get_scheme(self.scheme).parts
+            return {code: w.IntSlider(0, 0, part.max_points, description=f"{code}. {part.name}",
+                                      style=style, layout=layout) for code, part in parts.items()}
+        return {item.code: w.IntSlider(item.min_points, item.min_points, item.max_points,
+                                       description=f"{item.code} {item.name}", style=style,
+                                       layout=layout, tooltip=item.levels_vi)
+                for item in criteria.scoring_sheet(self.sheet)}
+
+    def _inputs_box(self) -> w.Widget:
+        """Sliders as they are for parts; grouped by part in an accordion for items."""
+        if self.level == "parts":
+            return w.VBox(list(self.sliders.values()))
+        items = criteria.scoring_sheet(self.sheet)
+        parts = self.scheme_parts()
+        boxes = [w.VBox([self.sliders[i.code] for i in items if i.part == code]) for code in parts]
+        titles = [f"{code}. {part.name} ({_('max')} {part.max_points})" for code, part in parts.items()]
+        return w.Accordion(children=boxes, titles=titles, selected_index=0)
+
+    # -- values ------------------------------------------------------------------------
+    def points(self) -> dict[str, int]:
+        """Return the points currently entered, keyed by criterion or part code."""
+        return self.inputs()
+
+    def set_points(self, points: dict) -> None:
+        """Enter points from Python, e.g. a saved self-assessment.
+
+        Values outside a slider's range are reported in the message, not clamped silently.
+        """
+        unknown = sorted(set(points) - set(self.sliders))
+        problems = [_("Unknown criterion code(s): {codes}. Check the codes on the sheet.").format(
+            codes=", ".join(map(str, unknown)))] if unknown else []
+        with self._hold():
+            for code, value in points.items():
+                if code in self.sliders:
+                    problems += self._set_slider(self.sliders[code], code, value)
+        self.refresh()
+        if problems:
+            self._show_message(" ".join(problems))
+
+    set_inputs = set_points  # a saved file or the file buttons fill the sliders the same way
+
+    @staticmethod
+    def _set_slider(slider: w.IntSlider, code: str, value) -> list[str]:
+        """Move a slider to a whole number in its range; otherwise return what to fix."""
+        if isinstance(value, bool) or not isinstance(value, int) or not slider.min <= value <= slider.max:
+            return [_("{code}: enter a whole number from {low} to {high}, you gave {value!r}.").format(
+                code=code, low=slider.min, high=slider.max, value=value)]
+        slider.value = value
+        return []
+
+    def _saved_inputs(self, data: dict) -> dict:
+        """The points of a saved file, also of one saved before the tools shared a base (``"points"``)."""
+        if "tool" not in data and isinstance(data.get("points"), dict):
+            return data["points"]
+        return super()._saved_inputs(data)
+
+    # -- results -----------------------------------------------------------------------
+    def compute(self) -> criteria.Assessment:
+        """Score the points through the logic, part by part or criterion by criterion."""
+        if self.level == "parts":
+            return criteria.assess_parts(self.points(), self.scheme)
+        return criteria.assess_items(self.points(), self.sheet)
+
+    def summary_html(self, result: criteria.Assessment) -> str:
+        """The part totals, the total and the stars."""
+        return summary_html(result)
+
+    # -- exports -----------------------------------------------------------------------
+    def sheet_rows(self) -> list[tuple[str, str, str, float, int]]:
+        """Return ``(part, code, name, points, maximum)`` for each criterion (or part) entered."""
+        return criteria.sheet_rows(self.result, self._item_sheet())
+
+    def to_csv(self, path: str | Path | None = None) -> str:
+        """Return the self-assessment sheet as CSV; with ``path``, also write it (UTF-8 with BOM).
+
+        One row per criterion (or per part with ``level="parts"``), then the
+        part totals, the total and the stars, each with its maximum: the table
+        of :func:`ocopkit.criteria.assessment_table`. Numbers are plain so that
+        spreadsheets read them as numbers.
+        """
+        return frame_csv(criteria.assessment_table(self.result, self._item_sheet()), path)
+
+    def to_markdown(self, path: str | Path | None = None) -> str:
+        """Return the self-assessment sheet as Markdown; with ``path``, also write it.
+
+        A table of criteria for each part (or one table of parts), the part
+        totals, the total and the star rating, in the current language.
+        """
+        lines = [f"## {_('OCOP self-assessment')}", "",
+                 _("Scheme: {scheme}").format(scheme=self.result.scheme), ""]
+        if self.level == "items":
+            lines += _criteria_tables(self.sheet_rows(), self.scheme_parts())
+        lines += _totals_table(self.result)
+        text = "\n".join(lines) + "\n"
+        return text_export(text, path)
+
+    def scheme_parts(self) -> dict:
+        """The parts A, B and C of the scheme the points are checked against."""
+        code = self.scheme if self.level == "parts" else criteria.sheet_scheme(self.sheet)
+        return criteria.get_scheme(code).parts
+
+    def _item_sheet(self) -> str | None:
+        """The item-level sheet, or None for parts A/B/C."""
+        return self.sheet if self.level == "items" else None
+
+
+def _criteria_tables(rows: list[tuple], parts: dict) -> list[str]:
+    """One Markdown table of criteria per part."""
+    lines = []
+    for code, part in parts.items():
+        lines += [f"### {_('Part')} {code}. {part.name}", "",
+                  f"| {_('Code')} | {_('Criterion')} | {_('Points')} | {_('Maximum')} |",
+                  "|---|---|---:|---:|"]
+        lines += [f"| {item_code} | {name} | {format_number(points, 0)} | {maximum} |"
+                  for part_code, item_code, name, points, maximum in rows if part_code == code]
+        lines.append("")
+    return lines
+
+
+def _totals_table(result: criteria.Assessment) -> list[str]:
+    """Markdown table of the part totals and the total, then the stars."""
+    lines = [f"### {_('Summary')}", "", f"| {_('Part')} | {_('Points')} | {_('Maximum')} |",
+             "|---|---:|---:|"]
+    lines += [f"| {code} | {format_number(result.part_totals[code], 0)} | {result.part_max[code]} |"
+              for code in criteria.PARTS]
+    lines.append(f"| **{_('Total')}** | **{format_number(result.total, 0)}** | "
+                 f"**{criteria.TOTAL_POINTS}** |")
+    verdict = (_("Recognised as an OCOP product") if result.recognised
+               else _("Not yet recognised (3★ needs 50 points)"))
+    return lines + ["", f"**{_('Stars')}:** {stars_text(result.stars)} ({result.stars}★) — {verdict}."]
+
+
+def stars_text(stars: int) -> str:
+    """Return ``★★★☆☆`` for 3 stars."""
+    return "★" * stars + "☆" * (5 - stars)
+
+
+def summary_html(result: criteria.Assessment) -> str:
+    """Return the assessment as a small table and the stars, as HTML for the widget."""
+    rows = [(f"{_('Part')} {code}", f"{format_number(result.part_totals[code], 0)} / {result.part_max[code]}")
+            for code in criteria.PARTS]
+    rows.append((_("Total"), f"{format_number(result.total, 0)} / {criteria.TOTAL_POINTS}"))
+    verdict = _("Recognised as an OCOP product") if result.recognised else _("Not yet recognised (3★ needs 50 points)")
+    if result.points_to_next_star is None:
+        next_star = _("Highest rating reached")
+    else:
+        next_star = _("{points} more points for {stars}★").format(
+            points=format_number(result.points_to_next_star, 0), stars=result.stars + 1)
+    return (f"{figures_table(rows)}<p style='font-size:1.3em'>{stars_text(result.stars)} "
+            f"({result.stars}★) — {verdict}. {next_star}.</p>")
 
 
 def part_chart(result: criteria.Assessment) -> Figure:
