@@ -8,7 +8,7 @@ RUN := PATH="$(BIN):$$PATH" MPLBACKEND=Agg
 # make demo: a synthetic cohort spread over the 63 provinces.
 PARTICIPANTS ?= 12
 
-.PHONY: venv system demo test lab hub nav messages bench clean
+.PHONY: venv system demo test lint lab hub nav messages bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,14 @@ system:
 demo: $(STAMP) system
 	$(RUN) $(BIN)/ocop demo --workdir build/demo --participants $(PARTICIPANTS)
 
-test: $(STAMP) system
+test: lint system
 	$(RUN) $(BIN)/python -m pytest
+
+# ruff: lint and format check over the code (settings in pyproject.toml).
+LINTED := src tests benchmarks deploy
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 bench: $(STAMP) system
 	$(RUN) $(BIN)/python benchmarks/grade_cohort.py

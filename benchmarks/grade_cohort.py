@@ -37,12 +37,17 @@ ASSIGNMENT = "topic08"
 def prepare(base: Path, count: int) -> Path:
     """A working course with the student version generated and ``count`` submissions placed."""
     course = make_working_course(base, REPO)
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force"],
-                   cwd=course, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force"],
+        cwd=course,
+        check=True,
+        capture_output=True,
+    )
     for number in range(count):
         variant = VARIANTS[number % len(VARIANTS)]
-        shutil.copytree(REPO / "tests" / "submissions" / ASSIGNMENT / variant,
-                        course / "submitted" / f"p{number:04d}" / ASSIGNMENT)
+        shutil.copytree(
+            REPO / "tests" / "submissions" / ASSIGNMENT / variant, course / "submitted" / f"p{number:04d}" / ASSIGNMENT
+        )
     return course
 
 
@@ -53,23 +58,31 @@ def scores(course: Path) -> dict[str, float]:
 
 def run_stock(course: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--force"],
-                   cwd=course, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--force"],
+        cwd=course,
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - started
 
 
 def run_kit(course: Path, workers: int, unsafe: bool) -> float:
     started = time.perf_counter()
     # Opened here, at the edge, as `ocop grade` does: one configuration, API and ledger for the run.
-    cohort.grade_cohort(Course(course), ASSIGNMENT, cohort.GradeOptions(workers=workers, unsafe=unsafe),
-                        progress=cohort.Progress(0, stream=open(os.devnull, "w")))
+    cohort.grade_cohort(
+        Course(course),
+        ASSIGNMENT,
+        cohort.GradeOptions(workers=workers, unsafe=unsafe),
+        progress=cohort.Progress(0, stream=open(os.devnull, "w")),
+    )
     return time.perf_counter() - started
 
 
 def breakdown(rounds: int = 5) -> dict[str, float]:
     """Time a bare kernel's start, the exercise's imports, and running the full submission."""
-    from jupyter_client.manager import start_new_kernel
     import nbformat
+    from jupyter_client.manager import start_new_kernel
     from nbclient import NotebookClient
 
     starts, imports = [], []
@@ -90,8 +103,12 @@ def breakdown(rounds: int = 5) -> dict[str, float]:
         runs.append(time.perf_counter() - began)
     median = lambda values: sorted(values)[len(values) // 2]  # noqa: E731
     total_run = median(runs)
-    return {"kernel start": median(starts), "imports": median(imports),
-            "execution": max(0.0, total_run - median(starts) - median(imports)), "kernel run total": total_run}
+    return {
+        "kernel start": median(starts),
+        "imports": median(imports),
+        "execution": max(0.0, total_run - median(starts) - median(imports)),
+        "kernel run total": total_run,
+    }
 
 
 def main() -> None:
@@ -110,16 +127,20 @@ def main() -> None:
         stock_scores, kit_scores = scores(stock_course), scores(kit_course)
     same = stock_scores == kit_scores
     n = args.submissions
-    print(f"submissions: {n}   cores: {os.cpu_count()}   kit workers: {args.workers}   "
-          f"sandbox: {'off' if unsafe else 'on'}")
+    print(
+        f"submissions: {n}   cores: {os.cpu_count()}   kit workers: {args.workers}   "
+        f"sandbox: {'off' if unsafe else 'on'}"
+    )
     print(f"stock nbgrader autograde (sequential): {stock_seconds / n:.2f} s per submission")
     print(f"ocop grade:                            {kit_seconds / n:.2f} s per submission")
     print(f"ratio (stock / kit):                   {stock_seconds / kit_seconds:.2f}")
     print(f"scores identical: {same}")
     parts = breakdown()
     print("one submission's kernel, median of 5 (s): " + ", ".join(f"{k} {v:.2f}" for k, v in parts.items()))
-    print(f"nbgrader bookkeeping (stock per submission minus kernel run): "
-          f"{max(0.0, stock_seconds / n - parts['kernel run total']):.2f} s")
+    print(
+        f"nbgrader bookkeeping (stock per submission minus kernel run): "
+        f"{max(0.0, stock_seconds / n - parts['kernel run total']):.2f} s"
+    )
     if not same:
         sys.exit("scores differ between stock nbgrader and ocop grade")
 

@@ -136,6 +136,7 @@ class Run:
 
 # --------------------------------------------------------------------------- /proc
 
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of a process and of its children it waited for."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -186,6 +187,7 @@ def kernel_pid(server_pid: int, kernel_id: str) -> int:
 
 # --------------------------------------------------------------------------- HTTP
 
+
 class Server:
     def __init__(self, root: Path, home: Path, role: str):
         self.root, self.home, self.role = root, home, role
@@ -198,8 +200,13 @@ class Server:
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
-        for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "JUPYTERLAB_SETTINGS_DIR",
-                     "JUPYTERLAB_WORKSPACES_DIR"):
+        for name in (
+            "JUPYTER_CONFIG_DIR",
+            "JUPYTER_RUNTIME_DIR",
+            "IPYTHONDIR",
+            "JUPYTERLAB_SETTINGS_DIR",
+            "JUPYTERLAB_WORKSPACES_DIR",
+        ):
             env.pop(name, None)
         env.update(
             HOME=str(self.home),
@@ -219,15 +226,25 @@ class Server:
         return env
 
     def start(self) -> float:
-        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-               "--ip=127.0.0.1", f"--port={self.port}", f"--IdentityProvider.token={self.token}",
-               f"--ServerApp.root_dir={self.root}", "--ServerApp.open_browser=False",
-               f"--LabApp.user_settings_dir={self.home / 'lab-settings'}",
-               f"--LabApp.workspaces_dir={self.home / 'lab-workspaces'}"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            "--ServerApp.open_browser=False",
+            f"--LabApp.user_settings_dir={self.home / 'lab-settings'}",
+            f"--LabApp.workspaces_dir={self.home / 'lab-workspaces'}",
+        ]
         log = open(self.home / "server.log", "wb")
         started = time.monotonic()
-        self.process = subprocess.Popen(cmd, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            cmd, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         deadline = started + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -242,9 +259,12 @@ class Server:
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"Authorization": f"token {self.token}",
-                                              "Content-Type": "application/json"})
+        req = urllib.request.Request(
+            self.base + path,
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
         try:
             with urllib.request.urlopen(req, timeout=60) as response:
                 return response.status, response.read()
@@ -266,12 +286,22 @@ class Server:
 
 # --------------------------------------------------------------------------- kernel websocket
 
+
 def message(msg_type: str, content: dict, session: str) -> dict:
     return {
-        "header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session,
-                   "username": "participant", "version": "5.3",
-                   "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
-        "parent_header": {}, "metadata": {}, "content": content, "channel": "shell", "buffers": [],
+        "header": {
+            "msg_id": uuid.uuid4().hex,
+            "msg_type": msg_type,
+            "session": session,
+            "username": "participant",
+            "version": "5.3",
+            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        },
+        "parent_header": {},
+        "metadata": {},
+        "content": content,
+        "channel": "shell",
+        "buffers": [],
     }
 
 
@@ -283,8 +313,7 @@ class Channels:
         self.ws = None
 
     async def connect(self) -> None:
-        url = (f"ws://127.0.0.1:{self.server.port}/api/kernels/{self.kernel_id}/channels"
-               f"?session_id={self.session}")
+        url = f"ws://127.0.0.1:{self.server.port}/api/kernels/{self.kernel_id}/channels?session_id={self.session}"
         request = HTTPRequest(url, headers={"Authorization": f"token {self.server.token}"})
         self.ws = await websocket_connect(request, max_message_size=256 * MIB)
 
@@ -319,9 +348,18 @@ class Channels:
 
     async def execute(self, code: str, timeout: float = 300) -> str:
         self.last_stdout = ""
-        reply, errors = await self.call("execute_request", {
-            "code": code, "silent": False, "store_history": True, "user_expressions": {},
-            "allow_stdin": False, "stop_on_error": True}, timeout)
+        reply, errors = await self.call(
+            "execute_request",
+            {
+                "code": code,
+                "silent": False,
+                "store_history": True,
+                "user_expressions": {},
+                "allow_stdin": False,
+                "stop_on_error": True,
+            },
+            timeout,
+        )
         if reply["content"]["status"] != "ok" or errors:
             raise RuntimeError("a cell failed: " + "; ".join(errors or [reply["content"].get("evalue", "?")]))
         return self.last_stdout
@@ -333,6 +371,7 @@ class Channels:
 
 # --------------------------------------------------------------------------- one run
 
+
 async def run_lesson(server: Server, lesson: Path, interactions: int) -> Kernel:
     rel = lesson.name
     cells = [c for c in json.loads(lesson.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
@@ -340,8 +379,9 @@ async def run_lesson(server: Server, lesson: Path, interactions: int) -> Kernel:
     status, _ = server.get(f"/api/contents/{rel}?content=1&type=notebook")
     assert status == 200, f"opening {rel}: HTTP {status}"
     started = time.monotonic()
-    status, body = server.request("POST", "/api/sessions", {
-        "path": rel, "name": rel, "type": "notebook", "kernel": {"name": "python3"}})
+    status, body = server.request(
+        "POST", "/api/sessions", {"path": rel, "name": rel, "type": "notebook", "kernel": {"name": "python3"}}
+    )
     assert status == 201, f"starting a session for {rel}: HTTP {status} {body[:200]!r}"
     kernel_id = json.loads(body)["kernel"]["id"]
     pid = kernel_pid(server.process.pid, kernel_id)
@@ -352,7 +392,7 @@ async def run_lesson(server: Server, lesson: Path, interactions: int) -> Kernel:
             try:
                 await channels.call("kernel_info_request", {}, timeout=2)
                 break
-            except (TimeoutError, asyncio.TimeoutError):
+            except TimeoutError:
                 continue
         kernel.seconds_to_ready = time.monotonic() - started
         started = time.monotonic()
@@ -409,6 +449,7 @@ async def one_run(lessons: list[Path], role: str, interactions: int) -> Run:
 
 # --------------------------------------------------------------------------- report
 
+
 def median(values):
     return round(statistics.median(values), 2)
 
@@ -442,7 +483,8 @@ def summarise(runs: list[Run], role: str, interactions: int) -> dict:
     active = server["memory_mib_with_kernels_running"]["rss"] + heaviest["memory_mib"]["rss"]
     all_open = server["memory_mib_with_kernels_running"]["rss"] + sum(k["memory_mib"]["rss"] for k in kernels.values())
     spawn_cpu = server["cpu_seconds_after_opening_lab"] + max(
-        k["cpu_seconds_to_first_cell_done"] for k in kernels.values())
+        k["cpu_seconds_to_first_cell_done"] for k in kernels.values()
+    )
     return {
         "role": role,
         "runs": len(runs),
@@ -460,13 +502,18 @@ def summarise(runs: list[Run], role: str, interactions: int) -> dict:
 
 
 def print_human(summary: dict, runs: list[Run]) -> None:
-    print(f"Participant footprint: role={summary['role']}, {summary['runs']} run(s), "
-          f"{summary['interactions_per_lesson']} slider moves per lesson, Python {summary['python']}")
+    print(
+        f"Participant footprint: role={summary['role']}, {summary['runs']} run(s), "
+        f"{summary['interactions_per_lesson']} slider moves per lesson, Python {summary['python']}"
+    )
     for n, run in enumerate(runs, 1):
-        kernels = ", ".join(f"{k.lesson} {k.memory.rss / MIB:.0f} MiB {k.cpu_after_lesson:.1f} s CPU"
-                            for k in run.kernels)
-        print(f"  run {n}: server ready in {run.server_seconds_to_ready:.1f} s "
-              f"({run.server_cpu_to_ready:.2f} s CPU), server {run.server_active.rss / MIB:.0f} MiB; {kernels}")
+        kernels = ", ".join(
+            f"{k.lesson} {k.memory.rss / MIB:.0f} MiB {k.cpu_after_lesson:.1f} s CPU" for k in run.kernels
+        )
+        print(
+            f"  run {n}: server ready in {run.server_seconds_to_ready:.1f} s "
+            f"({run.server_cpu_to_ready:.2f} s CPU), server {run.server_active.rss / MIB:.0f} MiB; {kernels}"
+        )
     s = summary["server"]
     print("\nMedian of runs (MiB: RSS / peak RSS / PSS / USS)")
     fmt = lambda m: f"{m['rss']:.0f} / {m['peak_rss']:.0f} / {m['pss']:.0f} / {m['uss']:.0f}"  # noqa: E731
@@ -475,15 +522,18 @@ def print_human(summary: dict, runs: list[Run]) -> None:
     print(f"  server, lessons running    {fmt(s['memory_mib_with_kernels_running'])}")
     print(f"  server, kernels shut down  {fmt(s['memory_mib_kernels_shut_down'])}")
     for name, k in summary["kernels"].items():
-        print(f"  kernel {name:<32} {fmt(k['memory_mib'])}  ({k['cells']} cells, "
-              f"{k['sliders_moved']} sliders)")
+        print(f"  kernel {name:<32} {fmt(k['memory_mib'])}  ({k['cells']} cells, {k['sliders_moved']} sliders)")
     print("\nCPU seconds (median)")
-    print(f"  server exec -> /api/status        {s['cpu_seconds_to_ready']:.2f} s CPU "
-          f"({s['seconds_to_ready']:.2f} s wall)")
+    print(
+        f"  server exec -> /api/status        {s['cpu_seconds_to_ready']:.2f} s CPU "
+        f"({s['seconds_to_ready']:.2f} s wall)"
+    )
     print(f"  server after opening Lab          {s['cpu_seconds_after_opening_lab']:.2f} s CPU")
     for name, k in summary["kernels"].items():
-        print(f"  kernel {name:<26} {k['cpu_seconds_to_first_cell_done']:.2f} s CPU to ready and imports done, "
-              f"{k['cpu_seconds_whole_lesson']:.2f} s CPU whole lesson ({k['seconds_whole_lesson']:.1f} s wall)")
+        print(
+            f"  kernel {name:<26} {k['cpu_seconds_to_first_cell_done']:.2f} s CPU to ready and imports done, "
+            f"{k['cpu_seconds_whole_lesson']:.2f} s CPU whole lesson ({k['seconds_whole_lesson']:.1f} s wall)"
+        )
     print("\nPer participant")
     for key, value in summary["per_participant"].items():
         print(f"  {key}: {value}")
@@ -492,12 +542,18 @@ def print_human(summary: dict, runs: list[Run]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="fresh servers to measure (median reported)")
-    parser.add_argument("--role", choices=["participant", "trainer"], default="participant",
-                        help="participant: the hub's participant settings; trainer: every extension on")
-    parser.add_argument("--interactions", type=int, default=30,
-                        help="slider moves after each lesson, as a participant tries the tools")
-    parser.add_argument("--lesson", action="append", help="lesson notebook (repeatable); default: "
-                        + ", ".join(LESSONS))
+    parser.add_argument(
+        "--role",
+        choices=["participant", "trainer"],
+        default="participant",
+        help="participant: the hub's participant settings; trainer: every extension on",
+    )
+    parser.add_argument(
+        "--interactions", type=int, default=30, help="slider moves after each lesson, as a participant tries the tools"
+    )
+    parser.add_argument(
+        "--lesson", action="append", help="lesson notebook (repeatable); default: " + ", ".join(LESSONS)
+    )
     parser.add_argument("--warmup", type=int, default=1, help="unreported runs first (disk caches)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     args = parser.parse_args(argv)

@@ -20,16 +20,20 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from ocopkit.trainer import roster  # noqa: E402
-from ocopkit.trainer.report import build_report  # noqa: E402
+from ocopkit.trainer import roster
+from ocopkit.trainer.report import build_report
 
 
 def synthetic_tables(participants: int, topics: int, cells: int, seed: int = 2021):
     """Return (grades, items) shaped like the export's rows, with a realistic spread of statuses."""
     rng = np.random.default_rng(seed)
     provinces = sorted(roster.PROVINCES)
-    people = pd.DataFrame({"participant_id": [f"hv{i:05d}" for i in range(participants)],
-                           "province": [provinces[i % len(provinces)] for i in range(participants)]})
+    people = pd.DataFrame(
+        {
+            "participant_id": [f"hv{i:05d}" for i in range(participants)],
+            "province": [provinces[i % len(provinces)] for i in range(participants)],
+        }
+    )
     grid = people.merge(pd.DataFrame({"assignment": [f"topic{t + 1:02d}" for t in range(topics)]}), how="cross")
     status = rng.choice(["graded", "late", "failed", "missing"], size=len(grid), p=[0.8, 0.05, 0.03, 0.12])
     score = rng.integers(0, 11, size=len(grid)).astype(float)
@@ -39,7 +43,8 @@ def synthetic_tables(participants: int, topics: int, cells: int, seed: int = 202
     grid["reason"] = np.where(status == "failed", "notebook topic.ipynb bị hỏng: JSON không hợp lệ", "")
     graded = grid[grid["status"].isin(["graded", "late"])]
     items = graded[["participant_id", "province", "assignment"]].merge(
-        pd.DataFrame({"cell": [f"part{c // 3 + 1}_check{c % 3 + 1}" for c in range(cells)]}), how="cross")
+        pd.DataFrame({"cell": [f"part{c // 3 + 1}_check{c % 3 + 1}" for c in range(cells)]}), how="cross"
+    )
     items["passed"] = (rng.random(len(items)) < 0.7).astype(int)
     return grid, items
 

@@ -34,8 +34,10 @@ WARM_UP = 3  # first updates fill matplotlib's font caches; not what a participa
 
 def _alternate(box, first, second) -> Callable[[int], None]:
     """An update that flips a box between two values, so every update is a real change."""
+
     def update(step: int) -> None:
         box.value = first if step % 2 else second
+
     return update
 
 
@@ -45,14 +47,21 @@ def _cases() -> dict[str, Callable[[int], None]]:
     plan.set_inputs({"months": "60"})
     prices = PricingCalculator()
     stories = ProductStoryBuilder()
-    stories.set_inputs({"product": "Vải thiều Lục Ngạn", "people": "Hợp tác xã vải thiều",
-                        "evidence_1": "Giấy chứng nhận VietGAP", "evidence_1_verifiable": True})
+    stories.set_inputs(
+        {
+            "product": "Vải thiều Lục Ngạn",
+            "people": "Hợp tác xã vải thiều",
+            "evidence_1": "Giấy chứng nhận VietGAP",
+            "evidence_1_verifiable": True,
+        }
+    )
     scores = OcopSelfAssessment()
     return {
         "BusinessPlanBuilder (60 months)": _alternate(plan.fields["unit_price"], "80.000", "82.500"),
         "PricingCalculator": _alternate(prices.fields["materials_per_unit"], "38.000", "40.000"),
-        "ProductStoryBuilder": _alternate(stories.fields["place"], "Lục Ngạn, Bắc Giang",
-                                          "Lục Ngạn, Bắc Giang: đất đồi, sương muối mùa đông"),
+        "ProductStoryBuilder": _alternate(
+            stories.fields["place"], "Lục Ngạn, Bắc Giang", "Lục Ngạn, Bắc Giang: đất đồi, sương muối mùa đông"
+        ),
         "OcopSelfAssessment": _alternate(scores.sliders["C1.2"], 2, 6),
     }
 
@@ -83,8 +92,7 @@ def main() -> None:
     print(f"{'tool':34} {'median ms':>10} {'p90 ms':>8} {'CPU median ms':>14}")
     for name, update in _cases().items():
         wall, cpu = measure(update, updates)
-        print(f"{name:34} {statistics.median(wall):10.1f} {p90(wall):8.1f} "
-              f"{statistics.median(cpu):14.1f}")
+        print(f"{name:34} {statistics.median(wall):10.1f} {p90(wall):8.1f} {statistics.median(cpu):14.1f}")
     print(f"{updates} updates per tool; goal: median under 100 ms.")
 
 

@@ -37,8 +37,9 @@ def graded_code_cells(notebook) -> list:
 
 def nbgrader(course_dir, *args):
     """Run the real nbgrader CLI in a course directory and return its output."""
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course_dir,
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args], cwd=course_dir, capture_output=True, text=True, timeout=900
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout + done.stderr
 
@@ -57,8 +58,9 @@ def scored_variants(expected):
 def add_submissions(course, assignment, variants):
     """Copy example submissions into a course's ``submitted/``, one participant per variant."""
     for variant in variants:
-        shutil.copytree(REPO / "tests" / "submissions" / assignment / variant,
-                        course / "submitted" / variant / assignment)
+        shutil.copytree(
+            REPO / "tests" / "submissions" / assignment / variant, course / "submitted" / variant / assignment
+        )
 
 
 def notebooks(folder):
@@ -78,8 +80,9 @@ class AssignmentChecks:
 
     def test_three_to_six_parts_whose_points_add_up(self):
         solution = self.notebook("solutions")
-        headings = [(int(n), int(p)) for c in solution.cells if c.cell_type == "markdown"
-                    for n, p in PART.findall(c.source)]
+        headings = [
+            (int(n), int(p)) for c in solution.cells if c.cell_type == "markdown" for n, p in PART.findall(c.source)
+        ]
         assert 3 <= len(headings) <= 6
         points = {}
         for cell in solution.cells:
@@ -116,7 +119,8 @@ class AssignmentChecks:
         assert generated, "nbgrader generated nothing"
         assert notebooks(REPO / "exercises" / self.assignment) == generated, (
             f"exercises/{self.assignment} differs from what nbgrader generates from solutions/{self.assignment}: "
-            f"run `nbgrader generate_assignment {self.assignment} --force` and commit exercises/")
+            f"run `nbgrader generate_assignment {self.assignment} --force` and commit exercises/"
+        )
 
     def test_has_the_five_example_submissions(self):
         expected = expected_scores(self.assignment)
@@ -133,8 +137,12 @@ class AssignmentChecks:
             got = {v: gradebook.find_submission(self.assignment, v).score for v in variants}
             record = gradebook.find_assignment(self.assignment)
             maximum = record.max_score
-            autograded = sum(cell.max_score for notebook in record.notebooks
-                             for cell in notebook.grade_cells if cell.cell_type == "code")
+            autograded = sum(
+                cell.max_score
+                for notebook in record.notebooks
+                for cell in notebook.grade_cells
+                if cell.cell_type == "code"
+            )
         assert got == {v: expected[v]["score"] for v in variants}
         assert maximum == expected["max_score"]
         assert got["full"] == autograded, "the solutions must earn every autograded point"

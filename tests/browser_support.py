@@ -48,8 +48,16 @@ REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "build" / "screenshots"  # git ignores build/; CI keeps it
 CHROMIUM = "/usr/bin/chromium"
 # Headless and quiet: no GPU, no QUIC, no calls home (only the registries are reachable here).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1280, "height": 1000}
 
 
@@ -64,8 +72,10 @@ def browser_missing() -> str | None:
     except ImportError:
         return "the playwright Python package is not installed (pip install -e '.[test]')"
     if not Path(CHROMIUM).exists():
-        return (f"no browser at {CHROMIUM}: run `make system` as root "
-                "(scripts/install-browser.sh installs Debian's chromium)")
+        return (
+            f"no browser at {CHROMIUM}: run `make system` as root "
+            "(scripts/install-browser.sh installs Debian's chromium)"
+        )
     return None
 
 
@@ -99,8 +109,7 @@ def chromium_session(**options):
         chromium.close()
 
 
-def screenshot(page, name: str, *, element=None, full_page: bool = False,
-               folder: Path = SCREENSHOTS) -> Path:
+def screenshot(page, name: str, *, element=None, full_page: bool = False, folder: Path = SCREENSHOTS) -> Path:
     """Save a PNG of ``page`` as ``build/screenshots/NAME.png`` and return its path.
 
     Parameters
@@ -190,7 +199,8 @@ _SETTINGS = {
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/themes": {
-        "overrides": {"code-font-family": "'Noto Sans Mono', 'DejaVu Sans Mono', monospace"}},
+        "overrides": {"code-font-family": "'Noto Sans Mono', 'DejaVu Sans Mono', monospace"}
+    },
 }
 
 
@@ -215,21 +225,36 @@ def start_lab(workdir: Path, notebooks: list[Path] = (), *, timeout: float = 60)
         shutil.copy(notebook, root / Path(notebook).name)
     port, token = free_port(), uuid.uuid4().hex
     log = workdir / "lab.log"
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-               f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workspaces}",
-               "--LabApp.news_url=", "--LabApp.extension_manager=readonly",
-               "--ServerApp.port_retries=0",
-               "--KernelManager.shutdown_wait_time=1"]  # a test's kernels need no grace at stop
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.user_settings_dir={settings}",
+        f"--LabApp.workspaces_dir={workspaces}",
+        "--LabApp.news_url=",
+        "--LabApp.extension_manager=readonly",
+        "--ServerApp.port_retries=0",
+        "--KernelManager.shutdown_wait_time=1",
+    ]  # a test's kernels need no grace at stop
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     # Jupyter's and IPython's per-user folders inside workdir: nothing read from or written to $HOME.
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(workdir / "runtime"),
-               JUPYTER_CONFIG_DIR=str(workdir / "config"), JUPYTER_DATA_DIR=str(workdir / "data"),
-               IPYTHONDIR=str(workdir / "ipython"))
+    env = dict(
+        os.environ,
+        JUPYTER_RUNTIME_DIR=str(workdir / "runtime"),
+        JUPYTER_CONFIG_DIR=str(workdir / "config"),
+        JUPYTER_DATA_DIR=str(workdir / "data"),
+        IPYTHONDIR=str(workdir / "ipython"),
+    )
     with open(log, "wb") as handle:
-        process = subprocess.Popen(command, cwd=root, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
     server = LabServer(port, token, root, process, log)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -273,7 +298,9 @@ def wait_idle(page, *, timeout: float = 60_000) -> None:
         """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
                     .some(item => /\\|\\s*Idle$/.test(item.textContent.trim()))
                  && ![...document.querySelectorAll('.jp-InputArea-prompt')]
-                    .some(prompt => prompt.textContent.includes('*'))""", timeout=timeout)
+                    .some(prompt => prompt.textContent.includes('*'))""",
+        timeout=timeout,
+    )
 
 
 def menu(page, *path: str) -> None:
@@ -297,8 +324,9 @@ def run_all_cells(page, *, timeout: float = 120_000) -> None:
     except PlaywrightTimeout:  # a fast notebook may be done already
         pass
     wait_idle(page, timeout=timeout)
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
-                          has_text="Traceback")
+    errors = page.locator(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']", has_text="Traceback"
+    )
     if errors.count():
         raise AssertionError("A cell failed:\n" + errors.first.inner_text())
 
@@ -323,8 +351,11 @@ def open_section(scope, title) -> None:
     """
     page = scope if hasattr(scope, "goto") else scope.page
     pattern = title if isinstance(title, re.Pattern) else re.compile(f"^{re.escape(title)}$")
-    section = scope.locator(".jupyter-widget-Collapse").filter(
-        has=page.locator(".jupyter-widget-Collapse-header", has_text=pattern)).first
+    section = (
+        scope.locator(".jupyter-widget-Collapse")
+        .filter(has=page.locator(".jupyter-widget-Collapse-header", has_text=pattern))
+        .first
+    )
     if "jupyter-widget-Collapse-open" not in (section.get_attribute("class") or ""):
         section.locator(".jupyter-widget-Collapse-header").click()
     section.locator(".jupyter-widget-Collapse-contents").wait_for(state="visible")
@@ -333,4 +364,5 @@ def open_section(scope, title) -> None:
 def tool_output(page, label: str):
     """The cell output holding the tool that has a widget labelled ``label``."""
     return page.locator(".jp-OutputArea-output").filter(
-        has=page.locator("label.widget-label", has_text=re.compile("^" + re.escape(label))))
+        has=page.locator("label.widget-label", has_text=re.compile("^" + re.escape(label)))
+    )

@@ -32,7 +32,7 @@ ASSIGNMENT = "topic08"
 HONEST_ANSWER = "Tôi chọn nhóm Câu chuyện sản phẩm vì chi phí thấp mà còn nhiều điểm"
 HONEST_OUTPUT = "Bưởi Phúc Trạch đạt 4 sao"
 # 1x1 transparent PNG
-PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 
 
 class Beacon:
@@ -42,7 +42,7 @@ class Beacon:
         hits = self.hits = []
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - the http.server API
+            def do_GET(self):
                 hits.append(self.path)
                 self.send_response(204)
                 self.end_headers()
@@ -59,14 +59,18 @@ class Beacon:
 
 def run(beacon: str, name: str) -> str:
     """JavaScript that leaves every trace of having run, under ``name``; no double quotes, so it fits attributes."""
-    return (f"(new Image).src='{beacon}/js/{name}';document.title='pwned {name}';"
-            f"window.pwned=(window.pwned||[]).concat(['{name}']);alert('{name}')")
+    return (
+        f"(new Image).src='{beacon}/js/{name}';document.title='pwned {name}';"
+        f"window.pwned=(window.pwned||[]).concat(['{name}']);alert('{name}')"
+    )
 
 
 def markdown_payloads(b: str, prefix: str) -> str:
     """Raw HTML and Markdown tricks for a written answer, each on its own block."""
+
     def r(name):
         return run(b, f"{prefix}-{name}")
+
     blocks = [
         f"<script>{r('script')}</script>",
         f'<img src="x" onerror="{r("img-onerror")}">',
@@ -88,7 +92,7 @@ def markdown_payloads(b: str, prefix: str) -> str:
         f'<img src="{b}/pixel/{prefix}">',
         f'<a href="javascript:{r("html-js-link")}">bấm vào đây</a>',
         f'<a href="jav&#x09;ascript:{r("html-entity-link")}">liên kết</a>',
-        f'<a href="data:text/html,<script>alert(1)</script>">dữ liệu</a>',
+        '<a href="data:text/html,<script>alert(1)</script>">dữ liệu</a>',
         f'<details open ontoggle="{r("ontoggle")}"><summary>Chi tiết</summary>nội dung</details>',
         f'<input autofocus onfocus="{r("autofocus")}">',
         f'<video><source onerror="{r("video")}"></video>',
@@ -102,18 +106,23 @@ def markdown_payloads(b: str, prefix: str) -> str:
 
 def output_payloads(b: str) -> str:
     """Python for an answer cell: displays that carry scripts as HTML, JavaScript, SVG, Markdown, widgets."""
+
     def img(name):
         return f'<img src=x onerror="{run(b, name)}">'
 
     def script(name):
         return f"<script>{run(b, name)}</script>"
 
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="{run(b, "out-svg-onload")}">'
-           f"{script('out-svg-script')}<circle cx='5' cy='5' r='4'/></svg>")
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="{run(b, "out-svg-onload")}">'
+        f"{script('out-svg-script')}<circle cx='5' cy='5' r='4'/></svg>"
+    )
     iframe = f'<iframe src="javascript:{run(b, "out-iframe")}"></iframe>'
     view = {"model_id": "x", "version_major": 2, "version_minor": 0}
-    metadata = {"filenames": {"image/png": f"{b}/filenames"},
-                "image/png": {"width": f'1" onerror="{run(b, "out-png-width")}'}}
+    metadata = {
+        "filenames": {"image/png": f"{b}/filenames"},
+        "image/png": {"width": f'1" onerror="{run(b, "out-png-width")}'},
+    }
     lines = [
         "from IPython.display import HTML, Javascript, SVG, Markdown, display",
         f"display(HTML({'<b>' + HONEST_OUTPUT + '</b>'!r}))",
@@ -153,15 +162,24 @@ def hostile_notebook(beacon: str) -> nbformat.NotebookNode:
     written.source += "\n\n" + markdown_payloads(beacon, "written")
     index = nb.cells.index(written) + 1
     added = nbformat.v4.new_markdown_cell(markdown_payloads(beacon, "added"))
-    raw_html = f"<script>{run(beacon, 'raw-cell')}</script><img src=x onerror=\"{run(beacon, 'raw-img')}\">"
+    raw_html = f'<script>{run(beacon, "raw-cell")}</script><img src=x onerror="{run(beacon, "raw-img")}">'
     raw = nbformat.v4.new_raw_cell(raw_html, metadata={"raw_mimetype": "text/html", "format": "text/html"})
-    tagged = nbformat.v4.new_code_cell("print('ô thêm')", metadata={
-        "tags": [f'"><img src=x onerror="{run(beacon, "cell-tag")}">']})
+    tagged = nbformat.v4.new_code_cell(
+        "print('ô thêm')", metadata={"tags": [f'"><img src=x onerror="{run(beacon, "cell-tag")}">']}
+    )
     nb.cells[index:index] = [added, raw, tagged]
-    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
-        "state": {"x": {"model_name": "HTMLModel", "state": {
-            "value": f"</script><script>{run(beacon, 'widget-state')}</script>"}}},
-        "version_major": 2, "version_minor": 0}}
+    nb.metadata["widgets"] = {
+        "application/vnd.jupyter.widget-state+json": {
+            "state": {
+                "x": {
+                    "model_name": "HTMLModel",
+                    "state": {"value": f"</script><script>{run(beacon, 'widget-state')}</script>"},
+                }
+            },
+            "version_major": 2,
+            "version_minor": 0,
+        }
+    }
     return nb
 
 

@@ -24,20 +24,26 @@ ATTACKS = {
     "os_exit": "import os\nos._exit(3)",
     "big_output": "for _ in range(200):\n    print('x' * 1_000_000)",
     "file_bomb": "open('big.bin', 'wb').write(b'0' * (200 * 1024**2))",
-    "network": ("import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=3)\n"
-                "    print('CONNECTED')\nexcept OSError as error:\n    print('no network:', error)"),
-    "read_others": ("import glob, os\nseen = []\n"
-                    "for pattern in ['../../../submitted/*/topic08/*', '../../../solutions/*/*.ipynb',\n"
-                    "                '../../../gradebook.db', '../../../nbgrader_config.py', '/etc/shadow',\n"
-                    "                '../../*/topic08/*', '/proc/1/environ', '/root/*', '/work/*/*.db']:\n"
-                    "    for path in glob.glob(pattern):\n"
-                    "        try:\n            seen.append(open(path, 'rb').read()[:4000])\n"
-                    "        except OSError:\n            pass\nprint(seen)"),
-    "write_gradebook": ("import sqlite3\ntry:\n    db = sqlite3.connect('../../../gradebook.db')\n"
-                        "    db.execute('UPDATE grade SET auto_score = 99')\n    db.commit()\n"
-                        "except Exception as error:\n    print('no gradebook:', error)"),
+    "network": (
+        "import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=3)\n"
+        "    print('CONNECTED')\nexcept OSError as error:\n    print('no network:', error)"
+    ),
+    "read_others": (
+        "import glob, os\nseen = []\n"
+        "for pattern in ['../../../submitted/*/topic08/*', '../../../solutions/*/*.ipynb',\n"
+        "                '../../../gradebook.db', '../../../nbgrader_config.py', '/etc/shadow',\n"
+        "                '../../*/topic08/*', '/proc/1/environ', '/root/*', '/work/*/*.db']:\n"
+        "    for path in glob.glob(pattern):\n"
+        "        try:\n            seen.append(open(path, 'rb').read()[:4000])\n"
+        "        except OSError:\n            pass\nprint(seen)"
+    ),
+    "write_gradebook": (
+        "import sqlite3\ntry:\n    db = sqlite3.connect('../../../gradebook.db')\n"
+        "    db.execute('UPDATE grade SET auto_score = 99')\n    db.commit()\n"
+        "except Exception as error:\n    print('no gradebook:', error)"
+    ),
     "kill_everything": "import os, signal\nfor pid in range(1, 200):\n    try:\n        os.kill(pid, signal.SIGKILL)\n"
-                       "    except OSError:\n        pass",
+    "    except OSError:\n        pass",
     "ignore_interrupt": "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(3600)",
     "monkeypatch": "import builtins\nbuiltins.sorted = lambda *args, **kwargs: []",
 }
@@ -108,5 +114,13 @@ def write_broken(target: Path, name: str, secret: Path) -> None:
         os.mkfifo(target / "ong")
 
 
-BROKEN = ("corrupt_json", "empty_notebook", "missing_notebook", "not_utf8", "old_format",
-          "symlink_notebook", "symlink_extra", "fifo")
+BROKEN = (
+    "corrupt_json",
+    "empty_notebook",
+    "missing_notebook",
+    "not_utf8",
+    "old_format",
+    "symlink_notebook",
+    "symlink_extra",
+    "fifo",
+)

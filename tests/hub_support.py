@@ -32,10 +32,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import REPO, require
 
 from ocopkit.trainer.hub import setup
 from ocopkit.trainer.hub.run import Hub, free_port
+
+from conftest import REPO, require
 
 TRAINER = "ocopt-gv"
 PARTICIPANTS = ("ocopt-lan", "ocopt-hung")
@@ -48,8 +49,10 @@ def hub_unavailable_reason() -> str | None:
     if reason:
         return reason
     if not (shutil.which("configurable-http-proxy") or shutil.which("npm") or shutil.which("apt-get")):
-        return ("JupyterHub's proxy needs npm: install Node.js and npm "
-                "(apt-get install nodejs npm), then npm install -g " + setup.PROXY_PACKAGE)
+        return (
+            "JupyterHub's proxy needs npm: install Node.js and npm "
+            "(apt-get install nodejs npm), then npm install -g " + setup.PROXY_PACKAGE
+        )
     return None
 
 
@@ -145,8 +148,12 @@ class HubHandle:
         page = session.get(f"{self.url}/hub/login", timeout=30)
         assert page.status_code == 200, page.text[:500]
         xsrf = session.cookies.get("_xsrf", path="/hub/") or session.cookies.get("_xsrf")
-        answer = session.post(f"{self.url}/hub/login?next=", timeout=30, allow_redirects=False,
-                              data={"username": user, "password": password or self.password, "_xsrf": xsrf})
+        answer = session.post(
+            f"{self.url}/hub/login?next=",
+            timeout=30,
+            allow_redirects=False,
+            data={"username": user, "password": password or self.password, "_xsrf": xsrf},
+        )
         session.login_status = answer.status_code
         # The hub ties _xsrf to the login session: it sets a new one on login.
         session.xsrf = session.cookies.get("_xsrf", path="/hub/") or xsrf
@@ -156,9 +163,12 @@ class HubHandle:
         """A new API token of ``user``, made through a logged-in session as a person would."""
         session = self.login(user)
         assert session.login_status == 302, f"{user} could not log in ({session.login_status})"
-        answer = session.post(f"{self.url}/hub/api/users/{user}/tokens", timeout=30,
-                              json={"note": "ocop hub test", "expires_in": 3600},
-                              headers={"X-XSRFToken": session.xsrf, "Referer": f"{self.url}/hub/token"})
+        answer = session.post(
+            f"{self.url}/hub/api/users/{user}/tokens",
+            timeout=30,
+            json={"note": "ocop hub test", "expires_in": 3600},
+            headers={"X-XSRFToken": session.xsrf, "Referer": f"{self.url}/hub/token"},
+        )
         assert answer.status_code == 201, f"token for {user}: {answer.status_code} {answer.text[:500]}"
         return answer.json()["token"]
 
@@ -169,20 +179,21 @@ class HubHandle:
         """
         tokens = {user: self.token(user) for user in users if user not in self.servers}
         for user, token in tokens.items():
-            answer = requests.post(f"{self.url}/hub/api/users/{user}/server", timeout=30,
-                                   headers={"Authorization": f"token {token}"})
+            answer = requests.post(
+                f"{self.url}/hub/api/users/{user}/server", timeout=30, headers={"Authorization": f"token {token}"}
+            )
             assert answer.status_code in (201, 202), f"spawn {user}: {answer.status_code} {answer.text[:500]}"
         deadline = time.monotonic() + timeout
         for user, token in tokens.items():
             while True:
-                model = requests.get(f"{self.url}/hub/api/users/{user}", timeout=30,
-                                     headers={"Authorization": f"token {token}"}).json()
+                model = requests.get(
+                    f"{self.url}/hub/api/users/{user}", timeout=30, headers={"Authorization": f"token {token}"}
+                ).json()
                 server = model.get("servers", {}).get("")
                 if server and server.get("ready"):
                     break
                 if time.monotonic() > deadline or not model.get("pending") and not server:
-                    raise AssertionError(f"{user}'s server did not start within {timeout} s:\n"
-                                         + self.hub.log_tail())
+                    raise AssertionError(f"{user}'s server did not start within {timeout} s:\n" + self.hub.log_tail())
                 time.sleep(0.3)
             self.servers[user] = UserServer(self, user, token)
         clients = [self.servers[user] for user in users]
@@ -202,10 +213,21 @@ def running_hub(**overrides):
     while len(ports) < 3:
         ports.add(free_port())
     port, hub_port, proxy_api_port = sorted(ports)
-    options = dict(state_dir=state, exchange_dir=state / "exchange", nbgrader_config_dir=state / "etc-jupyter",
-                   trainer=TRAINER, participants=PARTICIPANTS, password=secrets.token_urlsafe(12),
-                   port=port, hub_port=hub_port, proxy_api_port=proxy_api_port, repo=REPO,
-                   assignments=("topic08",), lessons=False, fresh_homes=True)
+    options = dict(
+        state_dir=state,
+        exchange_dir=state / "exchange",
+        nbgrader_config_dir=state / "etc-jupyter",
+        trainer=TRAINER,
+        participants=PARTICIPANTS,
+        password=secrets.token_urlsafe(12),
+        port=port,
+        hub_port=hub_port,
+        proxy_api_port=proxy_api_port,
+        repo=REPO,
+        assignments=("topic08",),
+        lessons=False,
+        fresh_homes=True,
+    )
     options.update(overrides)
     hub = None
     try:

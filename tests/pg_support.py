@@ -31,8 +31,9 @@ def postgres_server():
     require(_unavailable())
     url = os.environ.get("OCOP_TEST_POSTGRES_URL")
     if not url:
-        url = subprocess.run([str(REPO / "scripts" / "start-postgres.sh"), "54330"], check=True,
-                             capture_output=True, text=True).stdout.strip()
+        url = subprocess.run(
+            [str(REPO / "scripts" / "start-postgres.sh"), "54330"], check=True, capture_output=True, text=True
+        ).stdout.strip()
     return url
 
 

@@ -50,8 +50,16 @@ class TestKinds:
 
 
 class TestDates:
-    @pytest.mark.parametrize("given", ["2025-03-14", "14/03/2025", datetime.date(2025, 3, 14),
-                                       datetime.datetime(2025, 3, 14, 9, 30), pd.Timestamp("2025-03-14")])
+    @pytest.mark.parametrize(
+        "given",
+        [
+            "2025-03-14",
+            "14/03/2025",
+            datetime.date(2025, 3, 14),
+            datetime.datetime(2025, 3, 14, 9, 30),
+            pd.Timestamp("2025-03-14"),
+        ],
+    )
     def test_ways_to_write_a_date(self, given):
         assert brands.to_date(given) == day("2025-03-14")
 
@@ -85,7 +93,9 @@ class TestTimeline:
         assert steps.decision_due == day("2026-03-14")
         assert steps.certificate_by == day("2026-05-14")
         assert (steps.phase("typical_result").start, steps.phase("typical_result").end) == (
-            day("2026-01-14"), day("2026-03-14"))
+            day("2026-01-14"),
+            day("2026-03-14"),
+        )
 
     def test_a_gi_has_six_months_of_substantive_examination_and_no_typical_steps(self):
         steps = brands.timeline("2025-03-14", "chi_dan_dia_ly")
@@ -104,8 +114,12 @@ class TestTimeline:
     def test_bases_are_marked(self):
         steps = brands.timeline("2025-03-14")
         assert {p.code: p.basis for p in steps.phases} == {
-            "formal_examination": "statutory", "publication": "statutory", "substantive_examination": "statutory",
-            "typical_result": "typical", "certificate": "typical"}
+            "formal_examination": "statutory",
+            "publication": "statutory",
+            "substantive_examination": "statutory",
+            "typical_result": "typical",
+            "certificate": "typical",
+        }
 
     def test_table(self):
         table = brands.timeline("2025-03-14").table()
@@ -135,7 +149,10 @@ class TestRenewal:
     def test_counts_from_the_filing_date(self):
         renewal = brands.renewal_dates("2016-05-20")
         assert (renewal.expiry, renewal.window_opens, renewal.late_deadline) == (
-            day("2026-05-20"), day("2025-11-20"), day("2026-11-20"))
+            day("2026-05-20"),
+            day("2025-11-20"),
+            day("2026-11-20"),
+        )
 
     def test_later_terms_add_ten_years_each(self):
         assert brands.renewal_dates("2016-05-20", term=3).expiry == day("2046-05-20")
@@ -173,14 +190,17 @@ class TestDocuments:
 
 
 class TestSuggestion:
-    @pytest.mark.parametrize("answers, expected", [
-        ({}, "nhan_hieu"),
-        ({"for_members": True}, "nhan_hieu_tap_the"),
-        ({"certifies_others": True}, "nhan_hieu_chung_nhan"),
-        ({"quality_from_place": True}, "chi_dan_dia_ly"),
-        ({"certifies_others": True, "for_members": True}, "nhan_hieu_chung_nhan"),
-        ({"quality_from_place": True, "for_members": True}, "chi_dan_dia_ly"),
-    ])
+    @pytest.mark.parametrize(
+        "answers, expected",
+        [
+            ({}, "nhan_hieu"),
+            ({"for_members": True}, "nhan_hieu_tap_the"),
+            ({"certifies_others": True}, "nhan_hieu_chung_nhan"),
+            ({"quality_from_place": True}, "chi_dan_dia_ly"),
+            ({"certifies_others": True, "for_members": True}, "nhan_hieu_chung_nhan"),
+            ({"quality_from_place": True, "for_members": True}, "chi_dan_dia_ly"),
+        ],
+    )
     def test_rules_in_order(self, answers, expected):
         assert brands.suggest_protection(**answers).kind.code == expected
 
@@ -193,11 +213,17 @@ class TestSuggestion:
 
 
 class TestPackagingPoints:
-    @pytest.mark.parametrize("answers, points", [
-        ((False, False, False), 0), ((True, False, False), 1), ((True, True, False), 2), ((True, True, True), 3),
-        ((True, False, True), 1),   # a protected mark without traceability stays at level 1
-        ((False, True, True), 0),
-    ])
+    @pytest.mark.parametrize(
+        "answers, points",
+        [
+            ((False, False, False), 0),
+            ((True, False, False), 1),
+            ((True, True, False), 2),
+            ((True, True, True), 3),
+            ((True, False, True), 1),  # a protected mark without traceability stays at level 1
+            ((False, True, True), 0),
+        ],
+    )
     def test_levels_build_on_each_other(self, answers, points):
         assert brands.packaging_points(*answers) == points
 

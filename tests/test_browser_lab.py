@@ -16,12 +16,23 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import (REPO, browser_missing, chromium_session, open_notebook, open_section,
-                             run_all_cells, screenshot, start_lab, tool_output, widget_by_label)
-from conftest import require
 
 from ocopkit.i18n import _
 from ocopkit.widgets.inputs import parse_number
+
+from browser_support import (
+    REPO,
+    browser_missing,
+    chromium_session,
+    open_notebook,
+    open_section,
+    run_all_cells,
+    screenshot,
+    start_lab,
+    tool_output,
+    widget_by_label,
+)
+from conftest import require
 
 pytestmark = pytest.mark.slow
 
@@ -48,8 +59,7 @@ def expect(locator):
 def lab(tmp_path_factory):
     """One JupyterLab for the module, serving fresh copies of both lessons."""
     require(browser_missing())
-    server = start_lab(tmp_path_factory.mktemp("lab"),
-                       [REPO / "course" / TOPIC3, REPO / "course" / TOPIC8])
+    server = start_lab(tmp_path_factory.mktemp("lab"), [REPO / "course" / TOPIC3, REPO / "course" / TOPIC8])
     yield server
     server.stop()
 
@@ -100,8 +110,7 @@ def wait_rendered(tool) -> None:
 def row_value(tool, label: str) -> str:
     """The value in the tool's result table, on the row whose first cell is ``label``."""
     first_cell = tool.page.locator("td:first-child", has_text=re.compile(f"^{re.escape(label)}$"))
-    return tool.locator(SUMMARY).first.locator("tr").filter(has=first_cell).locator("td").nth(1) \
-        .inner_text().strip()
+    return tool.locator(SUMMARY).first.locator("tr").filter(has=first_cell).locator("td").nth(1).inner_text().strip()
 
 
 def amount(text: str) -> float:
@@ -157,8 +166,7 @@ class TestTopic3BusinessPlan:
         screenshot(topic3, "topic03/02-pricing-calculator", element=pricing)
         screenshot(topic3, "topic03/03-business-plan-builder", element=plan)
         # The lesson's worked example is in: a price above the unit cost, an NPV.
-        assert amount(row_value(pricing, _("Price per unit"))) > \
-            amount(row_value(pricing, _("Total unit cost")))
+        assert amount(row_value(pricing, _("Price per unit"))) > amount(row_value(pricing, _("Total unit cost")))
         assert row_value(plan, _("Net present value (NPV)")).endswith("₫")
 
     def test_typing_a_markup_and_enter_reprices(self, topic3, pricing):

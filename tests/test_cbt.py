@@ -44,8 +44,7 @@ class TestReadiness:
         assert shares.to_dict() == {"quan_ly": 0.0, "luu_tru": 100.0}
 
     def test_true_and_false_work_like_1_and_0(self):
-        assert cbt.readiness(small([("A1", "an_uong", "cao", True), ("A2", "an_uong", "cao", False)]))[
-            "an_uong"] == 50
+        assert cbt.readiness(small([("A1", "an_uong", "cao", True), ("A2", "an_uong", "cao", False)]))["an_uong"] == 50
 
 
 class TestMinimum:
@@ -68,13 +67,25 @@ class TestGaps:
         assert cbt.rank_gaps(shuffled)["ma_chi_so"].tolist() == cbt.rank_gaps(site)["ma_chi_so"].tolist()
 
     def test_equally_ready_groups_tie_by_code(self):
-        table = small([("Z1", "an_uong", "toi_thieu", 0), ("Z2", "an_uong", "toi_thieu", 1),
-                       ("B1", "luu_tru", "toi_thieu", 0), ("B2", "luu_tru", "toi_thieu", 1)])
+        table = small(
+            [
+                ("Z1", "an_uong", "toi_thieu", 0),
+                ("Z2", "an_uong", "toi_thieu", 1),
+                ("B1", "luu_tru", "toi_thieu", 0),
+                ("B2", "luu_tru", "toi_thieu", 1),
+            ]
+        )
         assert cbt.rank_gaps(table)["ma_chi_so"].tolist() == ["B1", "Z1"]
 
     def test_a_less_ready_group_comes_first_within_a_level(self):
-        table = small([("A1", "an_uong", "trung_binh", 0), ("A2", "an_uong", "cao", 1),
-                       ("B1", "luu_tru", "trung_binh", 0), ("B2", "luu_tru", "cao", 0)])
+        table = small(
+            [
+                ("A1", "an_uong", "trung_binh", 0),
+                ("A2", "an_uong", "cao", 1),
+                ("B1", "luu_tru", "trung_binh", 0),
+                ("B2", "luu_tru", "cao", 0),
+            ]
+        )
         assert cbt.rank_gaps(table)["ma_chi_so"].tolist() == ["B1", "A1", "B2"]
 
 

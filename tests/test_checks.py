@@ -17,10 +17,23 @@ class TestDefined:
 
 
 class TestOfType:
-    @pytest.mark.parametrize("value, kind", [
-        (4, "integer"), (np.int64(4), "integer"), (4.5, "number"), (np.float64(1), "number"),
-        ("a", "text"), ([1], "list"), ({}, "dict"), (pd.Series([1]), "series"),
-        (pd.DataFrame(), "dataframe"), (False, "bool"), (pd.Timestamp("2025-03-14"), "date"), ({"a"}, "set")])
+    @pytest.mark.parametrize(
+        "value, kind",
+        [
+            (4, "integer"),
+            (np.int64(4), "integer"),
+            (4.5, "number"),
+            (np.float64(1), "number"),
+            ("a", "text"),
+            ([1], "list"),
+            ({}, "dict"),
+            (pd.Series([1]), "series"),
+            (pd.DataFrame(), "dataframe"),
+            (False, "bool"),
+            (pd.Timestamp("2025-03-14"), "date"),
+            ({"a"}, "set"),
+        ],
+    )
     def test_accepts_the_right_kind(self, value, kind):
         assert checks.of_type("x", value, kind) is value
 

@@ -28,9 +28,25 @@ class TestSchemes:
 
 
 class TestStars:
-    @pytest.mark.parametrize("points, stars", [
-        (0, 1), (29, 1), (29.99, 1), (30, 2), (49, 2), (49.5, 2), (50, 3), (69, 3),
-        (70, 4), (75.27, 4), (89, 4), (89.99, 4), (90, 5), (100, 5)])
+    @pytest.mark.parametrize(
+        "points, stars",
+        [
+            (0, 1),
+            (29, 1),
+            (29.99, 1),
+            (30, 2),
+            (49, 2),
+            (49.5, 2),
+            (50, 3),
+            (69, 3),
+            (70, 4),
+            (75.27, 4),
+            (89, 4),
+            (89.99, 4),
+            (90, 5),
+            (100, 5),
+        ],
+    )
     def test_band_edges(self, points, stars):
         assert criteria.star_for(points) == stars
 

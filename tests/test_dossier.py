@@ -8,8 +8,15 @@ import pytest
 from ocopkit import datasets, dossier, programme
 from ocopkit.errors import InputError
 
-HS01 = {"phieu_dang_ky_moi", "gioi_thieu_bo_may", "dang_ky_kinh_doanh", "nguon_goc_nguyen_lieu",
-        "cong_bo_chat_luong", "ma_so_ma_vach", "cau_chuyen"}
+HS01 = {
+    "phieu_dang_ky_moi",
+    "gioi_thieu_bo_may",
+    "dang_ky_kinh_doanh",
+    "nguon_goc_nguyen_lieu",
+    "cong_bo_chat_luong",
+    "ma_so_ma_vach",
+    "cau_chuyen",
+}
 
 
 class TestItems:
@@ -22,8 +29,18 @@ class TestItems:
 
     def test_evidence_names_the_issue_lists(self):
         evidence = dossier.codes(dossier.EVIDENCE)
-        for code in ("cong_bo_chat_luong", "kiem_nghiem_attp", "tem_truy_xuat", "ma_so_ma_vach", "so_huu_tri_tue",
-                     "nguon_goc_nguyen_lieu", "lien_ket_chuoi", "bao_ve_moi_truong", "cau_chuyen", "giai_thuong"):
+        for code in (
+            "cong_bo_chat_luong",
+            "kiem_nghiem_attp",
+            "tem_truy_xuat",
+            "ma_so_ma_vach",
+            "so_huu_tri_tue",
+            "nguon_goc_nguyen_lieu",
+            "lien_ket_chuoi",
+            "bao_ve_moi_truong",
+            "cau_chuyen",
+            "giai_thuong",
+        ):
             assert code in evidence
 
     def test_every_row_has_a_source_and_codes_are_unique(self):
@@ -88,9 +105,14 @@ class TestChecklist:
         assert any("thực phẩm" in note for note in notes)
         assert len(dossier.open_questions(dossier.checklist(1, "hop_tac_xa", dossier.NEW))) == 1
 
-    @pytest.mark.parametrize("args, field", [((7, "hop_tac_xa", dossier.NEW), "group"),
-                                             ((1, "htx", dossier.NEW), "producer"),
-                                             ((1, "hop_tac_xa", "moi"), "status")])
+    @pytest.mark.parametrize(
+        "args, field",
+        [
+            ((7, "hop_tac_xa", dossier.NEW), "group"),
+            ((1, "htx", dossier.NEW), "producer"),
+            ((1, "hop_tac_xa", "moi"), "status"),
+        ],
+    )
     def test_a_wrong_case_names_the_input(self, args, field):
         with pytest.raises(InputError) as caught:
             dossier.checklist(*args)
@@ -125,8 +147,15 @@ class TestCertificateDates:
 
 
 class TestWhoRates:
-    @pytest.mark.parametrize("day, scheme", [("2020-01-01", "1048/2019"), ("2023-02-24", "148/2023"),
-                                             ("2025-07-05", "148/2023"), ("2025-07-06", "1489/2025")])
+    @pytest.mark.parametrize(
+        "day, scheme",
+        [
+            ("2020-01-01", "1048/2019"),
+            ("2023-02-24", "148/2023"),
+            ("2025-07-05", "148/2023"),
+            ("2025-07-06", "1489/2025"),
+        ],
+    )
     def test_the_decision_in_force(self, day, scheme):
         assert dossier.scheme_on(day) == scheme
 
@@ -134,9 +163,17 @@ class TestWhoRates:
         with pytest.raises(InputError, match="21/08/2019"):
             dossier.scheme_on("2019-01-01")
 
-    @pytest.mark.parametrize("points, scheme, level", [(64, "148/2023", "huyen"), (64, "1489/2025", "tinh"),
-                                                       (64, "1048/2019", "tinh"), (76, "148/2023", "tinh"),
-                                                       (93, "1489/2025", "trung_uong"), (49, "1489/2025", None)])
+    @pytest.mark.parametrize(
+        "points, scheme, level",
+        [
+            (64, "148/2023", "huyen"),
+            (64, "1489/2025", "tinh"),
+            (64, "1048/2019", "tinh"),
+            (76, "148/2023", "tinh"),
+            (93, "1489/2025", "trung_uong"),
+            (49, "1489/2025", None),
+        ],
+    )
     def test_approving_level(self, points, scheme, level):
         assert dossier.approving_level(points, scheme) == level
 
@@ -160,13 +197,21 @@ class TestWhoRates:
 
 class TestPlan:
     def test_dates_days_left_and_in_time(self):
-        result = dossier.plan(1, "hop_tac_xa", dossier.RE_RATING, issued="2023-05-18", deadline="2026-03-31",
-                              today="2026-01-10", points=72)
+        result = dossier.plan(
+            1,
+            "hop_tac_xa",
+            dossier.RE_RATING,
+            issued="2023-05-18",
+            deadline="2026-03-31",
+            today="2026-01-10",
+            points=72,
+        )
         assert result.days_to_deadline == 80 and result.in_time is True and result.rating.level == "tinh"
 
     def test_a_deadline_after_expiry_is_too_late(self):
-        result = dossier.plan(1, "hop_tac_xa", dossier.RE_RATING, issued="2023-05-18", deadline="2026-06-30",
-                              today="2026-01-10")
+        result = dossier.plan(
+            1, "hop_tac_xa", dossier.RE_RATING, issued="2023-05-18", deadline="2026-06-30", today="2026-01-10"
+        )
         assert result.in_time is False
 
     def test_the_certificate_is_ignored_for_a_new_product(self):

@@ -15,8 +15,15 @@ EQUAL = dict.fromkeys(ideas.CODES, 1)
 
 def idea(name, nguyen_lieu=3, truyen_thong=3, thi_truong=3, ky_nang=3, von_dau_tu=3, moi_truong=3):
     """One row of a table of ideas; every score 3 unless given."""
-    return {"ten_y_tuong": name, "nguyen_lieu": nguyen_lieu, "truyen_thong": truyen_thong,
-            "thi_truong": thi_truong, "ky_nang": ky_nang, "von_dau_tu": von_dau_tu, "moi_truong": moi_truong}
+    return {
+        "ten_y_tuong": name,
+        "nguyen_lieu": nguyen_lieu,
+        "truyen_thong": truyen_thong,
+        "thi_truong": thi_truong,
+        "ky_nang": ky_nang,
+        "von_dau_tu": von_dau_tu,
+        "moi_truong": moi_truong,
+    }
 
 
 @pytest.fixture
@@ -26,7 +33,8 @@ def commune():
 
 scores = st.integers(min_value=1, max_value=5)
 weights = st.fixed_dictionaries({code: st.integers(min_value=0, max_value=100) for code in ideas.CODES}).filter(
-    lambda w: sum(w.values()) > 0)
+    lambda w: sum(w.values()) > 0
+)
 
 
 class TestCriteria:
@@ -100,8 +108,10 @@ class TestIdeasTable:
         clean = ideas.check_ideas([idea("Miến dong", nguyen_lieu=4.0)])
         assert clean.loc[0, "nguyen_lieu"] == 4 and isinstance(clean.loc[0, "nguyen_lieu"].item(), int)
 
-    @pytest.mark.parametrize("bad, message", [
-        (7, "từ 1 đến 5, bạn đã nhập 7"), (3.5, "số nguyên"), ("bốn", "nhập chữ"), (math.nan, "đang trống")])
+    @pytest.mark.parametrize(
+        "bad, message",
+        [(7, "từ 1 đến 5, bạn đã nhập 7"), (3.5, "số nguyên"), ("bốn", "nhập chữ"), (math.nan, "đang trống")],
+    )
     def test_bad_score_names_idea_and_criterion(self, bad, message):
         with pytest.raises(InputError, match=message) as caught:
             ideas.check_ideas([idea("Chè búp khô"), idea("Măng khô", ky_nang=bad)])
@@ -148,7 +158,8 @@ class TestScoring:
     def test_contributions_add_up_to_the_score(self, commune):
         parts = ideas.contributions(commune, ideas.DEFAULT_WEIGHTS)
         assert parts.sum(axis=1).tolist() == pytest.approx(
-            ideas.weighted_scores(commune, ideas.DEFAULT_WEIGHTS).tolist())
+            ideas.weighted_scores(commune, ideas.DEFAULT_WEIGHTS).tolist()
+        )
 
     @given(st.lists(scores, min_size=6, max_size=6), weights)
     def test_score_stays_on_the_1_to_5_scale(self, values, chosen):
@@ -160,7 +171,8 @@ class TestScoring:
         rows = [idea("A", 5, 1, 4, 2, 3, 5), idea("B", 2, 4, 3, 5, 1, 2)]
         scaled = {code: value * factor for code, value in chosen.items()}
         assert ideas.weighted_scores(rows, scaled).tolist() == pytest.approx(
-            ideas.weighted_scores(rows, chosen).tolist())
+            ideas.weighted_scores(rows, chosen).tolist()
+        )
 
     def test_best_possible_idea_scores_5(self):
         assert ideas.weighted_scores([idea("X", 5, 5, 5, 5, 1, 5)], ideas.DEFAULT_WEIGHTS).iloc[0] == pytest.approx(5)
@@ -244,8 +256,9 @@ class TestConclusion:
 
     def test_the_best_idea_within_the_thresholds(self, commune, english):
         ranking = ideas.rank_ideas(commune, thresholds={"nguyen_lieu": 3, "truyen_thong": 3, "von_dau_tu": 2})
-        assert ideas.conclusion(ranking) == ("First: Chè búp khô, but it does not meet every threshold; "
-                                             "the best idea that does: Măng khô.")
+        assert ideas.conclusion(ranking) == (
+            "First: Chè búp khô, but it does not meet every threshold; the best idea that does: Măng khô."
+        )
 
     def test_no_idea_meets_the_thresholds(self, commune, english):
         ranking = ideas.rank_ideas(commune, thresholds=dict.fromkeys(["nguyen_lieu", "truyen_thong"], 5))
@@ -256,8 +269,7 @@ class TestSensitivity:
     def test_one_weight_changes_and_the_others_stay(self, commune):
         table = ideas.weight_sensitivity(commune, "truyen_thong", [0, 20])
         assert list(table.index) == [0, 20] and table.index.name == "trong_so"
-        assert table.loc[20].to_dict() == pytest.approx(
-            ideas.weighted_scores(commune, ideas.DEFAULT_WEIGHTS).to_dict())
+        assert table.loc[20].to_dict() == pytest.approx(ideas.weighted_scores(commune, ideas.DEFAULT_WEIGHTS).to_dict())
 
     def test_leader_changes_when_tradition_does_not_count(self, commune):
         found = ideas.leaders(ideas.weight_sensitivity(commune, "truyen_thong"))

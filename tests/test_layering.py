@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
 from ocopkit.trainer.manifest import shared_floor
+
+from conftest import REPO
 
 PACKAGE = REPO / "src" / "ocopkit"
 # The shared floor is named once, in course/manifest.toml.
@@ -35,7 +36,7 @@ def _absolute(node: ast.ImportFrom, name: str, path: Path) -> str:
     package = module_name(path).split(".")
     if path.name != "__init__.py":
         package = package[:-1]
-    base = package[:len(package) - node.level + 1]
+    base = package[: len(package) - node.level + 1]
     return ".".join(base + ([node.module] if node.module else []))
 
 
@@ -115,8 +116,11 @@ def test_cycle_finder_finds_a_circle():
 
 @pytest.mark.parametrize("layer", ["participant", "shared"])
 def test_nothing_below_the_trainer_imports_it(layer):
-    upward = {name: sorted(n for n in imports if side(n) == "trainer")
-              for name, imports in GRAPH.items() if side(name) == layer}
+    upward = {
+        name: sorted(n for n in imports if side(n) == "trainer")
+        for name, imports in GRAPH.items()
+        if side(name) == layer
+    }
     assert {name: found for name, found in upward.items() if found} == {}
 
 
@@ -127,5 +131,6 @@ def test_the_shared_floor_imports_only_itself():
 
 def test_domain_logic_imports_no_widget():
     domain = [name for name in GRAPH if side(name) == "participant" and not name.startswith("ocopkit.widgets")]
-    assert {name: sorted(GRAPH[name]) for name in domain
-            if any(n.startswith("ocopkit.widgets") for n in GRAPH[name])} == {}
+    assert {
+        name: sorted(GRAPH[name]) for name in domain if any(n.startswith("ocopkit.widgets") for n in GRAPH[name])
+    } == {}

@@ -13,8 +13,12 @@ NAME = re.compile(r"^\d{2}-[a-z0-9-]+\.ipynb$")
 
 
 def committed_notebooks(repo):
-    return sorted(p for folder in ("course", "solutions", "exercises") for p in (repo / folder).rglob("*.ipynb")
-                  if ".ipynb_checkpoints" not in p.parts)
+    return sorted(
+        p
+        for folder in ("course", "solutions", "exercises")
+        for p in (repo / folder).rglob("*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts
+    )
 
 
 class TestClean:

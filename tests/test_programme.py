@@ -60,8 +60,13 @@ class TestProductGroups:
 
     def test_names_of_decision_148(self):
         names = [g.name_vi for g in programme.product_groups()]
-        assert names[:5] == ["Thực phẩm", "Đồ uống", "Dược liệu và sản phẩm từ dược liệu", "Thủ công mỹ nghệ",
-                             "Sinh vật cảnh"]
+        assert names[:5] == [
+            "Thực phẩm",
+            "Đồ uống",
+            "Dược liệu và sản phẩm từ dược liệu",
+            "Thủ công mỹ nghệ",
+            "Sinh vật cảnh",
+        ]
         assert names[5].startswith("Dịch vụ du lịch cộng đồng")
 
     def test_food_has_fresh_raw_and_processed_subgroups(self):
@@ -181,10 +186,14 @@ class TestCalculations:
 
 
 class TestCertificate:
-    @pytest.mark.parametrize("issued, expires", [
-        (dt.date(2023, 12, 15), dt.date(2026, 12, 15)),
-        (dt.date(2024, 2, 29), dt.date(2027, 2, 28)),
-        (dt.date(2022, 8, 31), dt.date(2025, 8, 31))])
+    @pytest.mark.parametrize(
+        "issued, expires",
+        [
+            (dt.date(2023, 12, 15), dt.date(2026, 12, 15)),
+            (dt.date(2024, 2, 29), dt.date(2027, 2, 28)),
+            (dt.date(2022, 8, 31), dt.date(2025, 8, 31)),
+        ],
+    )
     def test_valid_for_36_months(self, issued, expires):
         assert programme.certificate_expiry(issued) == expires
 
@@ -208,8 +217,7 @@ class TestFormatting:
         assert programme.star_label("potential_5") == "potential 5★"
 
     def test_star_labels(self):
-        assert [programme.star_label(k) for k, _c, _s in programme.STAR_CLASSES] == [
-            "3★", "4★", "tiềm năng 5★", "5★"]
+        assert [programme.star_label(k) for k, _c, _s in programme.STAR_CLASSES] == ["3★", "4★", "tiềm năng 5★", "5★"]
 
 
 class TestWidget:
@@ -256,8 +264,10 @@ class TestWidget:
 
 
 class TestBreakdown:
-    @pytest.mark.parametrize("as_of, breakdown", [("2019-12", "partial"), ("2022-12-31", "complete"),
-                                                  ("2021-12", "complete"), ("2024-06-25", "none")])
+    @pytest.mark.parametrize(
+        "as_of, breakdown",
+        [("2019-12", "partial"), ("2022-12-31", "complete"), ("2021-12", "complete"), ("2024-06-25", "none")],
+    )
     def test_how_the_shares_add_up(self, as_of, breakdown):
         assert programme.snapshot(as_of).breakdown == breakdown
 

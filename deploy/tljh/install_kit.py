@@ -48,6 +48,7 @@ except ImportError:  # pragma: no cover - exercised on a TLJH hub environment on
     def load_yaml(text: str):
         return YAML(typ="safe").load(text)
 
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 SHARED = REPO / "deploy" / "jupyter"
@@ -76,8 +77,7 @@ class Installer:
 
     def output(self, *cmd: str) -> str:
         """Commands that only read: they run in a dry run too when the program exists."""
-        return subprocess.run([str(part) for part in cmd], check=True, capture_output=True,
-                              text=True).stdout.strip()
+        return subprocess.run([str(part) for part in cmd], check=True, capture_output=True, text=True).stdout.strip()
 
     def install_file(self, source: Path, target: Path, mode: int = 0o644) -> None:
         print(f"    install -m {mode:o} {source.relative_to(REPO)} {target}", flush=True)
@@ -96,8 +96,10 @@ class Installer:
         if not (self.prefix / "config").is_dir() or not Path(self.user_python).exists():
             sys.exit(f"No TLJH installation under {self.prefix}: install TLJH first (deploy/tljh/README.md).")
         if PLACEHOLDER in Path(self.args.settings).read_text(encoding="utf-8"):
-            sys.exit(f"{self.args.settings} still names {PLACEHOLDER}: copy it and put in your domain, "
-                     "e-mail and user names first.")
+            sys.exit(
+                f"{self.args.settings} still names {PLACEHOLDER}: copy it and put in your domain, "
+                "e-mail and user names first."
+            )
 
     def python(self) -> None:
         self.say(f"User environment: Python {'.'.join(map(str, MINIMUM_PYTHON))} or newer")
@@ -114,8 +116,14 @@ class Installer:
         hub_version = "JUPYTERHUB_VERSION_OF_THE_HUB"
         if not self.dry_run:
             hub_version = self.output(str(self.prefix / "hub" / "bin" / "jupyterhub"), "--version")
-        self.run(str(self.user_env / "bin" / "mamba"), "install", "--yes", "--channel", "conda-forge",
-                 f"python={'.'.join(map(str, MINIMUM_PYTHON))}")
+        self.run(
+            str(self.user_env / "bin" / "mamba"),
+            "install",
+            "--yes",
+            "--channel",
+            "conda-forge",
+            f"python={'.'.join(map(str, MINIMUM_PYTHON))}",
+        )
         self.run(self.user_python, "-m", "pip", "install", f"jupyterhub=={hub_version}")
 
     def packages(self) -> None:
@@ -132,8 +140,9 @@ class Installer:
         for role in ("participant", "trainer"):
             for source in sorted((SHARED / role).rglob("*.json")):
                 self.install_file(source, etc / "ocop" / role / source.relative_to(SHARED / role))
-        self.install_file(HERE / "jupyterhub_config.d" / "ocop.py",
-                          self.prefix / "config" / "jupyterhub_config.d" / "ocop.py", 0o600)
+        self.install_file(
+            HERE / "jupyterhub_config.d" / "ocop.py", self.prefix / "config" / "jupyterhub_config.d" / "ocop.py", 0o600
+        )
 
     def exchange(self) -> None:
         self.say(f"nbgrader exchange {EXCHANGE}")
@@ -184,9 +193,11 @@ class Installer:
 
     def roster_ids(self, roster: str) -> list[str]:
         """The roster's ids, checked by the kit itself (ocop roster import's rules) in the user environment."""
-        code = ("import json, sys; from ocopkit.trainer.roster import RosterError, read_roster\n"
-                "try:\n    print(json.dumps([p.id for p in read_roster(sys.argv[1])]))\n"
-                "except RosterError as error:\n    sys.exit(str(error))")
+        code = (
+            "import json, sys; from ocopkit.trainer.roster import RosterError, read_roster\n"
+            "try:\n    print(json.dumps([p.id for p in read_roster(sys.argv[1])]))\n"
+            "except RosterError as error:\n    sys.exit(str(error))"
+        )
         if self.dry_run and not Path(self.user_python).exists():
             return ["ROSTER_IDS"]
         return json.loads(self.output(self.user_python, "-c", code, str(Path(roster).resolve())))
@@ -217,8 +228,9 @@ def scalar(value) -> str:
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--settings", default=str(HERE / "tljh-config.yaml"),
-                        help="your copy of deploy/tljh/tljh-config.yaml")
+    parser.add_argument(
+        "--settings", default=str(HERE / "tljh-config.yaml"), help="your copy of deploy/tljh/tljh-config.yaml"
+    )
     parser.add_argument("--roster", help="roster CSV (id,name,province,...): its ids become allowed users")
     parser.add_argument("--course-owner", help="hub name of the trainer who releases and collects")
     parser.add_argument("--prefix", default=os.environ.get("TLJH_INSTALL_PREFIX", "/opt/tljh"))

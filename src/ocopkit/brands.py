@@ -65,20 +65,19 @@ from .i18n import _
 # renewal window, cis.vn, wizpro.com.vn and luatvietan.vn; geographical indications without a fixed term,
 # nhanhieulogo.com. Typical durations: nhanhieuhanghoa.vn (10–12 months, substantive 7–11) and vietanlaw.com
 # (certificate 1–2 months after the fee).
-FORMAL_EXAMINATION_MONTHS = 1   # from filing
-PUBLICATION_MONTHS = 2          # from acceptance of the application as valid
-SUBSTANTIVE_MONTHS_MARK = 9     # from publication
-SUBSTANTIVE_MONTHS_GI = 6       # from publication
-TERM_YEARS = 10                 # validity of a mark, counted from filing; each renewal adds as much
-RENEWAL_WINDOW_MONTHS = 6       # the renewal request is filed in the months before expiry ...
-LATE_RENEWAL_MONTHS = 6         # ... or up to this long after it, with a surcharge
+FORMAL_EXAMINATION_MONTHS = 1  # from filing
+PUBLICATION_MONTHS = 2  # from acceptance of the application as valid
+SUBSTANTIVE_MONTHS_MARK = 9  # from publication
+SUBSTANTIVE_MONTHS_GI = 6  # from publication
+TERM_YEARS = 10  # validity of a mark, counted from filing; each renewal adds as much
+RENEWAL_WINDOW_MONTHS = 6  # the renewal request is filed in the months before expiry ...
+LATE_RENEWAL_MONTHS = 6  # ... or up to this long after it, with a surcharge
 # Typical in practice for a mark (IP firms' reports, not the law).
 TYPICAL_TOTAL_MONTHS = (10, 12)  # filing to result; substantive examination alone 7–11 months
-CERTIFICATE_MONTHS = 2          # certificate after the grant fee is paid: about 1–2 months
+CERTIFICATE_MONTHS = 2  # certificate after the grant fee is paid: about 1–2 months
 # Years a date may fall in: catches typing slips such as 0205 for 2025.
 
-TRADEMARK, COLLECTIVE, CERTIFICATION, GI = (
-    "nhan_hieu", "nhan_hieu_tap_the", "nhan_hieu_chung_nhan", "chi_dan_dia_ly")
+TRADEMARK, COLLECTIVE, CERTIFICATION, GI = ("nhan_hieu", "nhan_hieu_tap_the", "nhan_hieu_chung_nhan", "chi_dan_dia_ly")
 STATUTORY, TYPICAL = "statutory", "typical"
 
 
@@ -136,8 +135,12 @@ class ProtectionType:
         return _("No fixed term: the certificate is valid indefinitely from the date of grant.")
 
 
-PROTECTION_TYPES = (ProtectionType(TRADEMARK), ProtectionType(COLLECTIVE),
-                    ProtectionType(CERTIFICATION), ProtectionType(GI, is_mark=False))
+PROTECTION_TYPES = (
+    ProtectionType(TRADEMARK),
+    ProtectionType(COLLECTIVE),
+    ProtectionType(CERTIFICATION),
+    ProtectionType(GI, is_mark=False),
+)
 CODES = tuple(p.code for p in PROTECTION_TYPES)
 
 
@@ -147,33 +150,47 @@ def _texts() -> dict[str, tuple[str, str, str, str]]:
         TRADEMARK: (
             _("Trademark"),
             _("A sign (a name, a logo) that tells your goods apart from other producers' goods."),
-            _("Any organisation or person, for the goods they make or sell: a household business, "
-              "a cooperative, an enterprise."),
-            _("A cooperative's own brand name and logo on the packs of its products.")),
+            _(
+                "Any organisation or person, for the goods they make or sell: a household business, "
+                "a cooperative, an enterprise."
+            ),
+            _("A cooperative's own brand name and logo on the packs of its products."),
+        ),
         COLLECTIVE: (
             _("Collective mark"),
-            _("A sign that the members of an organisation use to tell their goods apart from those "
-              "of non-members."),
-            _("A lawfully established collective organisation (a cooperative, an association, a farmers' "
-              "union), for its members to use under a regulation on use. A place name of a local "
-              "specialty needs the permission of the provincial People's Committee."),
-            _("“Bưởi Hoài Ân” (Bình Định): owner, the farmers' union of Hoài Ân district; granted in 2019.")),
+            _("A sign that the members of an organisation use to tell their goods apart from those of non-members."),
+            _(
+                "A lawfully established collective organisation (a cooperative, an association, a farmers' "
+                "union), for its members to use under a regulation on use. A place name of a local "
+                "specialty needs the permission of the provincial People's Committee."
+            ),
+            _("“Bưởi Hoài Ân” (Bình Định): owner, the farmers' union of Hoài Ân district; granted in 2019."),
+        ),
         CERTIFICATION: (
             _("Certification mark"),
-            _("A sign that its owner lets others use on their goods to certify their origin, raw "
-              "materials, way of production, quality or other characteristics."),
-            _("An organisation whose task is to control and certify those characteristics and which does "
-              "not itself make or sell the goods; often a state body."),
-            _("“Trà Gò Loi” (Bình Định): owner, the People's Committee of Hoài Ân district; granted in 2019.")),
+            _(
+                "A sign that its owner lets others use on their goods to certify their origin, raw "
+                "materials, way of production, quality or other characteristics."
+            ),
+            _(
+                "An organisation whose task is to control and certify those characteristics and which does "
+                "not itself make or sell the goods; often a state body."
+            ),
+            _("“Trà Gò Loi” (Bình Định): owner, the People's Committee of Hoài Ân district; granted in 2019."),
+        ),
         GI: (
             _("Geographical indication"),
-            _("The name of a place, used for a product whose reputation, quality or characteristics come "
-              "mainly from the geographical conditions (nature and people) of that place."),
-            _("The right belongs to the State. It lets the local producers, an organisation that represents "
-              "them or the local authority file, and the filer does not become the owner; in practice the "
-              "provincial People's Committee usually files."),
-            _("Phú Quốc fish sauce (Kiên Giang): protected since 2001, and also protected in the European "
-              "Union.")),
+            _(
+                "The name of a place, used for a product whose reputation, quality or characteristics come "
+                "mainly from the geographical conditions (nature and people) of that place."
+            ),
+            _(
+                "The right belongs to the State. It lets the local producers, an organisation that represents "
+                "them or the local authority file, and the filer does not become the owner; in practice the "
+                "provincial People's Committee usually files."
+            ),
+            _("Phú Quốc fish sauce (Kiên Giang): protected since 2001, and also protected in the European Union."),
+        ),
     }
 
 
@@ -193,8 +210,10 @@ def get_protection(code: str) -> ProtectionType:
     for kind in PROTECTION_TYPES:
         if kind.code == code:
             return kind
-    raise InputError(_("Unknown kind of protection {code!r}. Choose one of: {known}.").format(
-        code=code, known=", ".join(CODES)), "kind")
+    raise InputError(
+        _("Unknown kind of protection {code!r}. Choose one of: {known}.").format(code=code, known=", ".join(CODES)),
+        "kind",
+    )
 
 
 def protection_table() -> pd.DataFrame:
@@ -206,9 +225,16 @@ def protection_table() -> pd.DataFrame:
         One row per kind, indexed by code: name, what it protects, who may
         apply, how long it lasts, an example.
     """
-    rows = {p.code: {_("Kind"): p.label, _("What it protects"): p.protects,
-                     _("Who may apply"): p.who_may_apply, _("How long"): p.term, _("Example"): p.example}
-            for p in PROTECTION_TYPES}
+    rows = {
+        p.code: {
+            _("Kind"): p.label,
+            _("What it protects"): p.protects,
+            _("Who may apply"): p.who_may_apply,
+            _("How long"): p.term,
+            _("Example"): p.example,
+        }
+        for p in PROTECTION_TYPES
+    }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -240,7 +266,7 @@ class Phase:
 
     @property
     def basis_label(self) -> str:
-        """"statutory" or "typical in practice", in the current language."""
+        """ "statutory" or "typical in practice", in the current language."""
         return _("statutory") if self.basis == STATUTORY else _("typical in practice")
 
 
@@ -252,7 +278,8 @@ def _phase_labels() -> dict[str, str]:
         "substantive_examination": _("Substantive examination: notice of grant or refusal"),
         "certificate": _("Certificate issued after the grant fee is paid"),
         "typical_result": _("Result in practice: {low} to {high} months after filing").format(
-            low=TYPICAL_TOTAL_MONTHS[0], high=TYPICAL_TOTAL_MONTHS[1]),
+            low=TYPICAL_TOTAL_MONTHS[0], high=TYPICAL_TOTAL_MONTHS[1]
+        ),
     }
 
 
@@ -291,8 +318,12 @@ class Timeline:
 
     def table(self) -> pd.DataFrame:
         """Return the steps as a table: ``giai_doan``, ``mo_ta``, ``bat_dau``, ``ket_thuc``, ``can_cu``."""
-        return pd.DataFrame([{"giai_doan": p.code, "mo_ta": p.label, "bat_dau": p.start, "ket_thuc": p.end,
-                              "can_cu": p.basis_label} for p in self.phases])
+        return pd.DataFrame(
+            [
+                {"giai_doan": p.code, "mo_ta": p.label, "bat_dau": p.start, "ket_thuc": p.end, "can_cu": p.basis_label}
+                for p in self.phases
+            ]
+        )
 
 
 def timeline(filing_date, kind: str = TRADEMARK) -> Timeline:
@@ -328,13 +359,17 @@ def timeline(filing_date, kind: str = TRADEMARK) -> Timeline:
     accepted = add_months(filed, FORMAL_EXAMINATION_MONTHS)
     published = add_months(accepted, PUBLICATION_MONTHS)
     decided = add_months(published, protection.substantive_months)
-    phases = [Phase("formal_examination", filed, accepted, STATUTORY),
-              Phase("publication", accepted, published, STATUTORY),
-              Phase("substantive_examination", published, decided, STATUTORY)]
+    phases = [
+        Phase("formal_examination", filed, accepted, STATUTORY),
+        Phase("publication", accepted, published, STATUTORY),
+        Phase("substantive_examination", published, decided, STATUTORY),
+    ]
     if protection.is_mark:
         low, high = TYPICAL_TOTAL_MONTHS
-        phases += [Phase("typical_result", add_months(filed, low), add_months(filed, high), TYPICAL),
-                   Phase("certificate", decided, add_months(decided, CERTIFICATE_MONTHS), TYPICAL)]
+        phases += [
+            Phase("typical_result", add_months(filed, low), add_months(filed, high), TYPICAL),
+            Phase("certificate", decided, add_months(decided, CERTIFICATE_MONTHS), TYPICAL),
+        ]
     return Timeline(protection, filed, tuple(phases))
 
 
@@ -380,14 +415,20 @@ def renewal_dates(filing_date, term: int = 1) -> Renewal:
     """
     filed = to_date(filing_date, "filing_date", _("Filing date"))
     if isinstance(term, bool) or not isinstance(term, Integral) or not 1 <= term <= 10:
-        raise InputError(_("The term must be a whole number from 1 (the first 10 years) to 10, "
-                           "you gave {value!r}.").format(value=term), "term")
+        raise InputError(
+            _("The term must be a whole number from 1 (the first 10 years) to 10, you gave {value!r}.").format(
+                value=term
+            ),
+            "term",
+        )
     expiry = filed + pd.DateOffset(years=TERM_YEARS * int(term))
-    return Renewal(int(term), expiry, add_months(expiry, -RENEWAL_WINDOW_MONTHS),
-                   add_months(expiry, LATE_RENEWAL_MONTHS))
+    return Renewal(
+        int(term), expiry, add_months(expiry, -RENEWAL_WINDOW_MONTHS), add_months(expiry, LATE_RENEWAL_MONTHS)
+    )
 
 
 # ------------------------------------------------------------- documents, advice
+
 
 def documents(kind: str, place_name: bool = False) -> tuple[str, ...]:
     """Return the documents of an application, in the current language.
@@ -409,19 +450,35 @@ def documents(kind: str, place_name: bool = False) -> tuple[str, ...]:
     protection = get_protection(kind)
     fees, agent = _("Receipt for the fees and charges"), _("Power of attorney, if an IP agent files for you")
     if not protection.is_mark:
-        return (_("Registration form for a geographical indication"),
-                _("Description of the product's particular characteristics, quality or reputation, "
-                  "and of the geographical conditions behind them"),
-                _("Map of the geographical area of the indication"), fees, agent)
-    listed = [_("Registration form for a mark"), _("Sample of the mark, with a description of its parts and meaning"),
-              _("List of the goods or services bearing the mark, grouped by the Nice classification")]
-    listed += {COLLECTIVE: [_("Regulation on use of the collective mark: members, conditions of use, "
-                              "handling of breaches")],
-               CERTIFICATION: [_("Regulation on use of the certification mark: the characteristics certified, "
-                                 "how they are assessed and how use is controlled")]}.get(kind, [])
+        return (
+            _("Registration form for a geographical indication"),
+            _(
+                "Description of the product's particular characteristics, quality or reputation, "
+                "and of the geographical conditions behind them"
+            ),
+            _("Map of the geographical area of the indication"),
+            fees,
+            agent,
+        )
+    listed = [
+        _("Registration form for a mark"),
+        _("Sample of the mark, with a description of its parts and meaning"),
+        _("List of the goods or services bearing the mark, grouped by the Nice classification"),
+    ]
+    listed += {
+        COLLECTIVE: [_("Regulation on use of the collective mark: members, conditions of use, handling of breaches")],
+        CERTIFICATION: [
+            _(
+                "Regulation on use of the certification mark: the characteristics certified, "
+                "how they are assessed and how use is controlled"
+            )
+        ],
+    }.get(kind, [])
     if place_name and kind in (COLLECTIVE, CERTIFICATION):
-        listed += [_("Permission of the provincial People's Committee to use the place name"),
-                   _("Map of the production area, confirmed by the province")]
+        listed += [
+            _("Permission of the provincial People's Committee to use the place name"),
+            _("Map of the production area, confirmed by the province"),
+        ]
     return (*listed, fees, agent)
 
 
@@ -441,8 +498,9 @@ class Suggestion:
     reason: str
 
 
-def suggest_protection(quality_from_place: bool = False, certifies_others: bool = False,
-                       for_members: bool = False) -> Suggestion:
+def suggest_protection(
+    quality_from_place: bool = False, certifies_others: bool = False, for_members: bool = False
+) -> Suggestion:
     """Suggest a kind of protection from three yes/no questions.
 
     The rules, checked in this order:
@@ -468,27 +526,43 @@ def suggest_protection(quality_from_place: bool = False, certifies_others: bool 
     InputError
         When an answer is not True or False.
     """
-    answers = {"quality_from_place": quality_from_place, "certifies_others": certifies_others,
-               "for_members": for_members}
+    answers = {
+        "quality_from_place": quality_from_place,
+        "certifies_others": certifies_others,
+        "for_members": for_members,
+    }
     for field, value in answers.items():
         _check_bool(value, field)
     if quality_from_place:
-        return Suggestion(get_protection(GI), _("The product's reputation or quality comes mainly from its "
-                                                "place: a geographical indication protects that link."))
+        return Suggestion(
+            get_protection(GI),
+            _(
+                "The product's reputation or quality comes mainly from its "
+                "place: a geographical indication protects that link."
+            ),
+        )
     if certifies_others:
-        return Suggestion(get_protection(CERTIFICATION), _("You certify other producers' goods without making "
-                                                           "or selling them: a certification mark."))
+        return Suggestion(
+            get_protection(CERTIFICATION),
+            _("You certify other producers' goods without making or selling them: a certification mark."),
+        )
     if for_members:
-        return Suggestion(get_protection(COLLECTIVE), _("The sign is for the members of your organisation, "
-                                                        "under a common regulation: a collective mark."))
+        return Suggestion(
+            get_protection(COLLECTIVE),
+            _("The sign is for the members of your organisation, under a common regulation: a collective mark."),
+        )
     return Suggestion(get_protection(TRADEMARK), _("The sign is for your own goods: a trademark."))
 
 
 def _check_bool(value, field: str) -> bool:
     """Refuse anything but True or False, naming the question."""
     if not isinstance(value, bool):
-        raise InputError(_("The answer to {field} must be True (yes) or False (no), you gave {value!r}.").format(
-            field=field, value=value), field)
+        raise InputError(
+            _("The answer to {field} must be True (yes) or False (no), you gave {value!r}.").format(
+                field=field, value=value
+            ),
+            field,
+        )
     return value
 
 
@@ -513,8 +587,7 @@ def packaging_points(full_label: bool, traceability: bool, protected_mark: bool)
         When an answer is not True or False.
     """
     points = 0
-    for field, met in (("full_label", full_label), ("traceability", traceability),
-                       ("protected_mark", protected_mark)):
+    for field, met in (("full_label", full_label), ("traceability", traceability), ("protected_mark", protected_mark)):
         if not _check_bool(met, field):
             break
         points += 1
@@ -522,6 +595,7 @@ def packaging_points(full_label: bool, traceability: bool, protected_mark: bool)
 
 
 # ---------------------------------------------------------------------- a plan
+
 
 @dataclass(frozen=True)
 class ProtectionPlan:
@@ -576,24 +650,38 @@ def plan(kind: str, filing_date, place_name: bool = False, evaluation_date=None)
     """
     steps = timeline(filing_date, kind)
     _check_bool(place_name, "place_name")
-    evaluation = None if evaluation_date is None else to_date(evaluation_date, "evaluation_date",
-                                                               _("OCOP evaluation date"))
+    evaluation = (
+        None if evaluation_date is None else to_date(evaluation_date, "evaluation_date", _("OCOP evaluation date"))
+    )
     ready = None
     if evaluation is not None and steps.kind.is_mark:
         ready = bool(steps.certificate_by <= evaluation)
     renewal = renewal_dates(steps.filing_date) if steps.kind.is_mark else None
-    return ProtectionPlan(steps, documents(kind, place_name), renewal, evaluation, ready,
-                          _notes(steps.kind, place_name))
+    return ProtectionPlan(
+        steps, documents(kind, place_name), renewal, evaluation, ready, _notes(steps.kind, place_name)
+    )
 
 
 def _notes(kind: ProtectionType, place_name: bool) -> tuple[str, ...]:
     """Points to watch for this kind of protection."""
-    notes = [_("Dates are the latest the law allows, if the Office uses every day and you answer no letters; "
-               "time spent answering the Office's letters comes on top.")]
+    notes = [
+        _(
+            "Dates are the latest the law allows, if the Office uses every day and you answer no letters; "
+            "time spent answering the Office's letters comes on top."
+        )
+    ]
     if kind.code == TRADEMARK and place_name:
-        notes.append(_("A place name alone cannot be an ordinary trademark: it must be part of a distinctive "
-                       "sign, or protected as a collective or certification mark."))
+        notes.append(
+            _(
+                "A place name alone cannot be an ordinary trademark: it must be part of a distinctive "
+                "sign, or protected as a collective or certification mark."
+            )
+        )
     if not kind.is_mark:
-        notes.append(_("Criterion A2.2 of the OCOP sheet names a protected trademark or industrial design; "
-                       "ask your provincial OCOP council how it counts a geographical indication."))
+        notes.append(
+            _(
+                "Criterion A2.2 of the OCOP sheet names a protected trademark or industrial design; "
+                "ask your provincial OCOP council how it counts a geographical indication."
+            )
+        )
     return tuple(notes)

@@ -102,8 +102,14 @@ class Group:
         return _group_labels()[self.code][2]
 
 
-GROUPS = (Group("quan_ly"), Group("huong_dan"), Group("tham_quan"), Group("an_uong"), Group("luu_tru"),
-          Group("moi_truong"))
+GROUPS = (
+    Group("quan_ly"),
+    Group("huong_dan"),
+    Group("tham_quan"),
+    Group("an_uong"),
+    Group("luu_tru"),
+    Group("moi_truong"),
+)
 GROUP_CODES = tuple(g.code for g in GROUPS)
 
 
@@ -132,7 +138,8 @@ def get_group(code: str) -> Group:
         if group.code == code:
             return group
     message = _("There is no criterion group {code!r}. Use one of: {known}.").format(
-        code=code, known=", ".join(GROUP_CODES))
+        code=code, known=", ".join(GROUP_CODES)
+    )
     raise InputError(message, GROUP_COLUMN)
 
 
@@ -156,7 +163,8 @@ def as_met(value, code: str) -> bool:
     if isinstance(value, float) and value in (0.0, 1.0):
         return bool(value)
     message = _("Indicator {code}: write 1 (met) or 0 (not met) in the column dat, you gave {value!r}.").format(
-        code=code, value=value)
+        code=code, value=value
+    )
     raise InputError(message, MET_COLUMN)
 
 
@@ -182,12 +190,14 @@ def check_self_check(table: pd.DataFrame) -> pd.DataFrame:
     """
     if not isinstance(table, pd.DataFrame):
         message = _("The self-check must be a table (pandas DataFrame), you gave {kind}.").format(
-            kind=type(table).__name__)
+            kind=type(table).__name__
+        )
         raise InputError(message, "table")
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
         message = _("The self-check table lacks the column(s) {missing}; it needs {needed}.").format(
-            missing=", ".join(missing), needed=", ".join(REQUIRED_COLUMNS))
+            missing=", ".join(missing), needed=", ".join(REQUIRED_COLUMNS)
+        )
         raise InputError(message, missing[0])
     if table.empty:
         raise InputError(_("The self-check table has no indicators."), "table")
@@ -201,7 +211,8 @@ def check_self_check(table: pd.DataFrame) -> pd.DataFrame:
         get_group(group)
         if level not in LEVELS:
             message = _("Indicator {code}: the level must be toi_thieu, trung_binh or cao, you gave {level!r}.").format(
-                code=code, level=level)
+                code=code, level=level
+            )
             raise InputError(message, LEVEL_COLUMN)
     clean[MET_COLUMN] = [as_met(v, c) for v, c in zip(clean[MET_COLUMN], clean[CODE_COLUMN])]
     return clean
@@ -266,8 +277,13 @@ def _rank_gaps(clean: pd.DataFrame) -> pd.DataFrame:
     shares = _readiness(clean)
     gaps = clean[~clean[MET_COLUMN]].copy()
     gaps[READINESS_COLUMN] = gaps[GROUP_COLUMN].map(shares)
-    keys = pd.DataFrame({"level": gaps[LEVEL_COLUMN].map(LEVELS.index),
-                         "ready": gaps[READINESS_COLUMN].round(TIE_DECIMALS), "code": gaps[CODE_COLUMN]})
+    keys = pd.DataFrame(
+        {
+            "level": gaps[LEVEL_COLUMN].map(LEVELS.index),
+            "ready": gaps[READINESS_COLUMN].round(TIE_DECIMALS),
+            "code": gaps[CODE_COLUMN],
+        }
+    )
     order = keys.sort_values(["level", "ready", "code"], kind="mergesort").index
     gaps = gaps.loc[order].reset_index(drop=True)
     gaps.index = range(1, len(gaps) + 1)
@@ -331,5 +347,10 @@ def assess(table: pd.DataFrame) -> Readiness:
     """
     clean = check_self_check(table)
     unmet = tuple(_unmet_minimum(clean))
-    return Readiness(by_group=_readiness(clean), overall=float(clean[MET_COLUMN].mean() * 100),
-                     minimum_met=not unmet, unmet_minimum=unmet, gaps=_rank_gaps(clean))
+    return Readiness(
+        by_group=_readiness(clean),
+        overall=float(clean[MET_COLUMN].mean() * 100),
+        minimum_met=not unmet,
+        unmet_minimum=unmet,
+        gaps=_rank_gaps(clean),
+    )

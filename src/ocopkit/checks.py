@@ -23,15 +23,13 @@ from .i18n import _
 
 # What each kind of answer is called in messages, and how to recognise it.
 KINDS = {
-    "integer": (lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool),
-                lambda: _("a whole number")),
-    "number": (lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool),
-               lambda: _("a number")),
+    "integer": (lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool), lambda: _("a whole number")),
+    "number": (lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool), lambda: _("a number")),
     "text": (lambda v: isinstance(v, str), lambda: _("text in quotes")),
     "bool": (lambda v: isinstance(v, bool), lambda: _("True or False")),
     "list": (lambda v: isinstance(v, list), lambda: _("a list in square brackets [ ]")),
     "dict": (lambda v: isinstance(v, dict), lambda: _("a dictionary in braces { }")),
-    "set": (lambda v: isinstance(v, (set, frozenset)), lambda: _("a set, such as set(...) or {\"a\", \"b\"}")),
+    "set": (lambda v: isinstance(v, (set, frozenset)), lambda: _('a set, such as set(...) or {"a", "b"}')),
     "series": (lambda v: isinstance(v, pd.Series), lambda: _("a pandas Series")),
     "dataframe": (lambda v: isinstance(v, pd.DataFrame), lambda: _("a pandas DataFrame")),
     "date": (lambda v: isinstance(v, (pd.Timestamp, datetime.date)), lambda: _("a date")),
@@ -64,8 +62,11 @@ def defined(name: str, namespace: dict):
         ``globals()`` of the notebook.
     """
     if name not in namespace:
-        raise AssertionError(_("There is no {name} yet: write {name} = ... in the answer cell above, "
-                               "then run that cell (Shift+Enter).").format(name=name))
+        raise AssertionError(
+            _(
+                "There is no {name} yet: write {name} = ... in the answer cell above, then run that cell (Shift+Enter)."
+            ).format(name=name)
+        )
     return namespace[name]
 
 
@@ -84,8 +85,11 @@ def of_type(name: str, value, kind: str):
     """
     test, label = KINDS[kind]
     if not test(value):
-        raise AssertionError(_("{name} should be {expected}, you gave {given}.").format(
-            name=name, expected=label(), given=describe_value(value)))
+        raise AssertionError(
+            _("{name} should be {expected}, you gave {given}.").format(
+                name=name, expected=label(), given=describe_value(value)
+            )
+        )
     return value
 
 

@@ -140,8 +140,7 @@ def schemes() -> dict[str, Scheme]:
     table = datasets.load("ocop_schemes")
     result = {}
     for code, rows in table.groupby("scheme", sort=False):
-        parts = {row.part: Part(row.part, row.name_vi, row.name_en, int(row.max_points))
-                 for row in rows.itertuples()}
+        parts = {row.part: Part(row.part, row.name_vi, row.name_en, int(row.max_points)) for row in rows.itertuples()}
         first = rows.iloc[0]
         result[code] = Scheme(code, first.decision, first.signed, parts, first.source_url)
     return result
@@ -158,8 +157,9 @@ def get_scheme(code: str = CURRENT_SCHEME) -> Scheme:
     try:
         return schemes()[code]
     except KeyError:
-        raise CriteriaError(_("Unknown scheme {code!r}; use one of: {known}.").format(
-            code=code, known=", ".join(schemes()))) from None
+        raise CriteriaError(
+            _("Unknown scheme {code!r}; use one of: {known}.").format(code=code, known=", ".join(schemes()))
+        ) from None
 
 
 @functools.lru_cache(maxsize=1)
@@ -167,14 +167,22 @@ def star_bands() -> tuple[StarBand, ...]:
     """Return the five star bands, from 5★ down to 1★."""
     table = datasets.load("ocop_star_bands").fillna("")
     return tuple(
-        StarBand(int(row.stars), int(row.min_points), int(row.max_points),
-                 row.recognised_as_ocop == "yes",
-                 {"1048/2019": row.rated_by_1048_2019, "148/2023": row.rated_by_148_2023,
-                  "1489/2025": row.rated_by_1489_2025})
-        for row in table.sort_values("stars", ascending=False).itertuples())
+        StarBand(
+            int(row.stars),
+            int(row.min_points),
+            int(row.max_points),
+            row.recognised_as_ocop == "yes",
+            {
+                "1048/2019": row.rated_by_1048_2019,
+                "148/2023": row.rated_by_148_2023,
+                "1489/2025": row.rated_by_1489_2025,
+            },
+        )
+        for row in table.sort_values("stars", ascending=False).itertuples()
+    )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def scoring_sheet(name: str = "ocop_scoring_sheet_fresh_produce_2019") -> tuple[Item, ...]:
     """Return the criteria of an item-level scoring sheet.
 
@@ -189,16 +197,27 @@ def scoring_sheet(name: str = "ocop_scoring_sheet_fresh_produce_2019") -> tuple[
     tuple of Item
     """
     table = datasets.load(name)
-    return tuple(Item(row.item_code, row.part, row.group_code, row.group_vi, row.group_en,
-                      row.item_vi, row.item_en, int(row.min_points), int(row.max_points),
-                      row.levels_vi) for row in table.itertuples())
+    return tuple(
+        Item(
+            row.item_code,
+            row.part,
+            row.group_code,
+            row.group_vi,
+            row.group_en,
+            row.item_vi,
+            row.item_en,
+            int(row.min_points),
+            int(row.max_points),
+            row.levels_vi,
+        )
+        for row in table.itertuples()
+    )
 
 
 def _check_number(value, what: str) -> float:
     """Return value as a float, or explain that a number was expected."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise CriteriaError(_("{what} must be a number of points, you gave {value!r}.").format(
-            what=what, value=value))
+        raise CriteriaError(_("{what} must be a number of points, you gave {value!r}.").format(what=what, value=value))
     if math.isnan(value):
         raise CriteriaError(_("{what} is empty (NaN); enter a number of points.").format(what=what))
     return float(value)
@@ -208,8 +227,7 @@ def _check_total(points) -> float:
     """Return a total checked to lie within 0–100 points."""
     total = _check_number(points, _("The total"))
     if not 0 <= total <= TOTAL_POINTS:
-        raise CriteriaError(_("The total must be between 0 and 100 points, you gave {value}.").format(
-            value=points))
+        raise CriteriaError(_("The total must be between 0 and 100 points, you gave {value}.").format(value=points))
     return total
 
 
@@ -257,8 +275,7 @@ def band_for(stars: int) -> StarBand:
     for band in star_bands():
         if band.stars == stars and not isinstance(stars, bool):
             return band
-    raise CriteriaError(_("A star rating is a whole number from 1 to 5, you gave {value!r}.").format(
-        value=stars))
+    raise CriteriaError(_("A star rating is a whole number from 1 to 5, you gave {value!r}.").format(value=stars))
 
 
 def points_to_next_star(points: float) -> float | None:
@@ -295,8 +312,9 @@ def rated_by(stars: int, scheme: str = "1489/2025") -> str:
     """
     band = band_for(stars)
     if scheme not in band.rated_by:
-        raise CriteriaError(_("Unknown scheme {code!r}; use one of: {known}.").format(
-            code=scheme, known=", ".join(band.rated_by)))
+        raise CriteriaError(
+            _("Unknown scheme {code!r}; use one of: {known}.").format(code=scheme, known=", ".join(band.rated_by))
+        )
     return band.rated_by[scheme]
 
 
@@ -323,17 +341,20 @@ def assess_parts(part_points: Mapping[str, float], scheme: str = CURRENT_SCHEME)
     parts = get_scheme(scheme).parts
     unknown = sorted(set(part_points) - set(parts))
     if unknown:
-        raise CriteriaError(_("Unknown part(s) {parts}; the parts are A, B and C.").format(
-            parts=", ".join(map(str, unknown))))
+        raise CriteriaError(
+            _("Unknown part(s) {parts}; the parts are A, B and C.").format(parts=", ".join(map(str, unknown)))
+        )
     totals = {}
     for code, part in parts.items():
         if code not in part_points:
             raise CriteriaError(_("Points for part {part} are missing.").format(part=code))
         value = _check_number(part_points[code], _("Part {part}").format(part=code))
         if not 0 <= value <= part.max_points:
-            raise CriteriaError(_("Part {part} ({name}) has {value} points, but its maximum is {max} "
-                                  "and it cannot be negative.").format(
-                part=code, name=part.name, value=part_points[code], max=part.max_points))
+            raise CriteriaError(
+                _(
+                    "Part {part} ({name}) has {value} points, but its maximum is {max} and it cannot be negative."
+                ).format(part=code, name=part.name, value=part_points[code], max=part.max_points)
+            )
         totals[code] = part_points[code]
     return _assessment(scheme, totals, {c: p.max_points for c, p in parts.items()})
 
@@ -343,8 +364,9 @@ def _assessment(scheme: str, totals: dict, maxima: dict, items: dict | None = No
     total = sum(totals.values())
     total = int(total) if float(total).is_integer() else round(total, 2)
     stars = star_for(total)
-    return Assessment(scheme, totals, maxima, total, stars, band_for(stars).recognised,
-                      points_to_next_star(total), dict(items or {}))
+    return Assessment(
+        scheme, totals, maxima, total, stars, band_for(stars).recognised, points_to_next_star(total), dict(items or {})
+    )
 
 
 def check_item(item: Item, points) -> float:
@@ -357,13 +379,15 @@ def check_item(item: Item, points) -> float:
     """
     value = _check_number(points, _("Criterion {code}").format(code=item.code))
     if not item.min_points <= value <= item.max_points:
-        raise CriteriaError(_("Criterion {code} ({name}) gives {low} to {high} points, you gave {value}.").format(
-            code=item.code, name=item.name, low=item.min_points, high=item.max_points, value=points))
+        raise CriteriaError(
+            _("Criterion {code} ({name}) gives {low} to {high} points, you gave {value}.").format(
+                code=item.code, name=item.name, low=item.min_points, high=item.max_points, value=points
+            )
+        )
     return value
 
 
-def assess_items(item_points: Mapping[str, float],
-                 sheet: str = "ocop_scoring_sheet_fresh_produce_2019") -> Assessment:
+def assess_items(item_points: Mapping[str, float], sheet: str = "ocop_scoring_sheet_fresh_produce_2019") -> Assessment:
     """Score a product criterion by criterion on an item-level sheet.
 
     Parameters
@@ -387,10 +411,12 @@ def assess_items(item_points: Mapping[str, float],
     items = {item.code: item for item in scoring_sheet(sheet)}
     unknown = sorted(set(item_points) - set(items))
     if unknown:
-        raise CriteriaError(_("Unknown criterion code(s): {codes}. Check the codes on the sheet.").format(
-            codes=", ".join(map(str, unknown))))
-    checked = {code: check_item(item, item_points.get(code, item.min_points))
-               for code, item in items.items()}
+        raise CriteriaError(
+            _("Unknown criterion code(s): {codes}. Check the codes on the sheet.").format(
+                codes=", ".join(map(str, unknown))
+            )
+        )
+    checked = {code: check_item(item, item_points.get(code, item.min_points)) for code, item in items.items()}
     totals = {part: 0 for part in PARTS}
     for code, value in checked.items():
         totals[items[code].part] += value
@@ -430,8 +456,10 @@ def sheet_rows(result: Assessment, sheet: str | None = None) -> list[tuple[str, 
     if sheet is None:
         parts = get_scheme(result.scheme).parts
         return [(code, code, part.name, result.part_totals[code], part.max_points) for code, part in parts.items()]
-    return [(item.part, item.code, item.name, _tidy(result.item_points[item.code]), item.max_points)
-            for item in scoring_sheet(sheet)]
+    return [
+        (item.part, item.code, item.name, _tidy(result.item_points[item.code]), item.max_points)
+        for item in scoring_sheet(sheet)
+    ]
 
 
 def assessment_table(result: Assessment, sheet: str | None = None) -> pd.DataFrame:
@@ -459,7 +487,9 @@ def assessment_table(result: Assessment, sheet: str | None = None) -> pd.DataFra
     ocopkit.widgets.self_assessment.OcopSelfAssessment.to_csv : the same table from the tool.
     """
     rows = sheet_rows(result, sheet) if sheet is not None else []
-    rows += [(code, "", _("Total of part {part}").format(part=code), result.part_totals[code],
-              result.part_max[code]) for code in PARTS]
+    rows += [
+        (code, "", _("Total of part {part}").format(part=code), result.part_totals[code], result.part_max[code])
+        for code in PARTS
+    ]
     rows += [("", "", _("Total"), result.total, TOTAL_POINTS), ("", "", _("Stars"), result.stars, 5)]
     return pd.DataFrame(rows, columns=[_("Part"), _("Code"), _("Criterion"), _("Points"), _("Maximum")])

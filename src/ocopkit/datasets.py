@@ -48,8 +48,9 @@ def _entry(name: str) -> dict:
         return catalog()[name]
     except KeyError:
         known = ", ".join(sorted(catalog()))
-        raise KeyError(_("There is no dataset called {name!r}. Available: {known}.").format(
-            name=name, known=known)) from None
+        raise KeyError(
+            _("There is no dataset called {name!r}. Available: {known}.").format(name=name, known=known)
+        ) from None
 
 
 def path(name: str) -> Path:
@@ -97,6 +98,5 @@ def describe(name: str) -> pd.DataFrame:
     meanings = [m.get(language, m.get("vi", "")) if isinstance(m, dict) else m for m in entry["columns"].values()]
     table = pd.DataFrame({_("column"): list(entry["columns"]), _("meaning"): meanings})
     title = entry["title_vi"] if language == "vi" else entry["title_en"]
-    table.attrs.update(title=title, source=entry["source"], licence=entry["licence"],
-                       synthetic=entry["synthetic"])
+    table.attrs.update(title=title, source=entry["source"], licence=entry["licence"], synthetic=entry["synthetic"])
     return table

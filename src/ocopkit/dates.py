@@ -43,9 +43,12 @@ def to_date(value, field: str = "filing_date", label: str | None = None) -> pd.T
         raise _not_a_date(value, field, label)
     date = pd.Timestamp(value).normalize()
     if not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
-        raise InputError(_("{label} is in the year {year}: check for a typing slip (years from {low} to "
-                           "{high}).").format(label=label, year=date.year, low=EARLIEST_YEAR,
-                                               high=LATEST_YEAR), field)
+        raise InputError(
+            _("{label} is in the year {year}: check for a typing slip (years from {low} to {high}).").format(
+                label=label, year=date.year, low=EARLIEST_YEAR, high=LATEST_YEAR
+            ),
+            field,
+        )
     return date
 
 
@@ -60,8 +63,12 @@ def _parse_text(text: str, field: str, label: str) -> pd.Timestamp:
 
 def _not_a_date(value, field: str, label: str) -> InputError:
     """The error for a value that is not a date, with the two ways to write one."""
-    return InputError(_("{label} must be a date written like \"2025-03-14\" or \"14/03/2025\", "
-                        "you gave {value!r}.").format(label=label, value=value), field)
+    return InputError(
+        _('{label} must be a date written like "2025-03-14" or "14/03/2025", you gave {value!r}.').format(
+            label=label, value=value
+        ),
+        field,
+    )
 
 
 def add_months(date: pd.Timestamp, months: int) -> pd.Timestamp:

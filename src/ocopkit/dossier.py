@@ -65,8 +65,11 @@ CERTIFICATE_MONTHS = programme.CERTIFICATE_MONTHS  # 36 (danang.gov.vn)
 NOTICE_DAYS = 30  # the issuing body notifies at the latest this long before expiry (doanhnghiepvadoisong.com.vn)
 # The decision in force from each date, newest first. 1489 applies from 06/07/2025 (tintuc.thuvienphapluat.com,
 # tin 89478); for 148 and 1048 our sources give only the signing date, which the kit takes as the start.
-SCHEME_STARTS = (("1489/2025", pd.Timestamp("2025-07-06")), ("148/2023", pd.Timestamp("2023-02-24")),
-                 ("1048/2019", pd.Timestamp("2019-08-21")))
+SCHEME_STARTS = (
+    ("1489/2025", pd.Timestamp("2025-07-06")),
+    ("148/2023", pd.Timestamp("2023-02-24")),
+    ("1048/2019", pd.Timestamp("2019-08-21")),
+)
 DISTRICT, PROVINCE, CENTRAL = "huyen", "tinh", "trung_uong"
 LEVELS = (DISTRICT, PROVINCE, CENTRAL)
 _LEVEL_WORDS = {"district": DISTRICT, "province": PROVINCE, "central": CENTRAL}
@@ -134,23 +137,34 @@ class ProducerKind:
         return _producer_labels()[self.code]
 
 
-PRODUCER_KINDS = (ProducerKind("hop_tac_xa", True), ProducerKind("doanh_nghiep", True),
-                  ProducerKind("ho_kinh_doanh", True), ProducerKind("to_hop_tac", None),
-                  ProducerKind("ho_san_xuat", False))
+PRODUCER_KINDS = (
+    ProducerKind("hop_tac_xa", True),
+    ProducerKind("doanh_nghiep", True),
+    ProducerKind("ho_kinh_doanh", True),
+    ProducerKind("to_hop_tac", None),
+    ProducerKind("ho_san_xuat", False),
+)
 PRODUCER_CODES = tuple(p.code for p in PRODUCER_KINDS)
 
 
 def _producer_labels() -> dict[str, str]:
     """Names of the kinds of producer, translated when asked for."""
-    return {"hop_tac_xa": _("Cooperative"), "doanh_nghiep": _("Enterprise"),
-            "ho_kinh_doanh": _("Registered household business"), "to_hop_tac": _("Cooperative group"),
-            "ho_san_xuat": _("Household producer without a business registration")}
+    return {
+        "hop_tac_xa": _("Cooperative"),
+        "doanh_nghiep": _("Enterprise"),
+        "ho_kinh_doanh": _("Registered household business"),
+        "to_hop_tac": _("Cooperative group"),
+        "ho_san_xuat": _("Household producer without a business registration"),
+    }
 
 
 def status_label(status: str) -> str:
     """Name a case: a new product, a product already on the market, or re-rating."""
-    return {NEW: _("New product (form 01)"), EXISTING: _("Product already on the market (form 02)"),
-            RE_RATING: _("Re-rating: the certificate is about to expire")}[check_status(status)]
+    return {
+        NEW: _("New product (form 01)"),
+        EXISTING: _("Product already on the market (form 02)"),
+        RE_RATING: _("Re-rating: the certificate is about to expire"),
+    }[check_status(status)]
 
 
 def decision_name(scheme: str) -> str:
@@ -161,8 +175,11 @@ def decision_name(scheme: str) -> str:
 
 def level_label(level: str | None) -> str:
     """Name a level that approves ratings, e.g. "Province People's Committee"."""
-    labels = {DISTRICT: _("District People's Committee"), PROVINCE: _("Province People's Committee"),
-              CENTRAL: _("Central level (Ministry of Agriculture)")}
+    labels = {
+        DISTRICT: _("District People's Committee"),
+        PROVINCE: _("Province People's Committee"),
+        CENTRAL: _("Central level (Ministry of Agriculture)"),
+    }
     return labels.get(level, _("No level: not recognised as an OCOP product"))
 
 
@@ -173,9 +190,23 @@ def level_label(level: str | None) -> str:
 def items() -> tuple[DossierItem, ...]:
     """Return every dossier item of ``ocop_dossier_items.csv``, in the file's order."""
     table = datasets.load("ocop_dossier_items").fillna("")
-    return tuple(DossierItem(row.ma_muc, row.loai, row.ten_vi, row.ten_en, row.mau_bieu, row.yeu_cau_vi,
-                             row.yeu_cau_en, row.dieu_kien, _split(row.tieu_chi_2019), row.ghi_chu_vi,
-                             row.ghi_chu_en, row.nguon) for row in table.itertuples())
+    return tuple(
+        DossierItem(
+            row.ma_muc,
+            row.loai,
+            row.ten_vi,
+            row.ten_en,
+            row.mau_bieu,
+            row.yeu_cau_vi,
+            row.yeu_cau_en,
+            row.dieu_kien,
+            _split(row.tieu_chi_2019),
+            row.ghi_chu_vi,
+            row.ghi_chu_en,
+            row.nguon,
+        )
+        for row in table.itertuples()
+    )
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -225,8 +256,12 @@ def item_names(codes: Iterable[str]) -> list[str]:
 
 def _unknown_codes(unknown: Iterable) -> InputError:
     """The error for codes that are not dossier items, naming where the codes are."""
-    return InputError(_("Unknown document code(s): {codes}. The codes are in the ma_muc column of "
-                        "ocop_dossier_items.").format(codes=", ".join(map(repr, unknown))), "submitted")
+    return InputError(
+        _("Unknown document code(s): {codes}. The codes are in the ma_muc column of ocop_dossier_items.").format(
+            codes=", ".join(map(repr, unknown))
+        ),
+        "submitted",
+    )
 
 
 # --------------------------------------------------------------------------- checked inputs
@@ -242,15 +277,20 @@ def get_producer(code: str) -> ProducerKind:
     for producer in PRODUCER_KINDS:
         if producer.code == code:
             return producer
-    raise InputError(_("Unknown kind of producer {value!r}; use one of: {known}.").format(
-        value=code, known=", ".join(PRODUCER_CODES)), "producer")
+    raise InputError(
+        _("Unknown kind of producer {value!r}; use one of: {known}.").format(
+            value=code, known=", ".join(PRODUCER_CODES)
+        ),
+        "producer",
+    )
 
 
 def check_status(status: str) -> str:
     """Return a case checked to be ``"san_pham_moi"``, ``"san_pham_da_co"`` or ``"danh_gia_lai"``."""
     if status not in STATUSES:
-        raise InputError(_("Unknown case {value!r}; use one of: {known}.").format(
-            value=status, known=", ".join(STATUSES)), "status")
+        raise InputError(
+            _("Unknown case {value!r}; use one of: {known}.").format(value=status, known=", ".join(STATUSES)), "status"
+        )
     return status
 
 
@@ -268,9 +308,12 @@ def check_submitted(submitted) -> frozenset[str]:
         For text given instead of a list, or codes that are not dossier items.
     """
     if isinstance(submitted, str) or not isinstance(submitted, Iterable):
-        raise InputError(_("Give the documents as a list or set of codes, e.g. {example}; you gave {value!r}."
-                           ).format(example='{"phuong_an_kinh_doanh", "san_pham_mau"}', value=submitted),
-                         "submitted")
+        raise InputError(
+            _("Give the documents as a list or set of codes, e.g. {example}; you gave {value!r}.").format(
+                example='{"phuong_an_kinh_doanh", "san_pham_mau"}', value=submitted
+            ),
+            "submitted",
+        )
     given = frozenset(submitted)
     unknown = sorted(map(str, given - codes()))
     if unknown:
@@ -380,9 +423,15 @@ def checklist(group, producer: str, status: str, submitted=()) -> Checklist:
     """
     group, kind, status = check_group(group), get_producer(producer), check_status(status)
     needed = {item.code: applies(item, group, kind, status) for item in items() if item.kind != EVIDENCE}
-    return Checklist(group, kind.code, status, frozenset(c for c, v in needed.items() if v),
-                     frozenset(c for c, v in needed.items() if v is None), codes(EVIDENCE),
-                     check_submitted(submitted))
+    return Checklist(
+        group,
+        kind.code,
+        status,
+        frozenset(c for c, v in needed.items() if v),
+        frozenset(c for c, v in needed.items() if v is None),
+        codes(EVIDENCE),
+        check_submitted(submitted),
+    )
 
 
 def required_items(group, producer: str, status: str) -> frozenset[str]:
@@ -402,8 +451,12 @@ def open_questions(case: Checklist) -> tuple[str, ...]:
         notes.append(get_item("san_pham_mau").note)
     if case.group in (4, 5, 6):  # the source writes the test results for food
         notes.append(get_item("kiem_nghiem_attp").note)
-    notes.append(_("The sources do not say which evidence applies to which product group: every item is listed, "
-                   "and the province's OCOP office has the forms in use."))
+    notes.append(
+        _(
+            "The sources do not say which evidence applies to which product group: every item is listed, "
+            "and the province's OCOP office has the forms in use."
+        )
+    )
     return tuple(notes)
 
 
@@ -472,8 +525,9 @@ def scheme_on(date) -> str:
     for scheme, start in SCHEME_STARTS:
         if day >= start:
             return scheme
-    raise InputError(_("{date} is before the national OCOP criteria (21/08/2019).").format(
-        date=format_date(day)), "date")
+    raise InputError(
+        _("{date} is before the national OCOP criteria (21/08/2019).").format(date=format_date(day)), "date"
+    )
 
 
 def approving_level(points, scheme: str = "1489/2025") -> str | None:
@@ -499,8 +553,12 @@ def approving_level(points, scheme: str = "1489/2025") -> str | None:
     """
     total = check_range(points, "points", _("Total points"), 0, 100)
     if scheme not in criteria.star_bands()[0].rated_by:
-        raise InputError(_("Unknown scheme {code!r}; use one of: {known}.").format(
-            code=scheme, known=", ".join(s for s, _start in SCHEME_STARTS)), "scheme")
+        raise InputError(
+            _("Unknown scheme {code!r}; use one of: {known}.").format(
+                code=scheme, known=", ".join(s for s, _start in SCHEME_STARTS)
+            ),
+            "scheme",
+        )
     words = criteria.rated_by(criteria.star_for(total), scheme).split()
     return _LEVEL_WORDS[words[0]] if words else None
 
@@ -560,8 +618,9 @@ class DossierPlan:
         return self.deadline < self.certificate.expiry
 
 
-def plan(group, producer: str, status: str, submitted=(), issued=None, deadline=None, today=None,
-         points=None) -> DossierPlan:
+def plan(
+    group, producer: str, status: str, submitted=(), issued=None, deadline=None, today=None, points=None
+) -> DossierPlan:
     """Check a dossier and work out its dates and who rates it.
 
     Parameters
@@ -597,8 +656,10 @@ def _certificate(issued, today: pd.Timestamp) -> CertificateDates:
         raise InputError(_("Re-rating needs the date the current certificate was issued."), "issued")
     dates = certificate_dates(issued)
     if dates.issued > today:
-        raise InputError(_("The certificate date {date} is after today: check the year.").format(
-            date=format_date(dates.issued)), "issued")
+        raise InputError(
+            _("The certificate date {date} is after today: check the year.").format(date=format_date(dates.issued)),
+            "issued",
+        )
     return dates
 
 

@@ -94,22 +94,21 @@ def check_number(value: object, field: str, label: str) -> float:
     """
     if isinstance(value, str):
         raise InputError(
-            _('{label} must be a number, but you typed text: "{value}". '
-              "Type the number without units or thousands separators.").format(
-                label=label, value=value),
+            _(
+                '{label} must be a number, but you typed text: "{value}". '
+                "Type the number without units or thousands separators."
+            ).format(label=label, value=value),
             field,
         )
     if isinstance(value, bool) or not isinstance(value, Real):
         raise InputError(
-            _("{label} must be a number, you gave {value}.").format(
-                label=label, value=show_value(value)),
+            _("{label} must be a number, you gave {value}.").format(label=label, value=show_value(value)),
             field,
         )
     number = float(value)
     if not math.isfinite(number):
         raise InputError(
-            _("{label} must be an ordinary number, you gave {value}.").format(
-                label=label, value=show_value(value)),
+            _("{label} must be an ordinary number, you gave {value}.").format(label=label, value=show_value(value)),
             field,
         )
     return number
@@ -126,8 +125,7 @@ def check_positive(value: object, field: str, label: str) -> float:
     number = check_number(value, field, label)
     if number <= 0:
         raise InputError(
-            _("{label} must be greater than zero, you gave {value}.").format(
-                label=label, value=show_value(value)),
+            _("{label} must be greater than zero, you gave {value}.").format(label=label, value=show_value(value)),
             field,
         )
     return number
@@ -144,8 +142,9 @@ def check_non_negative(value: object, field: str, label: str) -> float:
     number = check_number(value, field, label)
     if number < 0:
         raise InputError(
-            _("{label} cannot be negative, you gave {value}. "
-              "Enter 0 if there is none.").format(label=label, value=show_value(value)),
+            _("{label} cannot be negative, you gave {value}. Enter 0 if there is none.").format(
+                label=label, value=show_value(value)
+            ),
             field,
         )
     return number
@@ -163,8 +162,8 @@ def check_range(value: object, field: str, label: str, low: float, high: float) 
     if not low <= number <= high:
         raise InputError(
             _("{label} must be between {low} and {high}, you gave {value}.").format(
-                label=label, low=show_value(low), high=show_value(high),
-                value=show_value(value)),
+                label=label, low=show_value(low), high=show_value(high), value=show_value(value)
+            ),
             field,
         )
     return number
@@ -181,8 +180,7 @@ def check_whole(value: object, field: str, label: str, low: int, high: int) -> i
     number = check_range(value, field, label, low, high)
     if not number.is_integer():
         raise InputError(
-            _("{label} must be a whole number, you gave {value}.").format(
-                label=label, value=show_value(value)),
+            _("{label} must be a whole number, you gave {value}.").format(label=label, value=show_value(value)),
             field,
         )
     return int(number)
@@ -218,14 +216,14 @@ def check_rate(value: object, field: str, label: str, low: float, high: float) -
         return number
     if low <= number / 100 <= high:
         raise InputError(
-            _("{label} is written as a fraction: write 12% as 0.12. You gave {value}; "
-              "did you mean {suggestion}?").format(
-                label=label, value=show_value(value), suggestion=show_value(number / 100)),
+            _(
+                "{label} is written as a fraction: write 12% as 0.12. You gave {value}; did you mean {suggestion}?"
+            ).format(label=label, value=show_value(value), suggestion=show_value(number / 100)),
             field,
         )
     raise InputError(
-        _("{label} must be between {low} and {high} (as a fraction: 0.12 means 12%), "
-          "you gave {value}.").format(
-            label=label, low=show_value(low), high=show_value(high), value=show_value(value)),
+        _("{label} must be between {low} and {high} (as a fraction: 0.12 means 12%), you gave {value}.").format(
+            label=label, low=show_value(low), high=show_value(high), value=show_value(value)
+        ),
         field,
     )

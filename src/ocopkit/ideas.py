@@ -69,8 +69,14 @@ TIE_DECIMALS = 9
 # Suggested weights (%): raw materials and market first; tradition and identity
 # next, because the OCOP sheet rewards ideas tied to local tradition (A2.1) and
 # local wisdom and identity (B2.2).
-DEFAULT_WEIGHTS = {"nguyen_lieu": 25, "truyen_thong": 20, "thi_truong": 25,
-                   "ky_nang": 10, "von_dau_tu": 10, "moi_truong": 10}
+DEFAULT_WEIGHTS = {
+    "nguyen_lieu": 25,
+    "truyen_thong": 20,
+    "thi_truong": 25,
+    "ky_nang": 10,
+    "von_dau_tu": 10,
+    "moi_truong": 10,
+}
 
 
 @dataclass(frozen=True)
@@ -104,27 +110,46 @@ class Criterion:
         return _labels()[self.code][2]
 
 
-CRITERIA = (Criterion("nguyen_lieu"), Criterion("truyen_thong"), Criterion("thi_truong"),
-            Criterion("ky_nang"), Criterion("von_dau_tu", higher_is_better=False),
-            Criterion("moi_truong"))
+CRITERIA = (
+    Criterion("nguyen_lieu"),
+    Criterion("truyen_thong"),
+    Criterion("thi_truong"),
+    Criterion("ky_nang"),
+    Criterion("von_dau_tu", higher_is_better=False),
+    Criterion("moi_truong"),
+)
 CODES = tuple(c.code for c in CRITERIA)
 
 
 def _labels() -> dict[str, tuple[str, str, str]]:
     """Name, short name and scale of each criterion, translated now (the language can change)."""
     return {
-        "nguyen_lieu": (_("Raw material availability"), _("Raw materials"),
-                        _("1: brought from elsewhere; 5: plenty in the commune all year")),
-        "truyen_thong": (_("Tradition and local identity"), _("Tradition"),
-                         _("1: new to the area; 5: a long tradition, known as a local specialty")),
-        "thi_truong": (_("Market demand"), _("Market"),
-                       _("1: few buyers; 5: buyers ask for more than we can make")),
-        "ky_nang": (_("Skills of local people"), _("Skills"),
-                    _("1: nobody here knows how yet; 5: many people have the skills")),
-        "von_dau_tu": (_("Investment needed"), _("Investment"),
-                       _("1: almost no new money; 5: a large investment (lower is better)")),
-        "moi_truong": (_("Environmental fit"), _("Environment"),
-                       _("1: harms land, water or forest; 5: fits and protects the environment")),
+        "nguyen_lieu": (
+            _("Raw material availability"),
+            _("Raw materials"),
+            _("1: brought from elsewhere; 5: plenty in the commune all year"),
+        ),
+        "truyen_thong": (
+            _("Tradition and local identity"),
+            _("Tradition"),
+            _("1: new to the area; 5: a long tradition, known as a local specialty"),
+        ),
+        "thi_truong": (_("Market demand"), _("Market"), _("1: few buyers; 5: buyers ask for more than we can make")),
+        "ky_nang": (
+            _("Skills of local people"),
+            _("Skills"),
+            _("1: nobody here knows how yet; 5: many people have the skills"),
+        ),
+        "von_dau_tu": (
+            _("Investment needed"),
+            _("Investment"),
+            _("1: almost no new money; 5: a large investment (lower is better)"),
+        ),
+        "moi_truong": (
+            _("Environmental fit"),
+            _("Environment"),
+            _("1: harms land, water or forest; 5: fits and protects the environment"),
+        ),
     }
 
 
@@ -178,8 +203,10 @@ def get_criterion(code: str) -> Criterion:
     for criterion in CRITERIA:
         if criterion.code == code:
             return criterion
-    raise InputError(_("Unknown criterion {codes}. The criteria are: {known}.").format(
-        codes=repr(code), known=", ".join(CODES)), "criterion")
+    raise InputError(
+        _("Unknown criterion {codes}. The criteria are: {known}.").format(codes=repr(code), known=", ".join(CODES)),
+        "criterion",
+    )
 
 
 def criteria_table() -> pd.DataFrame:
@@ -190,13 +217,15 @@ def criteria_table() -> pd.DataFrame:
     pandas.DataFrame
         One row per criterion, headers in the current language.
     """
-    return pd.DataFrame({
-        _("Code"): list(CODES),
-        _("Criterion"): [c.label for c in CRITERIA],
-        _("What 1 and 5 mean"): [c.scale for c in CRITERIA],
-        _("Better when"): [_("higher") if c.higher_is_better else _("lower") for c in CRITERIA],
-        _("Suggested weight (%)"): [DEFAULT_WEIGHTS[c] for c in CODES],
-    })
+    return pd.DataFrame(
+        {
+            _("Code"): list(CODES),
+            _("Criterion"): [c.label for c in CRITERIA],
+            _("What 1 and 5 mean"): [c.scale for c in CRITERIA],
+            _("Better when"): [_("higher") if c.higher_is_better else _("lower") for c in CRITERIA],
+            _("Suggested weight (%)"): [DEFAULT_WEIGHTS[c] for c in CODES],
+        }
+    )
 
 
 # --------------------------------------------------------------------------- checks
@@ -208,12 +237,20 @@ def _as_dict(values, field: str, example: str) -> dict:
         values = values.to_dict()
     if not isinstance(values, Mapping):
         label = _("The weights") if field == "weights" else _("The thresholds")
-        raise InputError(_("{label} must be a dictionary such as {example}, you gave {value}.").format(
-            label=label, example=example, value=type(values).__name__), field)
+        raise InputError(
+            _("{label} must be a dictionary such as {example}, you gave {value}.").format(
+                label=label, example=example, value=type(values).__name__
+            ),
+            field,
+        )
     unknown = [code for code in values if code not in CODES]
     if unknown:
-        raise InputError(_("Unknown criterion {codes}. The criteria are: {known}.").format(
-            codes=", ".join(map(repr, unknown)), known=", ".join(CODES)), field)
+        raise InputError(
+            _("Unknown criterion {codes}. The criteria are: {known}.").format(
+                codes=", ".join(map(repr, unknown)), known=", ".join(CODES)
+            ),
+            field,
+        )
     return dict(values)
 
 
@@ -240,10 +277,18 @@ def normalise_weights(weights: Mapping) -> dict[str, float]:
     given = _as_dict(weights, "weights", "{'nguyen_lieu': 25, ...}")
     missing = [code for code in CODES if code not in given]
     if missing:
-        raise InputError(_("Give a weight for every criterion; missing: {codes}. "
-                           "Use 0 to leave a criterion out.").format(codes=", ".join(missing)), "weights")
-    checked = {code: check_non_negative(given[code], f"weight:{code}", _("Weight of {criterion}").format(
-        criterion=get_criterion(code).label)) for code in CODES}
+        raise InputError(
+            _("Give a weight for every criterion; missing: {codes}. Use 0 to leave a criterion out.").format(
+                codes=", ".join(missing)
+            ),
+            "weights",
+        )
+    checked = {
+        code: check_non_negative(
+            given[code], f"weight:{code}", _("Weight of {criterion}").format(criterion=get_criterion(code).label)
+        )
+        for code in CODES
+    }
     total = sum(checked.values())
     if total == 0:
         raise InputError(_("All weights are 0: give at least one criterion a weight above 0."), "weights")
@@ -265,8 +310,16 @@ def check_thresholds(thresholds: Mapping | None) -> dict[str, int]:
         For an unknown criterion or a threshold that is not a whole number 1–5.
     """
     given = _as_dict(thresholds if thresholds is not None else {}, "thresholds", "{'nguyen_lieu': 3}")
-    return {code: check_whole(value, f"threshold:{code}", _("Threshold for {criterion}").format(
-        criterion=get_criterion(code).label), SCORE_MIN, SCORE_MAX) for code, value in given.items()}
+    return {
+        code: check_whole(
+            value,
+            f"threshold:{code}",
+            _("Threshold for {criterion}").format(criterion=get_criterion(code).label),
+            SCORE_MIN,
+            SCORE_MAX,
+        )
+        for code, value in given.items()
+    }
 
 
 def no_limit(code: str) -> int:
@@ -295,8 +348,9 @@ def _check_score(value, idea: str, criterion: Criterion) -> int:
     """Return one score as an int from 1 to 5, or say which cell to fix."""
     label = _('Score of "{idea}" on {criterion}').format(idea=idea, criterion=criterion.label)
     if value is None or (isinstance(value, Real) and math.isnan(value)):
-        raise InputError(_("{what} is empty (NaN); enter a number of points.").format(what=label),
-                         f"score:{criterion.code}")
+        raise InputError(
+            _("{what} is empty (NaN); enter a number of points.").format(what=label), f"score:{criterion.code}"
+        )
     return check_whole(value, f"score:{criterion.code}", label, SCORE_MIN, SCORE_MAX)
 
 
@@ -305,11 +359,16 @@ def _check_names(names: pd.Series, name_column: str) -> list[str]:
     checked = []
     for row, name in enumerate(names, start=1):
         if not isinstance(name, str) or not name.strip():
-            raise InputError(_("Row {row} has no idea name: type a short name in the column {column}.").format(
-                row=row, column=name_column), "name")
+            raise InputError(
+                _("Row {row} has no idea name: type a short name in the column {column}.").format(
+                    row=row, column=name_column
+                ),
+                "name",
+            )
         if name.strip() in checked:
-            raise InputError(_('The idea "{name}" appears twice: give each idea its own name.').format(
-                name=name.strip()), "name")
+            raise InputError(
+                _('The idea "{name}" appears twice: give each idea its own name.').format(name=name.strip()), "name"
+            )
         checked.append(name.strip())
     return checked
 
@@ -339,8 +398,12 @@ def check_ideas(ideas, name_column: str = NAME_COLUMN) -> pd.DataFrame:
     table = ideas if isinstance(ideas, pd.DataFrame) else pd.DataFrame(list(ideas or []))
     missing = [c for c in (name_column, *CODES) if c not in table.columns]
     if missing:
-        raise InputError(_("The table of ideas lacks the column(s) {columns}. It needs: {needed}.").format(
-            columns=", ".join(missing), needed=", ".join((name_column, *CODES))), "ideas")
+        raise InputError(
+            _("The table of ideas lacks the column(s) {columns}. It needs: {needed}.").format(
+                columns=", ".join(missing), needed=", ".join((name_column, *CODES))
+            ),
+            "ideas",
+        )
     if table.empty:
         raise InputError(_("Enter at least one idea."), "ideas")
     names = _check_names(table[name_column], name_column)
@@ -435,12 +498,12 @@ def _threshold_checks(ideas, thresholds, name_column) -> pd.DataFrame:
 
 def _shortfalls(checks: pd.DataFrame) -> pd.Series:
     """Name the criteria each idea falls short on, as short labels."""
-    return checks.apply(lambda row: ", ".join(get_criterion(c).short_label for c in row.index if not row[c]),
-                        axis=1)
+    return checks.apply(lambda row: ", ".join(get_criterion(c).short_label for c in row.index if not row[c]), axis=1)
 
 
-def rank_ideas(ideas, weights: Mapping | None = None, thresholds: Mapping | None = None,
-               name_column: str = NAME_COLUMN) -> IdeaRanking:
+def rank_ideas(
+    ideas, weights: Mapping | None = None, thresholds: Mapping | None = None, name_column: str = NAME_COLUMN
+) -> IdeaRanking:
     """Rank ideas by weighted score and say which meet the thresholds.
 
     Parameters
@@ -469,15 +532,16 @@ def rank_ideas(ideas, weights: Mapping | None = None, thresholds: Mapping | None
     scores = parts.sum(axis=1).round(TIE_DECIMALS)
     order = scores.sort_values(ascending=False, kind="stable").index
     checks = _threshold_checks(ideas, thresholds, name_column).loc[order]
-    table = pd.DataFrame({
-        RANK_COLUMN: scores.rank(method="min", ascending=False).astype(int).loc[order].to_numpy(),
-        name_column: list(order),
-        SCORE_COLUMN: parts.sum(axis=1).loc[order].to_numpy(),
-        PASS_COLUMN: checks.all(axis=1).to_numpy(),
-        SHORTFALL_COLUMN: _shortfalls(checks).to_numpy() if len(checks.columns) else "",
-    })
-    return IdeaRanking(table, parts.loc[order], normalise_weights(weights), check_thresholds(thresholds),
-                       name_column)
+    table = pd.DataFrame(
+        {
+            RANK_COLUMN: scores.rank(method="min", ascending=False).astype(int).loc[order].to_numpy(),
+            name_column: list(order),
+            SCORE_COLUMN: parts.sum(axis=1).loc[order].to_numpy(),
+            PASS_COLUMN: checks.all(axis=1).to_numpy(),
+            SHORTFALL_COLUMN: _shortfalls(checks).to_numpy() if len(checks.columns) else "",
+        }
+    )
+    return IdeaRanking(table, parts.loc[order], normalise_weights(weights), check_thresholds(thresholds), name_column)
 
 
 def conclusion(ranking: IdeaRanking) -> str:
@@ -499,11 +563,17 @@ def conclusion(ranking: IdeaRanking) -> str:
     if ranking.best is None:
         return _("First: {leader}. No idea meets every threshold.").format(leader=ranking.leader)
     return _("First: {leader}, but it does not meet every threshold; the best idea that does: {best}.").format(
-        leader=ranking.leader, best=ranking.best)
+        leader=ranking.leader, best=ranking.best
+    )
 
 
-def weight_sensitivity(ideas, criterion: str, values: Iterable[float] = range(0, 55, 5),
-                       weights: Mapping | None = None, name_column: str = NAME_COLUMN) -> pd.DataFrame:
+def weight_sensitivity(
+    ideas,
+    criterion: str,
+    values: Iterable[float] = range(0, 55, 5),
+    weights: Mapping | None = None,
+    name_column: str = NAME_COLUMN,
+) -> pd.DataFrame:
     """Return every idea's weighted score as one weight changes and the others stay.
 
     Use it to see whether the ranking depends on a weight the group is unsure

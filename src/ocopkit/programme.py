@@ -33,9 +33,12 @@ from .i18n import _, get_language
 
 CERTIFICATE_MONTHS = 36
 # Star classes of the national figures: key, column of counts, column of shares.
-STAR_CLASSES = (("3", "sp_3_sao", "ty_le_3_sao"), ("4", "sp_4_sao", "ty_le_4_sao"),
-                ("potential_5", "sp_tiem_nang_5_sao", "ty_le_tiem_nang_5_sao"),
-                ("5", "sp_5_sao", "ty_le_5_sao"))
+STAR_CLASSES = (
+    ("3", "sp_3_sao", "ty_le_3_sao"),
+    ("4", "sp_4_sao", "ty_le_4_sao"),
+    ("potential_5", "sp_tiem_nang_5_sao", "ty_le_tiem_nang_5_sao"),
+    ("5", "sp_5_sao", "ty_le_5_sao"),
+)
 # Shares that miss or pass 100 % by at most this many points are rounding, not a gap to explain.
 ROUNDING_POINTS = 0.5
 
@@ -178,16 +181,31 @@ class Snapshot:
 def decisions() -> tuple[Decision, ...]:
     """Return the programme's milestones, oldest first (Quảng Ninh 2013 to Decision 1489/2025)."""
     table = datasets.load("ocop_programme_decisions").fillna("")
-    return tuple(Decision(row.date, row.decision, row.signed_by, row.title_vi, row.title_en,
-                          row.what_vi, row.what_en, row.source) for row in table.itertuples())
+    return tuple(
+        Decision(
+            row.date, row.decision, row.signed_by, row.title_vi, row.title_en, row.what_vi, row.what_en, row.source
+        )
+        for row in table.itertuples()
+    )
 
 
 @functools.lru_cache(maxsize=1)
 def cycle_steps() -> tuple[CycleStep, ...]:
     """Return the six steps of the annual OCOP cycle, in order."""
     table = datasets.load("ocop_cycle_steps")
-    return tuple(CycleStep(int(row.step), row.name_vi, row.name_en, row.what_vi, row.what_en,
-                           row.timing_vi, row.timing_en, row.source_url) for row in table.itertuples())
+    return tuple(
+        CycleStep(
+            int(row.step),
+            row.name_vi,
+            row.name_en,
+            row.what_vi,
+            row.what_en,
+            row.timing_vi,
+            row.timing_en,
+            row.source_url,
+        )
+        for row in table.itertuples()
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -195,10 +213,17 @@ def product_groups() -> tuple[ProductGroup, ...]:
     """Return the six product groups of Decision 148/QĐ-TTg, numbered 1 to 6."""
     table = datasets.load("ocop_product_groups").fillna("")
     return tuple(
-        ProductGroup(int(row.group), row.name_vi, row.name_en, row.contents_vi,
-                     tuple(s.strip() for s in row.subgroups_vi.split(";") if s.strip()),
-                     row.examples_vi, row.source_url)
-        for row in table.itertuples())
+        ProductGroup(
+            int(row.group),
+            row.name_vi,
+            row.name_en,
+            row.contents_vi,
+            tuple(s.strip() for s in row.subgroups_vi.split(";") if s.strip()),
+            row.examples_vi,
+            row.source_url,
+        )
+        for row in table.itertuples()
+    )
 
 
 def product_group(number: int) -> ProductGroup:
@@ -212,8 +237,7 @@ def product_group(number: int) -> ProductGroup:
     for group in product_groups():
         if group.number == number and not isinstance(number, bool):
             return group
-    raise ProgrammeError(_("A product group is a whole number from 1 to 6, you gave {value!r}.").format(
-        value=number))
+    raise ProgrammeError(_("A product group is a whole number from 1 to 6, you gave {value!r}.").format(value=number))
 
 
 def national_products() -> pd.DataFrame:
@@ -283,20 +307,36 @@ def snapshot(as_of: str) -> Snapshot:
     table = national_products()
     rows = table[table["ngay_so_lieu"] == as_of]
     if rows.empty:
-        raise ProgrammeError(_("There are no national figures for {value!r}. Choose one of: {known}.").format(
-            value=as_of, known=", ".join(table["ngay_so_lieu"])))
+        raise ProgrammeError(
+            _("There are no national figures for {value!r}. Choose one of: {known}.").format(
+                value=as_of, known=", ".join(table["ngay_so_lieu"])
+            )
+        )
     row = rows.iloc[0]
     shares, basis = star_shares(row)
     provinces = None if pd.isna(row["so_tinh"]) else int(row["so_tinh"])
     unexplained = round(100 - sum(shares.values()), 2) if shares else 0.0
-    return Snapshot(as_of, int(row["so_san_pham"]), bool(row["xap_xi"]), shares, basis, unexplained,
-                    provinces, row["source_url"], row["ghi_chu"] if not pd.isna(row["ghi_chu"]) else "")
+    return Snapshot(
+        as_of,
+        int(row["so_san_pham"]),
+        bool(row["xap_xi"]),
+        shares,
+        basis,
+        unexplained,
+        provinces,
+        row["source_url"],
+        row["ghi_chu"] if not pd.isna(row["ghi_chu"]) else "",
+    )
 
 
 def producer_types() -> dict[str, str]:
     """Return the share columns of ``ocop_national_producers`` and the kinds of producer they count."""
-    return {"ty_le_htx": _("Cooperatives"), "ty_le_doanh_nghiep": _("Enterprises"),
-            "ty_le_ho_kinh_doanh": _("Households"), "ty_le_to_hop_tac": _("Cooperative groups")}
+    return {
+        "ty_le_htx": _("Cooperatives"),
+        "ty_le_doanh_nghiep": _("Enterprises"),
+        "ty_le_ho_kinh_doanh": _("Households"),
+        "ty_le_to_hop_tac": _("Cooperative groups"),
+    }
 
 
 def producer_shares(table: pd.DataFrame) -> pd.DataFrame:
@@ -324,11 +364,11 @@ def _check_count(value, what: str, allow_zero: bool = True) -> int:
     """Return a number of products checked to be a whole number, not negative."""
     whole = isinstance(value, numbers.Real) and not isinstance(value, bool) and float(value).is_integer()
     if not whole:
-        raise ProgrammeError(_("{what} should be a whole number of products, you gave {value!r}.").format(
-            what=what, value=value))
+        raise ProgrammeError(
+            _("{what} should be a whole number of products, you gave {value!r}.").format(what=what, value=value)
+        )
     if value < 0 or (value == 0 and not allow_zero):
-        raise ProgrammeError(_("{what} should be more than zero, you gave {value!r}.").format(
-            what=what, value=value))
+        raise ProgrammeError(_("{what} should be more than zero, you gave {value!r}.").format(what=what, value=value))
     return int(value)
 
 
@@ -394,8 +434,9 @@ def certificate_expiry(recognised_on: dt.date) -> dt.date:
     datetime.date(2026, 12, 15)
     """
     if not isinstance(recognised_on, dt.date):
-        raise ProgrammeError(_("Give the date as datetime.date(year, month, day), you gave {value!r}.").format(
-            value=recognised_on))
+        raise ProgrammeError(
+            _("Give the date as datetime.date(year, month, day), you gave {value!r}.").format(value=recognised_on)
+        )
     months = recognised_on.month - 1 + CERTIFICATE_MONTHS
     year, month = recognised_on.year + months // 12, months % 12 + 1
     day = min(recognised_on.day, calendar.monthrange(year, month)[1])

@@ -2,9 +2,10 @@
 
 import pytest
 
+from ocopkit.trainer.course import make_working_course
+
 from assignment_support import nbgrader
 from conftest import REPO
-from ocopkit.trainer.course import make_working_course
 
 
 @pytest.fixture(scope="class")

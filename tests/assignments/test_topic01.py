@@ -6,9 +6,10 @@ import re
 import nbformat
 import pytest
 
-from assignment_support import AssignmentChecks
 from ocopkit import datasets, programme
 from ocopkit.trainer.manifest import NAV_MARKER, lessons
+
+from assignment_support import AssignmentChecks
 
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 PART = re.compile(r"^## Phần (\d) \((\d+) điểm", re.M)
@@ -84,7 +85,9 @@ class TestAssignment:
             text = " ".join(ast.literal_eval(m) for m in messages if m is not None)
             for answer in ANSWERS[grading(cell)["grade_id"]]:
                 assert not re.search(rf"(?<![\d.,]){re.escape(answer)}(?![\d])", text), (
-                    grading(cell)["grade_id"], answer)
+                    grading(cell)["grade_id"],
+                    answer,
+                )
 
     def test_the_exercise_does_not_hold_the_answer(self, repo):
         exercise = read(repo, "exercises/topic01/topic01.ipynb")

@@ -1,4 +1,4 @@
-"""Topic 2 (Product development tied to local potential and advantages): the assignment ``topic02`` with nbgrader's own CLI."""
+"""Topic 2 (Product development tied to local potential and advantages): the assignment ``topic02``."""
 
 from assignment_support import AssignmentChecks
 

@@ -1,4 +1,4 @@
-"""Topic 3 (Production and business plans for OCOP products): the assignment ``topic03`` with nbgrader's own CLI."""
+"""Topic 3 (Production and business plans for OCOP products): the assignment ``topic03``."""
 
 from assignment_support import AssignmentChecks
 

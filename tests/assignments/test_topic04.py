@@ -1,4 +1,4 @@
-"""Topic 4 (Building OCOP product stories): the assignment ``topic04`` with nbgrader's own CLI."""
+"""Topic 4 (Building OCOP product stories): the assignment ``topic04``."""
 
 from assignment_support import AssignmentChecks
 

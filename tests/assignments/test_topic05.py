@@ -1,4 +1,4 @@
-"""Topic 5 (Building and protecting brands of agricultural products): the assignment ``topic05`` with nbgrader's own CLI."""
+"""Topic 5 (Building and protecting brands of agricultural products): the assignment ``topic05``."""
 
 from assignment_support import AssignmentChecks
 

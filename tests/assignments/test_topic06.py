@@ -1,4 +1,4 @@
-"""Topic 6 (Post-harvest handling): the assignment ``topic06`` with nbgrader's own CLI."""
+"""Topic 6 (Post-harvest handling): the assignment ``topic06``."""
 
 from assignment_support import AssignmentChecks
 

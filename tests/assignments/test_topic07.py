@@ -1,4 +1,4 @@
-"""Topic 7 (Methods and tools to build a sustainable tourism cooperative model): the assignment ``topic07`` with nbgrader's own CLI."""
+"""Topic 7 (Methods and tools to build a sustainable tourism cooperative model): the assignment ``topic07``."""
 
 from assignment_support import AssignmentChecks
 

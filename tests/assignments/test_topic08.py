@@ -1,4 +1,4 @@
-"""Topic 8 (The OCOP criteria and star ratings): the assignment ``topic08`` with nbgrader's own CLI."""
+"""Topic 8 (The OCOP criteria and star ratings): the assignment ``topic08``."""
 
 from assignment_support import AssignmentChecks
 

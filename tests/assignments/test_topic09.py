@@ -1,4 +1,4 @@
-"""Topic 9 (Process, procedures and documents to prove participation): the assignment ``topic09`` with nbgrader's own CLI."""
+"""Topic 9 (Process, procedures and documents to prove participation): the assignment ``topic09``."""
 
 from assignment_support import AssignmentChecks
 

@@ -1,4 +1,4 @@
-"""Topic 10 (Standardizing community-based tourist attractions and services in OCOP): the assignment ``topic10`` with nbgrader's own CLI."""
+"""Topic 10 (Standardizing community-based tourist attractions and services in OCOP): the assignment ``topic10``."""
 
 from assignment_support import AssignmentChecks
 

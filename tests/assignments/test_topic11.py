@@ -1,4 +1,4 @@
-"""Topic 11 (Digital conversion in the OCOP programme): the assignment ``topic11`` with nbgrader's own CLI."""
+"""Topic 11 (Digital conversion in the OCOP programme): the assignment ``topic11``."""
 
 from assignment_support import AssignmentChecks
 

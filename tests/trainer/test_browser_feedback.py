@@ -26,21 +26,28 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from browser_support import browser_missing, chromium_session, screenshot
-from conftest import require
 
-import hostile_feedback
+from ocopkit.i18n import _
 from ocopkit.trainer import cli, ledger, sandbox
 from ocopkit.trainer.course import make_working_course
-from ocopkit.i18n import _
+
+import hostile_feedback
+from browser_support import browser_missing, chromium_session, screenshot
+from conftest import require
 
 pytestmark = pytest.mark.slow
 
 VIEWPORT = {"width": 1280, "height": 1000}
 TIMEOUT = 30_000  # ms for a page to load
 # Payloads that the control page must set off: one of each way in.
-LIVE_IN_CONTROL = {"out-html-img", "out-html-script", "written-img-onerror", "written-svg-onload",
-                   "written-script", "out-repr-html"}  # the written answer's meta refresh leaves before the rest
+LIVE_IN_CONTROL = {
+    "out-html-img",
+    "out-html-script",
+    "written-img-onerror",
+    "written-svg-onload",
+    "written-script",
+    "out-repr-html",
+}  # the written answer's meta refresh leaves before the rest
 # Everything in the page that could run code, load from elsewhere or submit, found in the browser's own DOM.
 DOM_THREATS = """() => {
     const found = [];
@@ -81,8 +88,12 @@ class Visit:
         """Every trace a payload leaves, gathered now."""
         title = self.page.title()
         pwned = self.page.evaluate("() => window.pwned || []")
-        return {"dialogs": self.dialogs, "beacon": list(beacon.hits), "pwned": pwned,
-                "title": title if "pwned" in title else ""}
+        return {
+            "dialogs": self.dialogs,
+            "beacon": list(beacon.hits),
+            "pwned": pwned,
+            "title": title if "pwned" in title else "",
+        }
 
 
 def open_page(browser, url: str, beacon) -> Visit:
@@ -152,14 +163,16 @@ class QuietFiles(http.server.SimpleHTTPRequestHandler):
 def control_page(graded, tmp_path_factory) -> Path:
     """The same graded notebook in nbgrader's feedback template as stock nbconvert renders it: no cleaning."""
     import nbformat
-    from nbconvert import HTMLExporter
-
     import nbgrader
+    from nbconvert import HTMLExporter
 
     formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
     css = formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css"
-    exporter = HTMLExporter(template_name="feedback", extra_template_basedirs=[str(formgrader / "templates")],
-                            extra_template_paths=[str(css)])
+    exporter = HTMLExporter(
+        template_name="feedback",
+        extra_template_basedirs=[str(formgrader / "templates")],
+        extra_template_paths=[str(css)],
+    )
     resources = {"nbgrader": {"notebook": "topic08", "score": 0, "max_score": 12, "late_penalty": 0}}
     notebook = nbformat.read(graded.autograded, as_version=4)
     for cell in notebook.cells:  # nbgrader's GetGrades would put the scores here
@@ -225,7 +238,7 @@ def test_feedback_page_shows_the_honest_part(graded, browser):
 # --------------------------------------------------------------------------- report
 
 
-HOSTILE_ID = "<img src=x onerror=\"{js}\">"
+HOSTILE_ID = '<img src=x onerror="{js}">'
 HOSTILE_REASON = "</td></tr></table><script>{js}</script><b>lỗi</b>"
 
 
@@ -235,11 +248,19 @@ def report(graded, tmp_path_factory):
     beacon = graded.beacon.url
     js = hostile_feedback.run(beacon, "report-id")
     course = make_working_course(tmp_path_factory.mktemp("report") / "course")
-    people = [SimpleNamespace(id="lan", name=f"<script>{hostile_feedback.run(beacon, 'report-name')}</script>",
-                              province="Yên Bái", district="", organisation_type="cooperative", email="")]
+    people = [
+        SimpleNamespace(
+            id="lan",
+            name=f"<script>{hostile_feedback.run(beacon, 'report-name')}</script>",
+            province="Yên Bái",
+            district="",
+            organisation_type="cooperative",
+            email="",
+        )
+    ]
     ledger.save_participants(course, people)
     reason = HOSTILE_REASON.format(js=hostile_feedback.run(beacon, "report-reason"))
-    for participant in ("lan", HOSTILE_ID.format(js=js), "=HYPERLINK(\"http://127.0.0.1\")"):
+    for participant in ("lan", HOSTILE_ID.format(js=js), '=HYPERLINK("http://127.0.0.1")'):
         ledger.record(course, ledger.Grading("topic08", participant, "failed", reason, None, None))
     out = course / "report.html"
     assert cli.main(["report", "--out", str(out), "--course-dir", str(course)]) == 0

@@ -10,19 +10,21 @@ import socket
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import require
 from nbgrader.api import Gradebook
 
-import hostile_submissions as hostile
+from ocopkit.i18n import _
 from ocopkit.trainer import cohort, ledger, sandbox
 from ocopkit.trainer.course import make_working_course
-from ocopkit.i18n import _
 
-from conftest import REPO  # noqa: E402
+import hostile_submissions as hostile
+from conftest import (
+    REPO,
+    require,
+)
+
 HONEST = {"lan": "full", "hung": "partial", "mai": "untouched", "tuan": "syntax_error"}
 HONEST_SCORES = {"lan": 10, "hung": 5, "mai": 0, "tuan": 8}
 SECRET_ENV = "postgresql://trainer:MAT-KHAU@db/ocop"
@@ -57,8 +59,9 @@ class Listener:
 
 
 def nbgrader(course_dir, *args):
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course_dir,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args], cwd=course_dir, capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -93,8 +96,7 @@ def printed(course, participant):
     """Everything the participant's cells printed while graded."""
     path = course / "autograded" / participant / "topic08" / "topic08.ipynb"
     cells = nbformat.read(path, as_version=4).cells
-    return "".join(output.get("text", "") for cell in cells if cell.cell_type == "code"
-                   for output in cell.outputs)
+    return "".join(output.get("text", "") for cell in cells if cell.cell_type == "code" for output in cell.outputs)
 
 
 class TestHonestParticipants:
@@ -162,11 +164,23 @@ class TestContainedAttacks:
 
 
 class TestNamedFailures:
-    @pytest.mark.parametrize("name, token", [
-        ("os_exit", "os._exit"), ("big_output", "MB"), ("ignore_interrupt", ""), ("kill_everything", ""),
-        ("corrupt_json", "JSON"), ("empty_notebook", "topic08.ipynb"), ("missing_notebook", "topic08.ipynb"),
-        ("not_utf8", "UTF-8"), ("old_format", "4"), ("symlink_notebook", "topic08.ipynb"),
-        ("symlink_extra", "du-lieu.db"), ("fifo", "ong")])
+    @pytest.mark.parametrize(
+        "name, token",
+        [
+            ("os_exit", "os._exit"),
+            ("big_output", "MB"),
+            ("ignore_interrupt", ""),
+            ("kill_everything", ""),
+            ("corrupt_json", "JSON"),
+            ("empty_notebook", "topic08.ipynb"),
+            ("missing_notebook", "topic08.ipynb"),
+            ("not_utf8", "UTF-8"),
+            ("old_format", "4"),
+            ("symlink_notebook", "topic08.ipynb"),
+            ("symlink_extra", "du-lieu.db"),
+            ("fifo", "ong"),
+        ],
+    )
     def test_failure_with_reason(self, graded, name, token):
         _course, outcomes, _listener = graded
         outcome = outcomes[name.replace("_", "-")]

@@ -6,21 +6,33 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from conftest import require
 from nbgrader.api import Gradebook
 
 from ocopkit.trainer import ledger, sandbox
 from ocopkit.trainer.course import make_working_course
 
-from conftest import REPO  # noqa: E402
+from conftest import (
+    REPO,
+    require,
+)
+
 VARIANTS = ("full", "partial", "untouched", "syntax_error", "raises")
 EXPECTED = {"full": 10, "partial": 5, "untouched": 0, "syntax_error": 8, "raises": 7}
 
 
 def grade_command(course):
-    return [sys.executable, "-m", "ocopkit.trainer.cli", "grade", "topic08", "--course-dir", str(course), "--workers", "1"]
+    return [
+        sys.executable,
+        "-m",
+        "ocopkit.trainer.cli",
+        "grade",
+        "topic08",
+        "--course-dir",
+        str(course),
+        "--workers",
+        "1",
+    ]
 
 
 def sandbox_processes(course) -> list[str]:
@@ -32,13 +44,18 @@ def sandbox_processes(course) -> list[str]:
 def test_a_killed_run_resumes_without_regrading(tmp_path):
     require(sandbox.unavailable_reason())
     course = make_working_course(tmp_path / "course", REPO)
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "topic08", "--force"], cwd=course,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", "topic08", "--force"],
+        cwd=course,
+        check=True,
+        capture_output=True,
+    )
     for number in range(10):
         variant = VARIANTS[number % len(VARIANTS)]
         shutil.copytree(REPO / "tests/submissions/topic08" / variant, course / "submitted" / f"p{number}" / "topic08")
-    first = subprocess.Popen(grade_command(course), start_new_session=True, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+    first = subprocess.Popen(
+        grade_command(course), start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 300
     while len(ledger.gradings(course, "topic08")) < 3 and time.monotonic() < deadline:
         time.sleep(0.2)

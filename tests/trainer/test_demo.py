@@ -6,7 +6,6 @@ import re
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -14,15 +13,19 @@ import pytest
 from ocopkit.trainer.course import assignments
 from ocopkit.trainer.demo import SAMPLE_SUBMISSIONS
 
-from conftest import REPO  # noqa: E402
+from conftest import REPO
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """Run `ocop demo` once; return its folder and printed output."""
     workdir = tmp_path_factory.mktemp("demo") / "demo"
-    done = subprocess.run([sys.executable, "-m", "ocopkit.trainer.cli", "demo", "--workdir", str(workdir)],
-                          capture_output=True, text=True, timeout=1800)
+    done = subprocess.run(
+        [sys.executable, "-m", "ocopkit.trainer.cli", "demo", "--workdir", str(workdir)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return workdir, done.stdout
 
@@ -41,7 +44,10 @@ def test_summary_table_shows_expected_scores_and_statuses(demo, assignment):
         row = rows[(participant, assignment)]
         if variant in expected:
             assert (row["status"], row["score"], row["max_score"]) == (
-                "graded", str(expected[variant]["score"]), str(expected["max_score"])), participant
+                "graded",
+                str(expected[variant]["score"]),
+                str(expected["max_score"]),
+            ), participant
         assert re.search(rf"^{participant}\s+{assignment}\s", output, re.M), participant
     assert rows[("duc", assignment)]["status"] == "failed"
     assert "JSON" in rows[("duc", assignment)]["reason"]
@@ -113,8 +119,9 @@ def test_item_export_lists_graded_participants_only(demo):
         items = list(csv.DictReader(handle))
     graded = {(r["participant_id"], r["assignment"]) for r in exported(workdir).values() if r["status"] == "graded"}
     assert items and {(i["participant_id"], i["assignment"]) for i in items} == graded
-    full = [i for i in items if i["participant_id"] == "lan" and i["assignment"] == "topic08"
-            and i["cell_type"] == "code"]
+    full = [
+        i for i in items if i["participant_id"] == "lan" and i["assignment"] == "topic08" and i["cell_type"] == "code"
+    ]
     assert all(i["passed"] == "1" for i in full) and len(full) == 9
 
 

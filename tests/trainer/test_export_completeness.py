@@ -19,13 +19,16 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import require
 
+from ocopkit.i18n import _
 from ocopkit.trainer import cli, cohort, export, ledger, sandbox
 from ocopkit.trainer.course import assignments, make_working_course, nbgrader_api
-from ocopkit.i18n import _
 
-from conftest import REPO  # noqa: E402
+from conftest import (
+    REPO,
+    require,
+)
+
 FULL = REPO / "tests" / "submissions" / "topic08" / "full"
 
 
@@ -66,8 +69,19 @@ def graded(tmp_path_factory):
     require(sandbox.unavailable_reason())
     course = make_working_course(tmp_path_factory.mktemp("complete") / "course", REPO)
     assert cli.main(["generate", "topic08", "--course-dir", str(course)]) == 0
-    ledger.save_participants(course, [SimpleNamespace(id="lan", name="Nguyễn Thị Lan", province="Hà Tĩnh",
-                                                      district="", organisation_type="cooperative", email="")])
+    ledger.save_participants(
+        course,
+        [
+            SimpleNamespace(
+                id="lan",
+                name="Nguyễn Thị Lan",
+                province="Hà Tĩnh",
+                district="",
+                organisation_type="cooperative",
+                email="",
+            )
+        ],
+    )
     submitted = course / "submitted"
     shutil.copytree(FULL, submitted / "lan" / "topic08")
     for participant in REJECTED:
@@ -98,7 +112,9 @@ class TestRejectedBeforeNbgrader:
         assert set(rows) == {"lan", *REJECTED}
         for participant in REJECTED:
             assert (rows[participant]["status"], rows[participant]["reason"]) == (
-                "failed", outcomes[participant].reason)
+                "failed",
+                outcomes[participant].reason,
+            )
             assert rows[participant]["score"] == ""  # a failure is not a zero
         assert "JSON" in rows["hong"]["reason"] and "topic08.ipynb" in rows["thieu"]["reason"]
 
@@ -134,8 +150,19 @@ class TestRejectedBeforeNbgrader:
 def recorded(tmp_path):
     """A course whose ledger and folders know participants that nothing else does."""
     course = make_working_course(tmp_path / "course", REPO)
-    ledger.save_participants(course, [SimpleNamespace(id="lan", name="Nguyễn Thị Lan", province="Yên Bái",
-                                                      district="", organisation_type="cooperative", email="")])
+    ledger.save_participants(
+        course,
+        [
+            SimpleNamespace(
+                id="lan",
+                name="Nguyễn Thị Lan",
+                province="Yên Bái",
+                district="",
+                organisation_type="cooperative",
+                email="",
+            )
+        ],
+    )
     ledger.record(course, ledger.Grading("topic08", "khach", "failed", "tệp notebook bị hỏng", None, None))
     ledger.record(course, ledger.Grading("topic01", "cu", "failed", "hết thời gian", None, None))
     (course / "submitted" / "moi" / "topic08").mkdir(parents=True)  # handed in, never graded
@@ -149,7 +176,9 @@ def test_ledger_only_participants_are_in_every_row_set(recorded, tmp_path):
     assert {p for p, _a in rows} == people
     assert len(rows) == len(people) * len(assignments(recorded))
     assert (rows[("khach", "topic08")]["status"], rows[("khach", "topic08")]["reason"]) == (
-        "failed", "tệp notebook bị hỏng")
+        "failed",
+        "tệp notebook bị hỏng",
+    )
     assert rows[("cu", "topic01")]["status"] == "failed" and rows[("cu", "topic08")]["status"] == "missing"
     assert rows[("moi", "topic08")]["status"] == "ungraded" and "ocop grade" in rows[("moi", "topic08")]["reason"]
     assert rows[("vang", "topic08")]["status"] == "missing"

@@ -14,13 +14,14 @@ import re
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import require
 
-import hostile_feedback
+from ocopkit.i18n import _
 from ocopkit.trainer import feedback
 from ocopkit.trainer.course import load_config
-from ocopkit.i18n import _
 from ocopkit.trainer.safe_html import BLANK_IMAGE, clean
+
+import hostile_feedback
+from conftest import require
 
 ATTACKS = [
     "<script>alert(1)</script>",
@@ -52,18 +53,42 @@ ATTACKS = [
 def inert(markup: str) -> list[str]:
     """What in a fragment could run, load or submit, as a list of findings (empty when inert)."""
     soup = BeautifulSoup(markup, "html.parser")
-    found = [tag.name for tag in soup.find_all(["script", "iframe", "frame", "object", "embed", "applet", "meta",
-                                               "base", "link", "form", "style", "svg", "math", "input", "button",
-                                               "noscript", "template"])]
+    found = [
+        tag.name
+        for tag in soup.find_all(
+            [
+                "script",
+                "iframe",
+                "frame",
+                "object",
+                "embed",
+                "applet",
+                "meta",
+                "base",
+                "link",
+                "form",
+                "style",
+                "svg",
+                "math",
+                "input",
+                "button",
+                "noscript",
+                "template",
+            ]
+        )
+    ]
     for tag in soup.find_all(True):
         for name, value in tag.attrs.items():
             value = " ".join(value) if isinstance(value, list) else value
             plain = re.sub(r"[\x00-\x20]", "", value).lower()
             if name.startswith("on") or name in ("srcdoc", "formaction", "action"):
                 found.append(f"{tag.name} {name}")
-            elif name in ("href", "src", "data") and re.match(r"(javascript|vbscript|data|https?):", plain) and not (
-                    tag.name == "img" and plain.startswith("data:image/")) and not (
-                    tag.name == "a" and plain.startswith(("http:", "https:"))):
+            elif (
+                name in ("href", "src", "data")
+                and re.match(r"(javascript|vbscript|data|https?):", plain)
+                and not (tag.name == "img" and plain.startswith("data:image/"))
+                and not (tag.name == "a" and plain.startswith(("http:", "https:")))
+            ):
                 found.append(f"{tag.name} {name}={value[:40]}")
             elif name == "style" and re.search(r"url|expression|position|\\", plain):
                 found.append(f"{tag.name} style={value}")
@@ -77,16 +102,28 @@ class TestCleaner:
         assert inert(clean(attack)) == [], clean(attack)
 
     def test_honest_markdown_html_survives(self):
-        honest = ('<h2 id="Phần-1">Phần 1<a class="anchor-link" href="#Phần-1">¶</a></h2>'
-                  "<p>Hạng <b>4★</b>: từ 70 đến 84 điểm; <em>a &lt; b</em></p>"
-                  '<table border="1" class="dataframe"><thead><tr><th>Sản phẩm</th></tr></thead>'
-                  "<tbody><tr><td style=\"text-align: right\">Bưởi Phúc Trạch</td></tr></tbody></table>"
-                  '<div class="highlight"><pre><span class="n">tong_diem</span></pre></div>'
-                  '<img alt="nhãn" src="data:image/png;base64,iVBORw0KGgo=">'
-                  '<a href="https://ocop.gov.vn/">ocop.gov.vn</a><blockquote><p>trích</p></blockquote>')
+        honest = (
+            '<h2 id="Phần-1">Phần 1<a class="anchor-link" href="#Phần-1">¶</a></h2>'
+            "<p>Hạng <b>4★</b>: từ 70 đến 84 điểm; <em>a &lt; b</em></p>"
+            '<table border="1" class="dataframe"><thead><tr><th>Sản phẩm</th></tr></thead>'
+            '<tbody><tr><td style="text-align: right">Bưởi Phúc Trạch</td></tr></tbody></table>'
+            '<div class="highlight"><pre><span class="n">tong_diem</span></pre></div>'
+            '<img alt="nhãn" src="data:image/png;base64,iVBORw0KGgo=">'
+            '<a href="https://ocop.gov.vn/">ocop.gov.vn</a><blockquote><p>trích</p></blockquote>'
+        )
         kept = clean(honest)
-        for piece in ("<h2", 'href="#Phần-1"', "<b>4★</b>", "a &lt; b", 'class="dataframe"', "text-align:right",
-                      'class="highlight"', "data:image/png;base64", 'href="https://ocop.gov.vn/"', "<blockquote>"):
+        for piece in (
+            "<h2",
+            'href="#Phần-1"',
+            "<b>4★</b>",
+            "a &lt; b",
+            'class="dataframe"',
+            "text-align:right",
+            'class="highlight"',
+            "data:image/png;base64",
+            'href="https://ocop.gov.vn/"',
+            "<blockquote>",
+        ):
             assert piece in kept, piece
 
 
@@ -110,31 +147,38 @@ class TestSanitizeFeedback:
         assert data["text/html"] == f'<b>Bưởi</b><img src="{BLANK_IMAGE}">' and data["text/plain"] == "x"
 
     def test_markdown_and_svg_become_clean_html(self):
-        outs = [display({"text/markdown": "**Bưởi** <img src=x onerror=alert(1)> [x](javascript:alert(1))"}),
-                display({"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'})]
+        outs = [
+            display({"text/markdown": "**Bưởi** <img src=x onerror=alert(1)> [x](javascript:alert(1))"}),
+            display({"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'}),
+        ]
         cell = run_preprocessor(nbformat.v4.new_code_cell(outputs=outs))
         markdown, svg = (o.data for o in cell.outputs)
         assert "<strong>Bưởi</strong>" in markdown["text/html"] and not inert(markdown["text/html"])
         assert set(svg) == {"text/html"} and svg["text/html"].startswith('<img alt="" src="data:image/svg+xml;base64,')
 
     def test_javascript_and_widgets_are_removed_with_a_note(self):
-        outs = [display({"application/javascript": "alert(1)"}),
-                display({"application/vnd.jupyter.widget-view+json": {"model_id": "m"}, "text/plain": "HTML()"})]
+        outs = [
+            display({"application/javascript": "alert(1)"}),
+            display({"application/vnd.jupyter.widget-view+json": {"model_id": "m"}, "text/plain": "HTML()"}),
+        ]
         cell = run_preprocessor(nbformat.v4.new_code_cell(outputs=outs))
         assert cell.outputs[0].data == {
-            "text/plain": _("(removed from the feedback: this output would run code in the browser)")}
+            "text/plain": _("(removed from the feedback: this output would run code in the browser)")
+        }
         assert cell.outputs[1].data == {"text/plain": "HTML()"}
 
     def test_image_metadata_keeps_only_a_numeric_size(self):
-        metadata = {"filenames": {"image/png": "http://127.0.0.1:9/x.png"}, "isolated": True,
-                    "image/png": {"width": "1 onerror=alert(1)", "height": 20, "alt": "nhãn"}}
+        metadata = {
+            "filenames": {"image/png": "http://127.0.0.1:9/x.png"},
+            "isolated": True,
+            "image/png": {"width": "1 onerror=alert(1)", "height": 20, "alt": "nhãn"},
+        }
         out = display({"image/png": "iVBORw0KGgo=", "text/plain": "png"}, metadata)
         cell = run_preprocessor(nbformat.v4.new_code_cell(outputs=[out]))
         assert cell.outputs[0].metadata == {"image/png": {"height": 20, "alt": "nhãn"}}
 
     def test_raw_cells_and_grade_ids(self):
-        raw = nbformat.v4.new_raw_cell("<script>alert(1)</script><p>thô</p>",
-                                       metadata={"raw_mimetype": "text/html"})
+        raw = nbformat.v4.new_raw_cell("<script>alert(1)</script><p>thô</p>", metadata={"raw_mimetype": "text/html"})
         assert run_preprocessor(raw).source == "<p>thô</p>"
         answer = nbformat.v4.new_markdown_cell("x", metadata={"nbgrader": {"grade_id": '"><script>x</script>'}})
         assert run_preprocessor(answer).metadata.nbgrader.grade_id == "___script_x__script_"
@@ -143,8 +187,13 @@ class TestSanitizeFeedback:
 def test_course_configuration_adds_the_sanitiser_after_the_hidden_test_steps(repo):
     config = load_config(repo)
     names = [p.__name__ for p in config.GenerateFeedback.preprocessors]
-    assert names == ["GetGrades", "HideHiddenTracebacks", "ClearHiddenTests", "SanitizeFeedback",
-                     "CSSHTMLHeaderPreprocessor"]
+    assert names == [
+        "GetGrades",
+        "HideHiddenTracebacks",
+        "ClearHiddenTests",
+        "SanitizeFeedback",
+        "CSSHTMLHeaderPreprocessor",
+    ]
     assert config.GenerateFeedback.exporter_class is feedback.FeedbackExporter
 
 
@@ -169,8 +218,17 @@ class TestRealFeedbackPage:
         """Otherwise a clean page would prove nothing."""
         graded, _text, _soup = page
         notebook = graded.autograded.read_text(encoding="utf-8")
-        for trace in ("out-html-script", "out-javascript-only", "out-svg-onload", "written-img-onerror",
-                      "added-mxss-noscript", "raw-cell", "cell-tag", "widget-state", "out-png-width"):
+        for trace in (
+            "out-html-script",
+            "out-javascript-only",
+            "out-svg-onload",
+            "written-img-onerror",
+            "added-mxss-noscript",
+            "raw-cell",
+            "cell-tag",
+            "widget-state",
+            "out-png-width",
+        ):
             assert trace in notebook, trace
 
     def test_nothing_in_the_page_can_run_load_or_submit(self, page):

@@ -19,17 +19,24 @@ class TestNotebookProblem:
         nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), notebook)
         assert grading.notebook_problem(notebook) is None
 
-    @pytest.mark.parametrize("content, words", [
-        (None, "thiếu"),
-        (b"", "trống"),
-        (b"   \n", "trống"),
-        (b"\xff\xfe{}", "UTF-8"),
-        (b'{"cells": [', "JSON"),
-        (json.dumps({"nbformat": 3, "worksheets": []}).encode(), "định dạng 4"),
-        (b"[1, 2]", "định dạng 4"),
-        (json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "nope"}]}).encode(),
-         "sai định dạng"),
-    ])
+    @pytest.mark.parametrize(
+        "content, words",
+        [
+            (None, "thiếu"),
+            (b"", "trống"),
+            (b"   \n", "trống"),
+            (b"\xff\xfe{}", "UTF-8"),
+            (b'{"cells": [', "JSON"),
+            (json.dumps({"nbformat": 3, "worksheets": []}).encode(), "định dạng 4"),
+            (b"[1, 2]", "định dạng 4"),
+            (
+                json.dumps(
+                    {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "nope"}]}
+                ).encode(),
+                "sai định dạng",
+            ),
+        ],
+    )
     def test_each_fault_is_named(self, notebook, content, words):
         if content is not None:
             notebook.write_bytes(content)

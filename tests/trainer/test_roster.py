@@ -26,12 +26,15 @@ class TestRead:
         assert roster.read_roster(path)[0].id == "an"
 
     def test_every_bad_row_is_reported_with_its_line(self, tmp_path):
-        path = write(tmp_path, HEADER
-                     + "an,Lê An,Hà Nội,,manager,\n"
-                     + "an,Lê An Hai,Hà Nội,,manager,\n"
-                     + "Bad Id,Tên,Hà Nội,,manager,\n"
-                     + "binh,Bình,Atlantis,,manager,\n"
-                     + "chi,,Huế,,farmer,chi@\n")
+        path = write(
+            tmp_path,
+            HEADER
+            + "an,Lê An,Hà Nội,,manager,\n"
+            + "an,Lê An Hai,Hà Nội,,manager,\n"
+            + "Bad Id,Tên,Hà Nội,,manager,\n"
+            + "binh,Bình,Atlantis,,manager,\n"
+            + "chi,,Huế,,farmer,chi@\n",
+        )
         with pytest.raises(roster.RosterError) as caught:
             roster.read_roster(path)
         lines = sorted({line for line, _m in caught.value.problems})

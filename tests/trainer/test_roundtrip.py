@@ -2,9 +2,10 @@
 
 from nbgrader.api import Gradebook
 
+from ocopkit.trainer.course import assignments, make_working_course
+
 from assignment_support import add_submissions, expected_scores, nbgrader, scored_variants
 from conftest import REPO
-from ocopkit.trainer.course import assignments, make_working_course
 from pg_support import fresh_database
 
 ASSIGNMENTS = assignments(REPO)
@@ -39,8 +40,9 @@ class TestPostgresGradebook:
         assert not (course / "gradebook.db").exists()
 
     def test_ocop_grade_and_export_on_postgres(self, postgres_server, tmp_path):
-        from conftest import require
         from ocopkit.trainer import cohort, export, sandbox
+
+        from conftest import require
 
         require(sandbox.unavailable_reason())
         url = fresh_database(postgres_server)

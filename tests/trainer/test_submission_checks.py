@@ -18,15 +18,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
-from conftest import require
 
+from ocopkit.i18n import _
 from ocopkit.trainer import cli, cohort, grading, ledger, precheck, run_guard, sandbox
 from ocopkit.trainer.course import make_working_course
-from ocopkit.i18n import _
 
-from conftest import REPO  # noqa: E402
+from conftest import (
+    REPO,
+    require,
+)
+
 FULL = REPO / "tests" / "submissions" / "topic08" / "full"
 NAME = "topic08.ipynb"
 
@@ -91,12 +93,23 @@ CASES = {
     "diem-chu": (tampered(_points_as_text), "failed", 'points: 1 → "100"'),
     "ban-sao": (tampered(_copy_a_test), "failed", "part1_star_buoi_correct ×2"),
     "xoa-test": (tampered(_delete_a_test), "failed", "part2_total_correct"),
-    "xoa-het": (tampered(_delete_everything), "failed",
-                _("the notebook {name} has none of the assignment's cells").format(name=NAME)),
-    "chi-ghi-chu": (tampered(_only_plain_cells), "failed",
-                    _("the notebook {name} has none of the assignment's cells").format(name=NAME)),
-    "long-sau": (deep(5000), "failed", _("the notebook {name} is damaged: its data is nested more than {limit} "
-                                         "levels deep").format(name=NAME, limit=precheck.MAX_DEPTH)),
+    "xoa-het": (
+        tampered(_delete_everything),
+        "failed",
+        _("the notebook {name} has none of the assignment's cells").format(name=NAME),
+    ),
+    "chi-ghi-chu": (
+        tampered(_only_plain_cells),
+        "failed",
+        _("the notebook {name} has none of the assignment's cells").format(name=NAME),
+    ),
+    "long-sau": (
+        deep(5000),
+        "failed",
+        _("the notebook {name} is damaged: its data is nested more than {limit} levels deep").format(
+            name=NAME, limit=precheck.MAX_DEPTH
+        ),
+    ),
     "nang-diem": (tampered(_points_raised), "graded", None),
 }
 LOCKER = """
@@ -108,8 +121,13 @@ time.sleep(float(sys.argv[2]))
 db.rollback()
 """
 # What stock nbgrader says for these: none of it may reach the trainer.
-STOCK_WORDS = ("Please see the above traceback", "nbgrader update", "nbgrader db upgrade", "RecursionError",
-               "Traceback")
+STOCK_WORDS = (
+    "Please see the above traceback",
+    "nbgrader update",
+    "nbgrader db upgrade",
+    "RecursionError",
+    "Traceback",
+)
 
 
 @pytest.fixture(scope="module")
@@ -150,8 +168,7 @@ class TestNamedBeforeNbgrader:
 
     def test_the_honest_participant_after_them_keeps_the_clean_score(self, graded):
         _course, outcomes = graded
-        assert (outcomes["zz-lan"].status, outcomes["zz-lan"].score, outcomes["zz-lan"].max_score) == (
-            "graded", 10, 12)
+        assert (outcomes["zz-lan"].status, outcomes["zz-lan"].score, outcomes["zz-lan"].max_score) == ("graded", 10, 12)
 
 
 class TestChecksAlone:
@@ -193,10 +210,13 @@ class TestChecksAlone:
                 meta = each.get("metadata", {}).get("nbgrader")
                 if meta and meta.get("grade"):
                     meta["grade"] = False
+
         found = self.check(tmp_path, release, tampered(break_all))
         assert len(found.problems) > precheck.MAX_LISTED
-        assert _("{problems}; and {count} more").split("{")[1].split("}")[1].strip("; ") in found.problem or \
-            str(len(found.problems) - precheck.MAX_LISTED) in found.problem
+        assert (
+            _("{problems}; and {count} more").split("{")[1].split("}")[1].strip("; ") in found.problem
+            or str(len(found.problems) - precheck.MAX_LISTED) in found.problem
+        )
 
     def test_a_linked_submission_folder_is_refused(self, tmp_path, release):
         real = tmp_path / "elsewhere"
@@ -224,8 +244,11 @@ class TestLockedGradebook:
         Not a thread of the test: SQLite's locks belong to a process, and the
         grader's workers are forked from this one.
         """
-        holder = subprocess.Popen([sys.executable, "-c", LOCKER, str(course / "gradebook.db"), str(seconds)],
-                                  stdout=subprocess.PIPE, text=True)
+        holder = subprocess.Popen(
+            [sys.executable, "-c", LOCKER, str(course / "gradebook.db"), str(seconds)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert holder.stdout.readline().strip() == "locked"
         return holder
 

@@ -18,14 +18,17 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import require
 
-import hostile_submissions as hostile
+from ocopkit.i18n import _
 from ocopkit.trainer import answer_transfer, cohort, grading, sandbox
 from ocopkit.trainer.course import make_working_course
-from ocopkit.i18n import _
 
-from conftest import REPO  # noqa: E402
+import hostile_submissions as hostile
+from conftest import (
+    REPO,
+    require,
+)
+
 FLAGGED = _("flagged for review: the answer cells {what}").split("{")[0]
 WRONG_PART1 = "sao_buoi = 1\nsao_mien = 1\nsao_nuoc_mam = 1\n"
 REMOVE_ASSERTS = """
@@ -44,8 +47,8 @@ for _event in ('pre_run_cell', 'post_run_cell'):
 get_ipython().events.register('pre_execute', lambda: print('PRE-EXECUTE'))
 """,
     "b-ast-remove-asserts": REMOVE_ASSERTS,
-    "c-exec-encoded": "exec(__import__('base64').b64decode(%r).decode())\n" % base64.b64encode(
-        REMOVE_ASSERTS.encode()).decode(),
+    "c-exec-encoded": "exec(__import__('base64').b64decode(%r).decode())\n"  # noqa: UP031
+    % base64.b64encode(REMOVE_ASSERTS.encode()).decode(),
     "d-input-transformers": """
 get_ipython().input_transformers_cleanup.append(
     lambda lines: ['pass\\n'] if any('assert' in line for line in lines) else lines)
@@ -112,8 +115,12 @@ for path in glob.glob('*') + glob.glob('/ocop/*') + glob.glob('../*'):
 
 
 # Graded right after the most invasive attacks (sorted ids: each follows its attack).
-HONEST_AFTER = ["d-input-transformers-2-honest", "f-shadow-builtins-2-honest", "h-kernel-handlers-2-honest",
-                "i-trace-and-threads-2-honest"]
+HONEST_AFTER = [
+    "d-input-transformers-2-honest",
+    "f-shadow-builtins-2-honest",
+    "h-kernel-handlers-2-honest",
+    "i-trace-and-threads-2-honest",
+]
 
 
 def hidden_test_lines() -> list[str]:
@@ -133,8 +140,12 @@ def write(course: Path, participant: str, code: str | None, forged_cell: bool = 
     nb = hostile.notebook(hostile.FULL)
     hostile.cell(nb, "part1_answer").source = WRONG_PART1 + code
     if forged_cell:  # a cell that claims to be the assignment's own, to run beside the tests
-        forged = nbformat.v4.new_code_cell(code, metadata={"nbgrader": {
-            "locked": True, "grade": False, "solution": False, "schema_version": 3, "task": False}})
+        forged = nbformat.v4.new_code_cell(
+            code,
+            metadata={
+                "nbgrader": {"locked": True, "grade": False, "solution": False, "schema_version": 3, "task": False}
+            },
+        )
         nb.cells.insert(1, forged)
     target.mkdir(parents=True)
     nbformat.write(nb, target / "topic08.ipynb")
@@ -148,8 +159,12 @@ def all_outputs(course: Path, participant: str, tests: bool = True) -> str:
         if not tests and cell.metadata.get("nbgrader", {}).get("grade"):
             continue
         for output in cell.get("outputs", []):
-            texts.append(output.get("text", "") + output.get("evalue", "") + "".join(output.get("traceback", []))
-                         + str(output.get("data", "")))
+            texts.append(
+                output.get("text", "")
+                + output.get("evalue", "")
+                + "".join(output.get("traceback", []))
+                + str(output.get("data", ""))
+            )
     return "\n".join(texts)
 
 
@@ -157,8 +172,13 @@ def all_outputs(course: Path, participant: str, tests: bool = True) -> str:
 def graded(tmp_path_factory):
     require(sandbox.unavailable_reason())
     course = make_working_course(tmp_path_factory.mktemp("tests-apart") / "course", REPO)
-    done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "topic08", "--force"],
-                          cwd=course, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", "topic08", "--force"],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     for name, code in ATTACKS.items():
         write(course, f"{name}-1", code)
@@ -167,8 +187,13 @@ def graded(tmp_path_factory):
     write(course, "k-forged-setup-cell-1", ATTACKS["f-shadow-builtins"], forged_cell=True)
     # One worker: each honest participant is graded right after an attack, by the same worker.
     outcomes = cohort.grade_cohort(course, "topic08", cohort.GradeOptions(workers=1, deadline=180, retries=0))
-    feedback = subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", "topic08", "--force"],
-                              cwd=course, capture_output=True, text=True, timeout=600)
+    feedback = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_feedback", "topic08", "--force"],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert feedback.returncode == 0, feedback.stderr
     return course, {o.participant_id: o for o in outcomes}
 
@@ -181,8 +206,9 @@ def test_wrong_answers_earn_nothing_whatever_the_answer_code_does(graded, partic
     _course, outcomes = graded
     outcome = outcomes[participant]
     # Held: the wrong Part 1 costs its 2 points. An attack that wrecks nbgrader's own run is a named failure.
-    assert outcome.score == 8 if outcome.status == "graded" else (outcome.status == "failed" and outcome.reason), \
+    assert outcome.score == 8 if outcome.status == "graded" else (outcome.status == "failed" and outcome.reason), (
         outcome
+    )
 
 
 @pytest.mark.parametrize("participant", HONEST_AFTER)
@@ -205,10 +231,18 @@ def test_no_hidden_test_reaches_outputs_or_feedback(graded, participant):
 
 
 # What each attack did, as the answers kernel saw it run (the source of c- is encoded).
-RAN = {"a-events-print-source-1": "ipython", "b-ast-remove-asserts-1": "ipython", "c-exec-encoded-1": "ipython",
-       "d-input-transformers-1": "ipython", "e-lying-objects-1": "comparison", "f-shadow-builtins-1": "builtins",
-       "g-patch-libraries-1": "libraries", "h-kernel-handlers-1": "ipython", "i-trace-and-threads-1": "introspection",
-       "k-forged-setup-cell-1": "builtins"}
+RAN = {
+    "a-events-print-source-1": "ipython",
+    "b-ast-remove-asserts-1": "ipython",
+    "c-exec-encoded-1": "ipython",
+    "d-input-transformers-1": "ipython",
+    "e-lying-objects-1": "comparison",
+    "f-shadow-builtins-1": "builtins",
+    "g-patch-libraries-1": "libraries",
+    "h-kernel-handlers-1": "ipython",
+    "i-trace-and-threads-1": "introspection",
+    "k-forged-setup-cell-1": "builtins",
+}
 
 
 @pytest.mark.parametrize("participant", sorted(RAN))
@@ -239,10 +273,16 @@ class TestTransfer:
         import numpy as np
         import pandas as pd
 
-        values = {"so": 4, "ti_le": 0.25, "ten": "Bưởi Diễn", "ds": ["Mật ong", "Chè"], "bang": {"A": 40},
-                  "np_so": np.int64(100), "ngay": pd.Timestamp("2026-12-01"),
-                  "bang_pd": pd.DataFrame({"thang": pd.date_range("2026-07-01", periods=2, freq="MS"),
-                                           "tien": [1.5, -2.0]})}
+        values = {
+            "so": 4,
+            "ti_le": 0.25,
+            "ten": "Bưởi Diễn",
+            "ds": ["Mật ong", "Chè"],
+            "bang": {"A": 40},
+            "np_so": np.int64(100),
+            "ngay": pd.Timestamp("2026-12-01"),
+            "bang_pd": pd.DataFrame({"thang": pd.date_range("2026-07-01", periods=2, freq="MS"), "tien": [1.5, -2.0]}),
+        }
         namespace = {}
         answer_transfer.load(namespace, answer_transfer.checked(answer_transfer.dump(values)))
         pd.testing.assert_frame_equal(namespace.pop("bang_pd"), values.pop("bang_pd"))
@@ -255,8 +295,10 @@ class TestTransfer:
                 return True
 
         namespace = {"dap_an": "old"}
-        answer_transfer.load(namespace, answer_transfer.checked(answer_transfer.dump(
-            {"dap_an": Liar("x"), "ham": lambda: 1, "ds": [Liar("y")]})))
+        answer_transfer.load(
+            namespace,
+            answer_transfer.checked(answer_transfer.dump({"dap_an": Liar("x"), "ham": lambda: 1, "ds": [Liar("y")]})),
+        )
         assert "ds" not in namespace and "ham" not in namespace
         assert namespace["dap_an"] == "old"  # kept the tests kernel's own value
 
@@ -272,8 +314,12 @@ class TestTransfer:
             patches = property(lambda self: [None] * 6)
 
         namespace = {}
-        answer_transfer.load(namespace, answer_transfer.checked(answer_transfer.dump(
-            {"bieu_do": chart, "gia": LyingAxes(chart.figure, (0, 0, 1, 1))})))
+        answer_transfer.load(
+            namespace,
+            answer_transfer.checked(
+                answer_transfer.dump({"bieu_do": chart, "gia": LyingAxes(chart.figure, (0, 0, 1, 1))})
+            ),
+        )
         rebuilt = namespace["bieu_do"]
         assert type(rebuilt) is Axes and rebuilt is not chart and "gia" not in namespace
         assert [bar.get_height() for bar in rebuilt.patches] == [3.0, 5.0]
@@ -281,9 +327,11 @@ class TestTransfer:
         assert [label.get_text() for label in rebuilt.get_xticklabels()] == ["Shopee", "Chợ"]
 
     def test_a_forged_dump_builds_only_plain_types(self):
-        forged = '{"names": ["x", "y"], "values": {"x": {"t": "np", "dtype": "object", "v": {"t": "int", "v": 1}},' \
-                 ' "y": {"t": "series", "dtype": "O; import os", "v": [], "index": {"t": "range", "v": [0, 0, 1],' \
-                 ' "name": {"t": "none"}}, "name": {"t": "none"}}}}'
+        forged = (
+            '{"names": ["x", "y"], "values": {"x": {"t": "np", "dtype": "object", "v": {"t": "int", "v": 1}},'
+            ' "y": {"t": "series", "dtype": "O; import os", "v": [], "index": {"t": "range", "v": [0, 0, 1],'
+            ' "name": {"t": "none"}}, "name": {"t": "none"}}}}'
+        )
         namespace = {}
         answer_transfer.load(namespace, answer_transfer.checked(forged))
         assert namespace == {}

@@ -186,8 +186,18 @@ class TestInputsAndFiles:
 
 
 class TestEveryToolIsATool:
-    @pytest.mark.parametrize("make", [BrandProtectionPlanner, CbtReadinessCheck, DossierChecklist, IdeaScoringMatrix,
-                                      OcopNationalFigures, OcopSelfAssessment, PricingCalculator])
+    @pytest.mark.parametrize(
+        "make",
+        [
+            BrandProtectionPlanner,
+            CbtReadinessCheck,
+            DossierChecklist,
+            IdeaScoringMatrix,
+            OcopNationalFigures,
+            OcopSelfAssessment,
+            PricingCalculator,
+        ],
+    )
     def test_one_base(self, make):
         tool = make()
         assert isinstance(tool, Tool) and tool.result is not None and tool.message.value == ""
@@ -196,8 +206,21 @@ class TestEveryToolIsATool:
     def test_form_tools_keep_their_interface(self):
         tool = PricingCalculator()
         assert isinstance(tool, FormTool)
-        for name in ("compute", "summary_html", "chart_figure", "to_csv", "to_markdown", "number", "percent",
-                     "text", "refresh", "inputs", "set_inputs", "save", "load"):
+        for name in (
+            "compute",
+            "summary_html",
+            "chart_figure",
+            "to_csv",
+            "to_markdown",
+            "number",
+            "percent",
+            "text",
+            "refresh",
+            "inputs",
+            "set_inputs",
+            "save",
+            "load",
+        ):
             assert callable(getattr(tool, name)), name
         assert issubclass(tool.chart_class, LiveChart)
         assert tool.children[-1] is tool.files and tool.children[3] is tool.caption
@@ -213,8 +236,10 @@ class TestEveryToolIsATool:
 class TestTables:
     def test_html_table_escapes_every_cell(self):
         table = html_table(["Tên", "Điểm"], [("<b>Gà</b> & co", 4)])
-        assert table == ("<table><tr><th>Tên</th><th>Điểm</th></tr>"
-                         "<tr><td>&lt;b&gt;Gà&lt;/b&gt; &amp; co</td><td>4</td></tr></table>")
+        assert table == (
+            "<table><tr><th>Tên</th><th>Điểm</th></tr>"
+            "<tr><td>&lt;b&gt;Gà&lt;/b&gt; &amp; co</td><td>4</td></tr></table>"
+        )
 
     def test_html_table_bold_rows(self):
         table = html_table(["a"], [("x",), ("y",)], bold_rows={1})
@@ -222,4 +247,5 @@ class TestTables:
 
     def test_figures_table_right_aligns_values_in_bold(self):
         assert figures_table([("Tổng", "76 / 100")]) == (
-            "<table><tr><td>Tổng</td><td style='text-align:right'><b>76 / 100</b></td></tr></table>")
+            "<table><tr><td>Tổng</td><td style='text-align:right'><b>76 / 100</b></td></tr></table>"
+        )

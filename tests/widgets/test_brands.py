@@ -116,8 +116,7 @@ class TestBadInput:
 
 class TestEnglish:
     def test_labels_summary_and_messages_in_english(self, english):
-        tool = BrandProtectionPlanner(kind="nhan_hieu_tap_the", filing_date="2026-01-15",
-                                      evaluation_date="2027-03-15")
+        tool = BrandProtectionPlanner(kind="nhan_hieu_tap_the", filing_date="2026-01-15", evaluation_date="2027-03-15")
         assert tool.kind.description == "Kind of protection"
         assert ("Collective mark", "nhan_hieu_tap_the") in tool.kind.options
         assert "In time for the OCOP evaluation on 2027-03-15" in tool.summary.value

@@ -18,8 +18,15 @@ def tool():
 
 @pytest.fixture
 def re_rating():
-    return DossierChecklist(group=1, producer="hop_tac_xa", status=dossier.RE_RATING, issued="2023-05-18",
-                            deadline="2026-03-31", points=72, today=TODAY)
+    return DossierChecklist(
+        group=1,
+        producer="hop_tac_xa",
+        status=dossier.RE_RATING,
+        issued="2023-05-18",
+        deadline="2026-03-31",
+        points=72,
+        today=TODAY,
+    )
 
 
 def png(tool):
@@ -57,8 +64,9 @@ class TestLiveUpdates:
         assert "phuong_an_kinh_doanh" not in tool.result.checklist.missing and "1/5" in tool.counts.value
 
     def test_set_submitted_ticks_the_boxes(self, tool):
-        tool.set_submitted(["phieu_dang_ky_moi", "phuong_an_kinh_doanh", "gioi_thieu_bo_may",
-                            "dang_ky_kinh_doanh", "san_pham_mau"])
+        tool.set_submitted(
+            ["phieu_dang_ky_moi", "phuong_an_kinh_doanh", "gioi_thieu_bo_may", "dang_ky_kinh_doanh", "san_pham_mau"]
+        )
         assert tool.result.checklist.complete and "Đã đủ 5 giấy tờ bắt buộc" in tool.counts.value
 
     def test_a_service_needs_no_samples(self, tool):
@@ -133,8 +141,15 @@ class TestBadInput:
 
 class TestEnglish:
     def test_labels_lists_and_messages_in_english(self, english):
-        tool = DossierChecklist(group=1, producer="hop_tac_xa", status=dossier.RE_RATING, issued="2023-05-18",
-                                deadline="2026-03-31", points=72, today=TODAY)
+        tool = DossierChecklist(
+            group=1,
+            producer="hop_tac_xa",
+            status=dossier.RE_RATING,
+            issued="2023-05-18",
+            deadline="2026-03-31",
+            points=72,
+            today=TODAY,
+        )
         assert tool.group.description == "Product group" and ("Cooperative", "hop_tac_xa") in tool.producer.options
         assert "0 of 6 mandatory documents ready" in tool.counts.value
         assert "expires on 2026-05-18" in tool.summary.value and "Province People" in tool.summary.value
@@ -144,8 +159,9 @@ class TestEnglish:
 
 
 def test_the_widget_shows_what_the_logic_computes(re_rating):
-    expected = dossier.plan(1, "hop_tac_xa", dossier.RE_RATING, issued="2023-05-18", deadline="2026-03-31",
-                            today=TODAY, points=72)
+    expected = dossier.plan(
+        1, "hop_tac_xa", dossier.RE_RATING, issued="2023-05-18", deadline="2026-03-31", today=TODAY, points=72
+    )
     assert re_rating.result == expected
 
 

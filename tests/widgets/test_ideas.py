@@ -77,8 +77,12 @@ class TestLiveUpdates:
 
     def test_set_ideas_replaces_the_rows(self, tool, commune):
         tool.set_ideas(commune.tail(3))
-        assert [r["name"].value for r in tool.rows] == ["Tinh dầu quế", "Trà hoa vàng",
-                                                        "Homestay trải nghiệm làm chè", ""]
+        assert [r["name"].value for r in tool.rows] == [
+            "Tinh dầu quế",
+            "Trà hoa vàng",
+            "Homestay trải nghiệm làm chè",
+            "",
+        ]
         assert len(tool.result.table) == 3
 
     def test_add_row(self, tool):
@@ -144,7 +148,8 @@ class TestSameAsTheLogic:
 
     def test_sliders_at_their_open_end_are_the_logics_no_limit(self, tool):
         assert {code: slider.value for code, slider in tool.threshold_sliders.items()} == {
-            code: ideas.no_limit(code) for code in ideas.CODES}
+            code: ideas.no_limit(code) for code in ideas.CODES
+        }
 
     def test_shares_shown_are_the_logics_shares(self, tool):
         tool.set_weights({"ky_nang": 50})

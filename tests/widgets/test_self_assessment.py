@@ -97,8 +97,10 @@ class TestSavedFiles:
 
     def test_a_file_saved_before_the_tools_shared_a_base_still_opens(self, tmp_path):
         old = tmp_path / "cu.json"
-        old.write_text(json.dumps({"level": "parts", "scheme": "148/2023", "sheet": "x",
-                                   "points": {"A": 30, "B": 20, "C": 25}}), encoding="utf-8")
+        old.write_text(
+            json.dumps({"level": "parts", "scheme": "148/2023", "sheet": "x", "points": {"A": 30, "B": 20, "C": 25}}),
+            encoding="utf-8",
+        )
         tool = OcopSelfAssessment(level="parts")
         tool.load(old)
         assert tool.result.total == 75 and tool.message.value == ""

@@ -31,8 +31,10 @@ import re
 MAX_BYTES = 20 * 1024**2  # all answers of one dump
 MAX_DEPTH = 24
 MAX_ITEMS = 1_000_000
-SAFE_DTYPE = re.compile(r"^(u?int(8|16|32|64)|U?Int(8|16|32|64)|float(16|32|64)|Float(32|64)|bool|boolean|object|str|"
-                        r"string|category|datetime64\[(s|ms|us|ns)\]|timedelta64\[(s|ms|us|ns)\])$")
+SAFE_DTYPE = re.compile(
+    r"^(u?int(8|16|32|64)|U?Int(8|16|32|64)|float(16|32|64)|Float(32|64)|bool|boolean|object|str|"
+    r"string|category|datetime64\[(s|ms|us|ns)\]|timedelta64\[(s|ms|us|ns)\])$"
+)
 NUMPY_KINDS = "biuf"
 NUMPY_DTYPE = re.compile(r"^(bool|u?int(8|16|32|64)|float(16|32|64))$")
 
@@ -72,8 +74,10 @@ def encode(value, depth: int = 0, budget: _Budget | None = None) -> dict:
         items = sorted(value, key=repr) if kind in (set, frozenset) else value
         return {"t": kind.__name__, "v": [encode(item, depth + 1, budget) for item in items]}
     if kind is dict:
-        return {"t": "dict", "v": [[encode(k, depth + 1, budget), encode(v, depth + 1, budget)]
-                                   for k, v in value.items()]}
+        return {
+            "t": "dict",
+            "v": [[encode(k, depth + 1, budget), encode(v, depth + 1, budget)] for k, v in value.items()],
+        }
     return _encode_library(value, kind, depth, budget)
 
 
@@ -102,8 +106,12 @@ def _encode_chart(axes, kind, depth, budget) -> dict:
         raise NotTransferable(kind.__name__)
     bars = [[float(v) for v in (bar.get_x(), bar.get_y(), bar.get_width(), bar.get_height())] for bar in axes.patches]
     budget.items += 4 * len(bars)
-    texts = {"title": axes.get_title(), "xlabel": axes.get_xlabel(), "ylabel": axes.get_ylabel(),
-             "xticks": [t.get_text() for t in axes.get_xticklabels()]}
+    texts = {
+        "title": axes.get_title(),
+        "xlabel": axes.get_xlabel(),
+        "ylabel": axes.get_ylabel(),
+        "xticks": [t.get_text() for t in axes.get_xticklabels()],
+    }
     return {"t": "chart", "bars": bars, "v": encode(texts, depth + 1, budget)}
 
 
@@ -112,8 +120,12 @@ def _encode_numpy(value, kind, depth, budget) -> dict:
 
     if kind is np.ndarray and value.dtype.kind in NUMPY_KINDS:
         budget.items += value.size
-        return {"t": "ndarray", "dtype": str(value.dtype), "shape": list(value.shape),
-                "v": [encode(item, depth + 1, budget) for item in value.ravel().tolist()]}
+        return {
+            "t": "ndarray",
+            "dtype": str(value.dtype),
+            "shape": list(value.shape),
+            "v": [encode(item, depth + 1, budget) for item in value.ravel().tolist()],
+        }
     if isinstance(value, np.generic) and type(value) is np.dtype(kind).type and value.dtype.kind in NUMPY_KINDS:
         return {"t": "np", "dtype": str(value.dtype), "v": encode(value.item(), depth + 1, budget)}
     raise NotTransferable(kind.__name__)
@@ -127,12 +139,19 @@ def _encode_pandas(value, kind, depth, budget) -> dict:
     if kind is pd.Timedelta:
         return {"t": "pdtimedelta", "v": value.value, "unit": value.unit}
     if kind is pd.Series:
-        return {"t": "series", "name": encode(value.name, depth + 1, budget),
-                "index": _encode_index(value.index, depth, budget), **_encode_column(value, depth, budget)}
+        return {
+            "t": "series",
+            "name": encode(value.name, depth + 1, budget),
+            "index": _encode_index(value.index, depth, budget),
+            **_encode_column(value, depth, budget),
+        }
     if kind is pd.DataFrame:
-        return {"t": "frame", "columns": _encode_index(value.columns, depth, budget),
-                "index": _encode_index(value.index, depth, budget),
-                "data": [_encode_column(value.iloc[:, number], depth, budget) for number in range(value.shape[1])]}
+        return {
+            "t": "frame",
+            "columns": _encode_index(value.columns, depth, budget),
+            "index": _encode_index(value.index, depth, budget),
+            "data": [_encode_column(value.iloc[:, number], depth, budget) for number in range(value.shape[1])],
+        }
     if isinstance(value, pd.Index):
         return _encode_index(value, depth, budget)
     raise NotTransferable(kind.__name__)
@@ -153,8 +172,11 @@ def _encode_index(index, depth, budget) -> dict:
         return {"t": "range", "v": [index.start, index.stop, index.step], "name": encode(index.name, depth + 1, budget)}
     if type(index) not in (pd.Index, pd.DatetimeIndex, pd.TimedeltaIndex):
         raise NotTransferable(type(index).__name__)
-    return {"t": "index", "name": encode(index.name, depth + 1, budget), **_encode_column(index.to_series(), depth,
-                                                                                          budget)}
+    return {
+        "t": "index",
+        "name": encode(index.name, depth + 1, budget),
+        **_encode_column(index.to_series(), depth, budget),
+    }
 
 
 def _plain(item):
@@ -172,13 +194,22 @@ def _plain(item):
 def decode(data):
     """Rebuild a value from :func:`encode`'s form; only the documented types are ever built."""
     tag = data["t"]
-    plain = {"none": lambda d: None, "bool": lambda d: bool(d["v"]), "int": lambda d: int(d["v"]),
-             "str": lambda d: str(d["v"]), "float": lambda d: float(d["v"]),
-             "list": lambda d: [decode(x) for x in d["v"]], "tuple": lambda d: tuple(decode(x) for x in d["v"]),
-             "set": lambda d: {decode(x) for x in d["v"]}, "frozenset": lambda d: frozenset(decode(x) for x in d["v"]),
-             "dict": lambda d: {decode(k): decode(v) for k, v in d["v"]},
-             "datetime": lambda d: dt.datetime.fromisoformat(d["v"]), "date": lambda d: dt.date.fromisoformat(d["v"]),
-             "time": lambda d: dt.time.fromisoformat(d["v"]), "timedelta": lambda d: dt.timedelta(*d["v"])}
+    plain = {
+        "none": lambda d: None,
+        "bool": lambda d: bool(d["v"]),
+        "int": lambda d: int(d["v"]),
+        "str": lambda d: str(d["v"]),
+        "float": lambda d: float(d["v"]),
+        "list": lambda d: [decode(x) for x in d["v"]],
+        "tuple": lambda d: tuple(decode(x) for x in d["v"]),
+        "set": lambda d: {decode(x) for x in d["v"]},
+        "frozenset": lambda d: frozenset(decode(x) for x in d["v"]),
+        "dict": lambda d: {decode(k): decode(v) for k, v in d["v"]},
+        "datetime": lambda d: dt.datetime.fromisoformat(d["v"]),
+        "date": lambda d: dt.date.fromisoformat(d["v"]),
+        "time": lambda d: dt.time.fromisoformat(d["v"]),
+        "timedelta": lambda d: dt.timedelta(*d["v"]),
+    }
     if tag in plain:
         return plain[tag](data)
     return _decode_library(tag, data)
@@ -201,8 +232,9 @@ def _decode_library(tag: str, data: dict):
         return pd.Series(_column(data), index=_index(data["index"]), name=decode(data["name"]), dtype=data["dtype"])
     if tag == "frame":
         columns = _index(data["columns"])
-        frame = pd.DataFrame({number: pd.Series(_column(column), dtype=column["dtype"])
-                              for number, column in enumerate(data["data"])})
+        frame = pd.DataFrame(
+            {number: pd.Series(_column(column), dtype=column["dtype"]) for number, column in enumerate(data["data"])}
+        )
         frame.columns = columns
         frame.index = _index(data["index"])
         return frame
@@ -308,8 +340,11 @@ def load(namespace: dict, text: str) -> None:
 
     data = json.loads(text)
     present = set(data["names"])
-    for name in [n for n, v in namespace.items() if not n.startswith("_") and not isinstance(v, types.ModuleType)
-                 and callable(v) is False and n not in present]:
+    for name in [
+        n
+        for n, v in namespace.items()
+        if not n.startswith("_") and not isinstance(v, types.ModuleType) and callable(v) is False and n not in present
+    ]:
         del namespace[name]
     for name, value in data["values"].items():
         try:

@@ -19,16 +19,21 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..i18n import _
 from . import export, grading, roster
 from .course import Course
 from .grade_command import grade_and_report
-from ..i18n import _
 
 
 def _course_dir_option(parser: argparse.ArgumentParser) -> None:
     # The course is opened once here, at the edge, and passed down to every step.
-    parser.add_argument("--course-dir", dest="course", default=".", type=Course,
-                        help="course directory with nbgrader_config.py (default: current folder)")
+    parser.add_argument(
+        "--course-dir",
+        dest="course",
+        default=".",
+        type=Course,
+        help="course directory with nbgrader_config.py (default: current folder)",
+    )
 
 
 def cmd_generate(args) -> int:
@@ -37,8 +42,10 @@ def cmd_generate(args) -> int:
     for name in args.assignments or args.course.assignments():
         result = api.generate_assignment(name, force=True, create=True)
         if not result.get("success"):
-            print(_("{assignment}: failed: {reason}").format(
-                assignment=name, reason=grading.failure_reason(result)), file=sys.stderr)
+            print(
+                _("{assignment}: failed: {reason}").format(assignment=name, reason=grading.failure_reason(result)),
+                file=sys.stderr,
+            )
             return 1
         print(_("Generated the student version of {assignment}.").format(assignment=name))
     return 0
@@ -63,8 +70,14 @@ def cmd_roster_import(args) -> int:
 
 def cmd_grade(args) -> int:
     """Grade every pending submission of an assignment in parallel, in the sandbox."""
-    return grade_and_report(args.course, args.assignment, workers=args.workers, force=args.force,
-                            retry_failed=args.retry_failed, unsafe=args.unsafe)
+    return grade_and_report(
+        args.course,
+        args.assignment,
+        workers=args.workers,
+        force=args.force,
+        retry_failed=args.retry_failed,
+        unsafe=args.unsafe,
+    )
 
 
 def cmd_feedback(args) -> int:
@@ -111,8 +124,7 @@ def cmd_nav(args) -> int:
 
     changed = update_navigation(repository_root(), write=not args.check)
     for path in changed:
-        print(_("out of date: {path}").format(path=path) if args.check else
-              _("updated: {path}").format(path=path))
+        print(_("out of date: {path}").format(path=path) if args.check else _("updated: {path}").format(path=path))
     return 1 if (args.check and changed) else 0
 
 

@@ -25,10 +25,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..i18n import _
 from . import grading, ledger, run_guard, sandbox
 from .course import Course
 from .execute import AUTOGRADE_PREPROCESSORS
-from ..i18n import _
 
 PR_SET_PDEATHSIG = 1
 
@@ -57,6 +57,7 @@ def die_with_parent() -> None:
 
 def configure_for(worker_sandbox, limits: sandbox.Limits):
     """Return the nbgrader config adjustment of one worker."""
+
     def configure(config):
         config.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
         config.GuardedExecute.max_output_bytes = limits.output_bytes
@@ -65,6 +66,7 @@ def configure_for(worker_sandbox, limits: sandbox.Limits):
         config.GuardedExecute.shutdown_kernel = "immediate"
         if worker_sandbox is not None:
             worker_sandbox.nbgrader_config(config)
+
     return configure
 
 
@@ -83,8 +85,14 @@ def worker_main(course: Course, assignment, worker_sandbox, options, connection)
         except run_guard.GradebookLocked as error:
             outcome = ledger.Grading(assignment, participant_id, GRADEBOOK_LOCKED, str(error), None, None)
         except Exception as error:  # never lose the run to one submission
-            outcome = ledger.Grading(assignment, participant_id, "failed",
-                                     _("the grader failed on it: {error}").format(error=error), None, None)
+            outcome = ledger.Grading(
+                assignment,
+                participant_id,
+                "failed",
+                _("the grader failed on it: {error}").format(error=error),
+                None,
+                None,
+            )
             if run_guard.is_disk_full_error(error):
                 outcome = dataclasses.replace(outcome, status=DISK_FULL)
         connection.send(machine_fault(api, outcome))
@@ -113,8 +121,11 @@ def machine_fault(api, outcome: ledger.Grading) -> ledger.Grading:
     The error's words alone are not trusted (a participant can print them):
     the disk must also really be full.
     """
-    if outcome.status == "failed" and run_guard.mentions_full_disk(outcome.reason) and run_guard.full_disk(
-            disk_paths(api.coursedir.root)):
+    if (
+        outcome.status == "failed"
+        and run_guard.mentions_full_disk(outcome.reason)
+        and run_guard.full_disk(disk_paths(api.coursedir.root))
+    ):
         return dataclasses.replace(outcome, status=DISK_FULL)
     return outcome
 
@@ -124,8 +135,12 @@ def deadline_seconds(api, assignment: str) -> float:
     import nbformat
 
     release = Path(api.coursedir.format_path(api.coursedir.release_directory, ".", assignment))
-    cells = sum(1 for path in release.glob("*.ipynb")
-                for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code")
+    cells = sum(
+        1
+        for path in release.glob("*.ipynb")
+        for cell in nbformat.read(path, as_version=4).cells
+        if cell.cell_type == "code"
+    )
     timeout = api.config.Execute.get("timeout", 30) or 30
     return 120 + cells * timeout * 1.2
 
@@ -137,7 +152,8 @@ def pending(course: Course, assignment: str, options: GradeOptions) -> list[str]
     for participant_id in grading.submitted_participants(api, assignment):
         previous = done.get((assignment, participant_id))
         unchanged = previous is not None and previous.fingerprint == grading.fingerprint(
-            grading.submission_folder(api, assignment, participant_id))
+            grading.submission_folder(api, assignment, participant_id)
+        )
         if options.force or not unchanged or (options.retry_failed and previous.status == "failed"):
             todo.append(participant_id)
     return todo
@@ -167,8 +183,13 @@ class Progress:
         width = 24
         filled = int(width * self.done / self.total) if self.total else width
         return _("[{bar}] {done}/{total} · {rate:.1f} s each · ETA {eta} · failed {failed}").format(
-            bar="#" * filled + "." * (width - filled), done=self.done, total=self.total, rate=rate,
-            eta=time.strftime("%H:%M:%S", time.gmtime(eta)), failed=self.failed)
+            bar="#" * filled + "." * (width - filled),
+            done=self.done,
+            total=self.total,
+            rate=rate,
+            eta=time.strftime("%H:%M:%S", time.gmtime(eta)),
+            failed=self.failed,
+        )
 
 
 class WorkerPool:
@@ -188,8 +209,9 @@ class WorkerPool:
         """Start (or restart) worker ``index``."""
         ours, theirs = self.context.Pipe()
         worker_sandbox = self.sandboxes[index] if self.sandboxes else None
-        process = self.context.Process(target=worker_main, daemon=True,
-                                       args=(*self.args, worker_sandbox, self.options, theirs))
+        process = self.context.Process(
+            target=worker_main, daemon=True, args=(*self.args, worker_sandbox, self.options, theirs)
+        )
         process.start()
         theirs.close()
         self.workers[index] = {"process": process, "pipe": ours, "current": None, "since": 0.0}
@@ -212,8 +234,16 @@ class WorkerPool:
             try:
                 outcomes.append(pipe.recv())
             except (EOFError, OSError):  # the worker itself died: its submission failed
-                outcomes.append(ledger.Grading(self.args[1], worker["current"], "failed",
-                                               _("the grading worker stopped unexpectedly"), None, None))
+                outcomes.append(
+                    ledger.Grading(
+                        self.args[1],
+                        worker["current"],
+                        "failed",
+                        _("the grading worker stopped unexpectedly"),
+                        None,
+                        None,
+                    )
+                )
                 self.restart(next(i for i, w in self.workers.items() if w is worker))
                 continue
             worker["current"] = None
@@ -221,8 +251,9 @@ class WorkerPool:
 
     def overdue(self, limit: float) -> list[tuple[int, str]]:
         now = time.monotonic()
-        return [(i, w["current"]) for i, w in self.workers.items()
-                if w["current"] is not None and now - w["since"] > limit]
+        return [
+            (i, w["current"]) for i, w in self.workers.items() if w["current"] is not None and now - w["since"] > limit
+        ]
 
     def restart(self, index: int) -> None:
         """Kill a worker (its sandboxed kernel dies with it) and start a fresh one."""
@@ -243,8 +274,13 @@ class WorkerPool:
                 worker["process"].kill()
 
 
-def grade_cohort(course: Course | str | Path, assignment: str, options: GradeOptions | None = None,
-                 progress: Progress | None = None, on_outcome=None) -> list[ledger.Grading]:
+def grade_cohort(
+    course: Course | str | Path,
+    assignment: str,
+    options: GradeOptions | None = None,
+    progress: Progress | None = None,
+    on_outcome=None,
+) -> list[ledger.Grading]:
     """Grade every pending submission of an assignment and record each outcome.
 
     Parameters
@@ -280,8 +316,9 @@ def grade_cohort(course: Course | str | Path, assignment: str, options: GradeOpt
         except run_guard.MachineFault:
             raise
         except Exception as error:
-            if run_guard.is_disk_full_error(error) or (run_guard.mentions_full_disk(str(error))
-                                                       and run_guard.full_disk(disk_paths(course.root))):
+            if run_guard.is_disk_full_error(error) or (
+                run_guard.mentions_full_disk(str(error)) and run_guard.full_disk(disk_paths(course.root))
+            ):
                 raise disk_full(course.root) from error
             raise
 
@@ -316,9 +353,18 @@ def _run(pool, workers, todo, deadline, course: Course, progress, on_outcome) ->
         found = pool.receive(timeout=1)
         for index, participant_id in pool.overdue(deadline):
             pool.restart(index)
-            found.append(ledger.Grading(pool.args[1], participant_id, "failed", _(
-                "grading took longer than {seconds} s: the kernel hung and was stopped").format(
-                seconds=int(deadline)), None, None))
+            found.append(
+                ledger.Grading(
+                    pool.args[1],
+                    participant_id,
+                    "failed",
+                    _("grading took longer than {seconds} s: the kernel hung and was stopped").format(
+                        seconds=int(deadline)
+                    ),
+                    None,
+                    None,
+                )
+            )
         for item in found:
             if item.status == DISK_FULL:
                 raise disk_full(course.root)

@@ -31,9 +31,13 @@ def repository_root() -> Path:
     """Return the kit's repository: the folder with ``solutions/`` and ``nbgrader_config.py``."""
     root = Path(__file__).resolve().parents[3]
     if not (root / CONFIG_FILE).exists() or not (root / "solutions").is_dir():
-        raise FileNotFoundError(_("The course files (solutions/ and nbgrader_config.py) were not found "
-                                  "next to the ocopkit package at {root}; install the kit from its "
-                                  "repository with pip install -e .").format(root=root))
+        raise FileNotFoundError(
+            _(
+                "The course files (solutions/ and nbgrader_config.py) were not found "
+                "next to the ocopkit package at {root}; install the kit from its "
+                "repository with pip install -e ."
+            ).format(root=root)
+        )
     return root
 
 
@@ -117,10 +121,13 @@ def check_root_may_run(path: str | Path) -> None:
         return  # an ordinary user runs their own files with their own rights
     reason = untrusted_reason(path)
     if reason:
-        raise UntrustedConfig(_(
-            "Not running {path} as root: {reason}. Root never runs a file that another user can change. "
-            "Run this command as the owner of the course directory instead, or, on the hub, with "
-            "sudo ocop hub grade, which grades with the kit's own settings.").format(path=path, reason=reason))
+        raise UntrustedConfig(
+            _(
+                "Not running {path} as root: {reason}. Root never runs a file that another user can change. "
+                "Run this command as the owner of the course directory instead, or, on the hub, with "
+                "sudo ocop hub grade, which grades with the kit's own settings."
+            ).format(path=path, reason=reason)
+        )
 
 
 def read_config_file(path: str | Path) -> Config:
@@ -147,8 +154,9 @@ def load_config(course_dir: str | Path) -> Config:
     if course_dir in _BUILDERS:
         return _BUILDERS[course_dir]()
     if not (course_dir / CONFIG_FILE).exists():
-        raise FileNotFoundError(_("{folder} is not a course directory: it has no nbgrader_config.py.").format(
-            folder=course_dir))
+        raise FileNotFoundError(
+            _("{folder} is not a course directory: it has no nbgrader_config.py.").format(folder=course_dir)
+        )
     return read_config_file(course_dir / CONFIG_FILE)
 
 
@@ -277,6 +285,7 @@ def make_working_course(target: str | Path, source: str | Path | None = None) ->
         shutil.rmtree(target)
     target.mkdir(parents=True)
     shutil.copy2(source / CONFIG_FILE, target / CONFIG_FILE)
-    shutil.copytree(source / "solutions", target / "solutions",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    shutil.copytree(
+        source / "solutions", target / "solutions", ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+    )
     return target

@@ -11,15 +11,20 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
+from ..i18n import _
 from . import cohort, export, grading, roster, sandbox
 from .course import Course, make_working_course, repository_root
 from .report import course_report
-from ..i18n import _
 
 # Which example submission each sample participant hands in; None: hands in nothing.
 SAMPLE_SUBMISSIONS = {
-    "lan": "full", "hung": "partial", "mai": "untouched", "tuan": "syntax_error",
-    "hoa": "raises", "duc": "broken", "thu": None,
+    "lan": "full",
+    "hung": "partial",
+    "mai": "untouched",
+    "tuan": "syntax_error",
+    "hoa": "raises",
+    "duc": "broken",
+    "thu": None,
 }
 
 
@@ -27,8 +32,32 @@ SAMPLE_SUBMISSIONS = {
 SYNTHETIC_MIX = {"full": 30, "partial": 30, "untouched": 8, "syntax_error": 6, "raises": 6, "broken": 5, None: 15}
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô")
 MIDDLE = ("Văn", "Thị", "Minh", "Hữu", "Thanh", "Ngọc", "Đức", "Thu")
-GIVEN = ("An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Lan", "Linh", "Mai", "Nam",
-         "Nga", "Phúc", "Quang", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Vân", "Yến")
+GIVEN = (
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hoa",
+    "Hùng",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phúc",
+    "Quang",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Vân",
+    "Yến",
+)
 
 
 def synthetic_roster(count: int, path: Path, seed: int = 2021) -> Path:
@@ -42,8 +71,16 @@ def synthetic_roster(count: int, path: Path, seed: int = 2021) -> Path:
     rows = []
     for number in range(1, count + 1):
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-        rows.append([f"hv{number:04d}", name, provinces[(number - 1) % len(provinces)], "",
-                     rng.choice(roster.ORGANISATION_TYPES), f"hv{number:04d}@example.vn"])
+        rows.append(
+            [
+                f"hv{number:04d}",
+                name,
+                provinces[(number - 1) % len(provinces)],
+                "",
+                rng.choice(roster.ORGANISATION_TYPES),
+                f"hv{number:04d}@example.vn",
+            ]
+        )
     # UTF-8 without a byte-order mark, CRLF line ends: the form this file has always had.
     return write_csv(path, rows, roster.COLUMNS, bom=False)
 
@@ -62,8 +99,7 @@ def sample_roster_path() -> Path:
     return Path(str(resources.files("ocopkit.trainer") / "sample_roster.csv"))
 
 
-def place_submission(course_dir: Path, examples: Path, assignment: str, participant_id: str,
-                     variant: str) -> None:
+def place_submission(course_dir: Path, examples: Path, assignment: str, participant_id: str, variant: str) -> None:
     """Copy an example submission into ``submitted/ID/ASSIGNMENT``; ``broken`` is a damaged copy."""
     target = course_dir / "submitted" / participant_id / assignment
     if variant == "broken":
@@ -103,9 +139,13 @@ def run_demo(workdir: str | Path, participants: int | None = None, echo=print) -
     course.ledger.save_participants(people)
     echo(_("Registered {count} participants.").format(count=len(people)))
     reason = sandbox.unavailable_reason()
-    echo(_("Grading in the sandbox.") if reason is None else _(
-        "The sandbox is not available ({reason}); the demo grades its own sample submissions without it.").format(
-        reason=reason))
+    echo(
+        _("Grading in the sandbox.")
+        if reason is None
+        else _(
+            "The sandbox is not available ({reason}); the demo grades its own sample submissions without it."
+        ).format(reason=reason)
+    )
     for assignment in course.assignments():
         _run_assignment(course, repo / "tests" / "submissions" / assignment, assignment, handed_in, echo)
     rows = export.grade_rows(course)
@@ -115,9 +155,13 @@ def run_demo(workdir: str | Path, participants: int | None = None, echo=print) -
     echo("")
     echo(summary_table(rows))
     echo("")
-    echo(_("Outputs are in {folder}: student versions in exercises/, graded notebooks in autograded/, "
-           "feedback in feedback/, grades in {csv} (per test cell in items.csv), the report in report.html, "
-           "the gradebook in gradebook.db.").format(folder=course_dir, csv=csv_path.name))
+    echo(
+        _(
+            "Outputs are in {folder}: student versions in exercises/, graded notebooks in autograded/, "
+            "feedback in feedback/, grades in {csv} (per test cell in items.csv), the report in report.html, "
+            "the gradebook in gradebook.db."
+        ).format(folder=course_dir, csv=csv_path.name)
+    )
     return rows
 
 
@@ -135,8 +179,9 @@ def _run_assignment(course: Course, examples: Path, assignment: str, handed_in: 
         if variant:
             place_submission(course.root, examples, assignment, participant_id, variant)
     options = cohort.GradeOptions(unsafe=sandbox.unavailable_reason() is not None, force=True)
-    outcomes = cohort.grade_cohort(course, assignment, options, on_outcome=lambda o: echo(
-        f"  {o.participant_id:<8} {o.status:<7} {o.reason}"))
+    outcomes = cohort.grade_cohort(
+        course, assignment, options, on_outcome=lambda o: echo(f"  {o.participant_id:<8} {o.status:<7} {o.reason}")
+    )
     for outcome in outcomes:
         if outcome.status == "graded":
             api.generate_feedback(assignment, outcome.participant_id)
@@ -145,8 +190,7 @@ def _run_assignment(course: Course, examples: Path, assignment: str, handed_in: 
 def summary_table(rows: list[dict]) -> str:
     """Format export rows as a plain-text table: participant, topic, score, max, status, reason."""
     header = (_("participant"), _("topic"), _("score"), _("max"), _("status"), _("reason"))
-    lines = [(r["participant_id"], r["assignment"], r["score"], r["max_score"], r["status"], r["reason"])
-             for r in rows]
+    lines = [(r["participant_id"], r["assignment"], r["score"], r["max_score"], r["status"], r["reason"]) for r in rows]
     widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
     widths[-1] = len(header[-1])
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)

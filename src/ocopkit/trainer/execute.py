@@ -43,12 +43,18 @@ import time
 
 from jupyter_core.utils import run_sync
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern,
-                                    LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    Execute,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
 from traitlets import Integer
 
-from . import answer_transfer
 from ..i18n import _
+from . import answer_transfer
 
 DUMP = "__import__('ocopkit.trainer.answer_transfer', fromlist=['dump']).dump(globals())"
 LOAD = "__import__('ocopkit.trainer.answer_transfer', fromlist=['load']).load(globals(), {text!r})"
@@ -114,8 +120,9 @@ class GuardedExecute(Execute):
     """nbgrader's ``Execute`` with a tests kernel apart, an output cap and a time budget."""
 
     max_output_bytes = Integer(16 * 1024**2, help="All outputs of one notebook, in bytes.").tag(config=True)
-    notebook_timeout = Integer(0, help="Seconds for all cells of one notebook together; 0: five times the "
-                                       "per-cell timeout, at least 180 s.").tag(config=True)
+    notebook_timeout = Integer(
+        0, help="Seconds for all cells of one notebook together; 0: five times the per-cell timeout, at least 180 s."
+    ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         """Execute the notebook, then fail it if its outputs went over the cap."""
@@ -126,8 +133,11 @@ class GuardedExecute(Execute):
         finally:
             self._stop_tests_kernel()
         if self._output_bytes > self.max_output_bytes:
-            raise OutputLimitExceeded(_("the notebook printed {size} MB of output; the limit is {limit} MB").format(
-                size=round(self._output_bytes / 1024**2), limit=round(self.max_output_bytes / 1024**2)))
+            raise OutputLimitExceeded(
+                _("the notebook printed {size} MB of output; the limit is {limit} MB").format(
+                    size=round(self._output_bytes / 1024**2), limit=round(self.max_output_bytes / 1024**2)
+                )
+            )
         return nb, resources
 
     def budget(self) -> int:
@@ -139,8 +149,12 @@ class GuardedExecute(Execute):
         if cell.cell_type != "code":
             return cell, resources
         if time.monotonic() - self._started > self.budget():
-            raise NotebookTimeLimit(_("the notebook ran longer than {seconds} s in all (the limit for one "
-                                      "notebook); the cells after that were not run").format(seconds=self.budget()))
+            raise NotebookTimeLimit(
+                _(
+                    "the notebook ran longer than {seconds} s in all (the limit for one "
+                    "notebook); the cells after that were not run"
+                ).format(seconds=self.budget())
+            )
         if not self._audited:  # before the first cell: the state to compare with
             self._audited = True
             # As a user expression, like the questions later: outside a cell IPython's builtin trap is off, and
@@ -198,8 +212,9 @@ class GuardedExecute(Execute):
     def _silently(self, code: str, user_expressions: dict | None = None) -> dict | None:
         """Execute code in the current kernel without recording it; return the reply, or None."""
         try:
-            msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False,
-                                     user_expressions=user_expressions or {})
+            msg_id = self.kc.execute(
+                code, silent=True, store_history=False, allow_stdin=False, user_expressions=user_expressions or {}
+            )
             return self.wait_for_reply(msg_id)
         except Exception:  # a kernel that does not answer gives no answers
             return None
@@ -221,5 +236,12 @@ class GuardedExecute(Execute):
 
 
 # nbgrader's autograde pipeline with Execute replaced by GuardedExecute, in nbgrader's order.
-AUTOGRADE_PREPROCESSORS = [GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-                           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+AUTOGRADE_PREPROCESSORS = [
+    GuardedExecute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]

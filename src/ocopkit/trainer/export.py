@@ -26,13 +26,32 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import spreadsheet
-from .course import Course
 from ..i18n import _
+from .course import Course
 
-COLUMNS = ("participant_id", "name", "province", "organisation_type", "assignment",
-           "score", "max_score", "status", "reason")
-ITEM_COLUMNS = ("participant_id", "province", "organisation_type", "assignment", "notebook", "cell",
-                "cell_type", "score", "max_score", "passed")
+COLUMNS = (
+    "participant_id",
+    "name",
+    "province",
+    "organisation_type",
+    "assignment",
+    "score",
+    "max_score",
+    "status",
+    "reason",
+)
+ITEM_COLUMNS = (
+    "participant_id",
+    "province",
+    "organisation_type",
+    "assignment",
+    "notebook",
+    "cell",
+    "cell_type",
+    "score",
+    "max_score",
+    "passed",
+)
 
 
 def _number(value):
@@ -75,8 +94,14 @@ def grade_rows(course: Course | str | Path, assignment: str | None = None) -> li
         for name in [assignment] if assignment else course.assignments():
             submissions, duedate = _submissions(gradebook, name)
             for participant_id in ids:
-                row = _row(people.get(participant_id, {}), participant_id, name,
-                           outcomes.get((name, participant_id)), submissions.get(participant_id), duedate)
+                row = _row(
+                    people.get(participant_id, {}),
+                    participant_id,
+                    name,
+                    outcomes.get((name, participant_id)),
+                    submissions.get(participant_id),
+                    duedate,
+                )
                 if row["status"] == "missing" and name in handed_in.get(participant_id, ()):
                     row.update(status="ungraded", reason=_("handed in, not graded yet: run ocop grade"))
                 rows.append(row)
@@ -104,8 +129,11 @@ def known_participants(course: Course | str | Path, gradebook, handed_in: dict[s
 def _handed_in(api) -> dict[str, set[str]]:
     """Return, for each folder ``submitted/ID``, the assignments handed in (``submitted/ID/ASSIGNMENT``)."""
     root = Path(api.coursedir.root) / api.coursedir.submitted_directory
-    return {person.name: {folder.name for folder in _folders(person)}
-            for person in _folders(root) if not person.name.startswith(".")}
+    return {
+        person.name: {folder.name for folder in _folders(person)}
+        for person in _folders(root)
+        if not person.name.startswith(".")
+    }
 
 
 def _folders(folder: Path) -> list[Path]:
@@ -129,10 +157,17 @@ def _submissions(gradebook, assignment: str) -> tuple[dict, datetime | None]:
 
 def _row(person: dict, participant_id: str, assignment: str, outcome, submission, duedate) -> dict:
     """Build one export row; a score counts only when grading succeeded."""
-    row = {"participant_id": participant_id, "name": person.get("name", ""),
-           "province": person.get("province", ""),
-           "organisation_type": person.get("organisation_type", ""), "assignment": assignment,
-           "score": "", "max_score": "", "status": "missing", "reason": ""}
+    row = {
+        "participant_id": participant_id,
+        "name": person.get("name", ""),
+        "province": person.get("province", ""),
+        "organisation_type": person.get("organisation_type", ""),
+        "assignment": assignment,
+        "score": "",
+        "max_score": "",
+        "status": "missing",
+        "reason": "",
+    }
     if outcome is None:
         return row
     row.update(status=outcome.status, reason=outcome.reason)
@@ -156,26 +191,45 @@ def item_rows(course: Course | str | Path, assignment: str | None = None) -> lis
     graded = {key for key, o in course.ledger.gradings(assignment).items() if o.status == "graded"}
     gradebook = course.api.gradebook
     try:
-        query = (gradebook.db.query(SubmittedAssignment.student_id, Assignment.name, Notebook.name,
-                                    GradeCell.name, GradeCell.cell_type, Grade.score, GradeCell.max_score)
-                 .join(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-                 .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-                 .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
-                 .join(Grade, Grade.notebook_id == SubmittedNotebook.id)
-                 .join(GradeCell, Grade.cell_id == GradeCell.id))
+        query = (
+            gradebook.db.query(
+                SubmittedAssignment.student_id,
+                Assignment.name,
+                Notebook.name,
+                GradeCell.name,
+                GradeCell.cell_type,
+                Grade.score,
+                GradeCell.max_score,
+            )
+            .join(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+            .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+            .join(Grade, Grade.notebook_id == SubmittedNotebook.id)
+            .join(GradeCell, Grade.cell_id == GradeCell.id)
+        )
         if assignment:
             query = query.filter(Assignment.name == assignment)
         rows = []
         for student, name, notebook, cell, cell_type, score, max_score in query.order_by(
-                Assignment.name, SubmittedAssignment.student_id, Notebook.name, GradeCell.name):
+            Assignment.name, SubmittedAssignment.student_id, Notebook.name, GradeCell.name
+        ):
             if (name, student) not in graded:
                 continue
             person = people.get(student, {})
-            rows.append({"participant_id": student, "province": person.get("province", ""),
-                         "organisation_type": person.get("organisation_type", ""), "assignment": name,
-                         "notebook": notebook, "cell": cell, "cell_type": cell_type, "score": _number(score),
-                         "max_score": _number(max_score),
-                         "passed": "" if score is None else int(score >= max_score)})
+            rows.append(
+                {
+                    "participant_id": student,
+                    "province": person.get("province", ""),
+                    "organisation_type": person.get("organisation_type", ""),
+                    "assignment": name,
+                    "notebook": notebook,
+                    "cell": cell,
+                    "cell_type": cell_type,
+                    "score": _number(score),
+                    "max_score": _number(max_score),
+                    "passed": "" if score is None else int(score >= max_score),
+                }
+            )
         return rows
     finally:
         gradebook.close()

@@ -34,11 +34,11 @@ from .safe_html import clean
 
 # Shown as they are: the template escapes plain text and LaTeX, and images are
 # base64 data written into a quoted src attribute.
-SAFE_OUTPUT_TYPES = frozenset({"text/plain", "text/latex", "image/png", "image/jpeg", "image/gif",
-                               "application/json"})
+SAFE_OUTPUT_TYPES = frozenset({"text/plain", "text/latex", "image/png", "image/jpeg", "image/gif", "application/json"})
 # The page needs no script, loads nothing from elsewhere, and submits nothing.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
-                           "base-uri 'none'; form-action 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'"
+)
 
 
 class HideHiddenTracebacks(Preprocessor):
@@ -124,8 +124,7 @@ def _image_options(options) -> dict:
     ``1 onerror=...`` would add an event handler; other keys (``filenames``,
     ``isolated``) become src attributes or an iframe.
     """
-    kept = {key: options[key] for key in ("width", "height")
-            if re.fullmatch(r"\d+(\.\d+)?", str(options.get(key, "")))}
+    kept = {key: options[key] for key in ("width", "height") if re.fullmatch(r"\d+(\.\d+)?", str(options.get(key, "")))}
     if isinstance(options.get("alt"), str):
         kept["alt"] = options["alt"]  # written quoted and escaped
     if options.get("unconfined") is True:
@@ -150,8 +149,7 @@ class FeedbackExporter(HTMLExporter):
     widget outputs and pass HTML through ``clean_html``, here :func:`clean`.
     """
 
-    sanitize_html = Bool(True, help="Clean HTML in Markdown cells and outputs (always, for feedback).").tag(
-        config=True)
+    sanitize_html = Bool(True, help="Clean HTML in Markdown cells and outputs (always, for feedback).").tag(config=True)
 
     @contextfilter
     def markdown2html(self, context, source):
@@ -181,7 +179,6 @@ def lock_down(page: str) -> str:
     head = soup.head or soup.new_tag("head")
     if head.parent is None:
         (soup.html or soup).insert(0, head)
-    policy = soup.new_tag("meta", attrs={"http-equiv": "Content-Security-Policy",
-                                         "content": CONTENT_SECURITY_POLICY})
+    policy = soup.new_tag("meta", attrs={"http-equiv": "Content-Security-Policy", "content": CONTENT_SECURITY_POLICY})
     head.insert(0, policy)
     return str(soup)

@@ -10,14 +10,21 @@ from __future__ import annotations
 import os
 import sys
 
+from ..i18n import _
 from . import cohort, sandbox
 from .course import Course
 from .run_guard import GradingBusy, MachineFault
-from ..i18n import _
 
 
-def grade_and_report(course: Course, assignment: str, *, workers: int | None = None, force: bool = False,
-                     retry_failed: bool = False, unsafe: bool = False) -> int:
+def grade_and_report(
+    course: Course,
+    assignment: str,
+    *,
+    workers: int | None = None,
+    force: bool = False,
+    retry_failed: bool = False,
+    unsafe: bool = False,
+) -> int:
     """Grade every pending submission of an assignment in the sandbox; print failures and totals.
 
     Parameters
@@ -46,12 +53,18 @@ def grade_and_report(course: Course, assignment: str, *, workers: int | None = N
         course.config()
     reason = sandbox.unavailable_reason()
     if reason and not unsafe:
-        print(_("Refusing to grade: the sandbox is not available ({reason}). Participants' code would run "
+        print(
+            _(
+                "Refusing to grade: the sandbox is not available ({reason}). Participants' code would run "
                 "with your rights and could read or change every grade. Fix that, or pass --unsafe to grade "
-                "without the sandbox.").format(reason=reason), file=sys.stderr)
+                "without the sandbox."
+            ).format(reason=reason),
+            file=sys.stderr,
+        )
         return 3
-    options = cohort.GradeOptions(workers=workers or os.cpu_count() or 1, force=force,
-                                  retry_failed=retry_failed, unsafe=unsafe)
+    options = cohort.GradeOptions(
+        workers=workers or os.cpu_count() or 1, force=force, retry_failed=retry_failed, unsafe=unsafe
+    )
     try:
         outcomes = cohort.grade_cohort(course, assignment, options)
     except KeyboardInterrupt:
@@ -71,7 +84,9 @@ def print_outcomes(outcomes) -> None:
     """Print each failed submission with its reason, then the totals."""
     failed = [o for o in outcomes if o.status == "failed"]
     for outcome in failed:
-        print(_("failed: {participant}: {reason}").format(participant=outcome.participant_id,
-                                                         reason=outcome.reason))
-    print(_("{total} submissions: {graded} graded, {failed} failed.").format(
-        total=len(outcomes), graded=len(outcomes) - len(failed), failed=len(failed)))
+        print(_("failed: {participant}: {reason}").format(participant=outcome.participant_id, reason=outcome.reason))
+    print(
+        _("{total} submissions: {graded} graded, {failed} failed.").format(
+            total=len(outcomes), graded=len(outcomes) - len(failed), failed=len(failed)
+        )
+    )

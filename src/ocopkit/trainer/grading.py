@@ -26,18 +26,24 @@ import sqlite3
 import time
 from pathlib import Path
 
-
-from . import execute, ledger, precheck
 from ..i18n import _
+from . import execute, ledger, precheck
+
 # The pre-checks live in precheck.py; these names stay importable from here.
 from .precheck import entries, folder_problem, format_problem, notebook_problem  # noqa: F401
 
 # Failures that can come from a busy machine rather than from the submission.
-TRANSIENT = ("Timeout waiting for IOPub output", "Kernel didn't respond", "Kernel died before replying",
-             "DeadKernelError", "Kernel died")
+TRANSIENT = (
+    "Timeout waiting for IOPub output",
+    "Kernel didn't respond",
+    "Kernel died before replying",
+    "DeadKernelError",
+    "Kernel died",
+)
 # SQLite's words when another connection holds the gradebook (nbgrader then suggests `nbgrader db upgrade`).
 LOCKED = ("database is locked", "database table is locked")
 LOCK_WAIT_SECONDS = 60.0
+
 
 def ran_flags() -> dict[str, str]:
     """What answer code did while it ran (kinds of :mod:`ocopkit.trainer.run_audit`), as a trainer reads it."""
@@ -86,13 +92,20 @@ def fingerprint(folder: Path) -> str:
 def failure_reason(result: dict) -> str:
     """Turn nbgrader's error or log into one line a trainer understands."""
     text = (result.get("error") or "") + "\n" + (result.get("log") or "")
-    known = [("OutputLimitExceeded", None), ("NotebookTimeLimit", None),
-             ("Timeout waiting for IOPub output", _("the kernel stopped answering (IOPub timeout), even after retries")),
-             ("UnresponsiveKernelError", _("the kernel hung and did not answer an interrupt")),
-             ("DeadKernelError", _("the kernel died while running the notebook (the code may end Python, "
-                                   "e.g. os._exit, or exhaust memory)")),
-             ("Kernel died", _("the kernel died while running the notebook (the code may end Python, "
-                               "e.g. os._exit, or exhaust memory)"))]
+    known = [
+        ("OutputLimitExceeded", None),
+        ("NotebookTimeLimit", None),
+        ("Timeout waiting for IOPub output", _("the kernel stopped answering (IOPub timeout), even after retries")),
+        ("UnresponsiveKernelError", _("the kernel hung and did not answer an interrupt")),
+        (
+            "DeadKernelError",
+            _("the kernel died while running the notebook (the code may end Python, e.g. os._exit, or exhaust memory)"),
+        ),
+        (
+            "Kernel died",
+            _("the kernel died while running the notebook (the code may end Python, e.g. os._exit, or exhaust memory)"),
+        ),
+    ]
     for marker, reason in known:
         if marker in text:
             if reason is None:  # our own exception: its message is the reason
@@ -123,8 +136,9 @@ def timed_out_cells(api, assignment: str, participant_id: str) -> list[str]:
     return found
 
 
-def graded_outcome(api, assignment: str, participant_id: str, flags: list[str],
-                   found: list[str] = ()) -> ledger.Grading:
+def graded_outcome(
+    api, assignment: str, participant_id: str, flags: list[str], found: list[str] = ()
+) -> ledger.Grading:
     """Read the score nbgrader saved, with notes for the trainer (``found``: from the pre-checks)."""
     gradebook = api.gradebook
     try:
@@ -150,9 +164,11 @@ def is_locked(text: str) -> bool:
 
 def locked_gradebook_reason(seconds: float) -> str:
     """The trainer's message when the gradebook stayed locked: not the submission's fault, and what to do."""
-    return _("the gradebook was held by another program for more than {seconds} s (a database browser, a backup, "
-             "or another grader): no submission was marked for it. Close that program, then run the same command "
-             "again; it goes on where it stopped.").format(seconds=round(seconds))
+    return _(
+        "the gradebook was held by another program for more than {seconds} s (a database browser, a backup, "
+        "or another grader): no submission was marked for it. Close that program, then run the same command "
+        "again; it goes on where it stopped."
+    ).format(seconds=round(seconds))
 
 
 def _result_text(result: dict) -> str:
@@ -178,7 +194,7 @@ def while_locked(action, lock_wait: float, locked=lambda result: False):
             result = action()
             if not locked(result):
                 return result
-        except Exception as error:  # noqa: BLE001 - only the lock is waited for; the rest goes on up
+        except Exception as error:
             if not is_locked(str(error)) and not is_locked(str(getattr(error, "orig", ""))):
                 raise
         remaining = give_up - time.monotonic()
@@ -193,8 +209,11 @@ def sqlite_file(db_url: str) -> Path | None:
     from sqlalchemy.engine import make_url
 
     url = make_url(db_url)  # the kit's URL carries "?timeout=60": the file name ends before it
-    return Path(url.database) if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
+    return (
+        Path(url.database)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
         else None
+    )
 
 
 def check_gradebook_writable(db_url: str) -> None:
@@ -217,6 +236,7 @@ def check_gradebook_writable(db_url: str) -> None:
 
 def autograde(api, assignment: str, participant_id: str, retries: int, lock_wait: float) -> dict:
     """Run nbgrader's autograde, again after a transient failure or while the gradebook is locked."""
+
     def once():
         check_gradebook_writable(api.coursedir.db_url)
         return api.autograde(assignment, participant_id, force=True, create=True)
@@ -228,8 +248,9 @@ def autograde(api, assignment: str, participant_id: str, retries: int, lock_wait
         retries -= 1
 
 
-def grade_submission(api, assignment: str, participant_id: str, retries: int = 2,
-                     lock_wait: float = LOCK_WAIT_SECONDS) -> ledger.Grading:
+def grade_submission(
+    api, assignment: str, participant_id: str, retries: int = 2, lock_wait: float = LOCK_WAIT_SECONDS
+) -> ledger.Grading:
     """Grade one participant's submission and return the named outcome.
 
     Parameters

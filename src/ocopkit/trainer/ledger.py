@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 LEDGER_FILE = "ocop_ledger.sqlite"
@@ -77,7 +77,8 @@ class Ledger:
         with self.connection as connection:
             connection.executemany(
                 "INSERT OR REPLACE INTO participants VALUES (?, ?, ?, ?, ?, ?)",
-                [(p.id, p.name, p.province, p.district, p.organisation_type, p.email) for p in participants])
+                [(p.id, p.name, p.province, p.district, p.organisation_type, p.email) for p in participants],
+            )
 
     def participants(self) -> dict[str, dict]:
         """Return every participant's details, keyed by id."""
@@ -90,8 +91,17 @@ class Ledger:
         with self.connection as connection:
             connection.execute(
                 "INSERT OR REPLACE INTO gradings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (grading.assignment, grading.participant_id, grading.status, grading.reason,
-                 grading.score, grading.max_score, datetime.now(timezone.utc).isoformat(), grading.fingerprint))
+                (
+                    grading.assignment,
+                    grading.participant_id,
+                    grading.status,
+                    grading.reason,
+                    grading.score,
+                    grading.max_score,
+                    datetime.now(UTC).isoformat(),
+                    grading.fingerprint,
+                ),
+            )
 
     def gradings(self, assignment: str | None = None) -> dict[tuple[str, str], Grading]:
         """Return recorded outcomes keyed by (assignment, participant id)."""
@@ -103,6 +113,7 @@ class Ledger:
 
 
 # One-call forms for scripts and tests; a run of the kit uses its Course's one Ledger.
+
 
 def save_participants(course_dir: str | Path, participants) -> None:
     """Insert or update participants' details (opens the ledger for this call)."""

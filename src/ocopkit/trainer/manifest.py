@@ -37,7 +37,7 @@ class Lesson:
 
     @property
     def label(self) -> str:
-        """"Chủ đề 8" for a topic; lesson 0 holds the participants' tools."""
+        """ "Chủ đề 8" for a topic; lesson 0 holds the participants' tools."""
         return f"Chủ đề {self.topic}" if self.topic else "Công cụ"
 
     @property
@@ -54,9 +54,19 @@ def _manifest(repo: Path) -> dict:
 
 def lessons(repo: Path) -> list[Lesson]:
     """Return the lessons in manifest order."""
-    return [Lesson(e["topic"], e["slug"], e["title_vi"], e["title_en"], e.get("assignment"),
-                   tuple(e.get("modules", ())), tuple(e.get("widgets", ())), tuple(e.get("tests", ())))
-            for e in _manifest(repo)["lessons"]]
+    return [
+        Lesson(
+            e["topic"],
+            e["slug"],
+            e["title_vi"],
+            e["title_en"],
+            e.get("assignment"),
+            tuple(e.get("modules", ())),
+            tuple(e.get("widgets", ())),
+            tuple(e.get("tests", ())),
+        )
+        for e in _manifest(repo)["lessons"]
+    ]
 
 
 def shared_floor(repo: Path) -> list[str]:
@@ -83,10 +93,15 @@ def topic_table(all_lessons: list[Lesson]) -> str:
     """Return README's topic table with links to each lesson and assignment."""
     rows = ["| # | Chủ đề / Topic | Bài học / Lesson | Bài tập / Exercise |", "|---|---|---|---|"]
     for lesson in all_lessons:
-        exercise = (f"[{lesson.assignment}](exercises/{lesson.assignment}/{lesson.assignment}.ipynb)"
-                    if lesson.assignment else "")
-        rows.append(f"| {lesson.topic or '–'} | {lesson.title_vi} / *{lesson.title_en}* | "
-                    f"[{lesson.filename}](course/{lesson.filename}) | {exercise} |")
+        exercise = (
+            f"[{lesson.assignment}](exercises/{lesson.assignment}/{lesson.assignment}.ipynb)"
+            if lesson.assignment
+            else ""
+        )
+        rows.append(
+            f"| {lesson.topic or '–'} | {lesson.title_vi} / *{lesson.title_en}* | "
+            f"[{lesson.filename}](course/{lesson.filename}) | {exercise} |"
+        )
     return "\n".join(rows)
 
 
@@ -102,8 +117,9 @@ def _widget_files(repo: Path) -> dict[str, str]:
 def _code_row(lesson: Lesson, widget_files: dict[str, str]) -> str:
     """One lesson's row of :func:`code_table`, each name linked to its file."""
     lesson_link = f"[{lesson.filename.removesuffix('.ipynb')}](course/{lesson.filename})"
-    assignment = (f"[{lesson.assignment}](solutions/{lesson.assignment}/{lesson.assignment}.ipynb)"
-                  if lesson.assignment else "")
+    assignment = (
+        f"[{lesson.assignment}](solutions/{lesson.assignment}/{lesson.assignment}.ipynb)" if lesson.assignment else ""
+    )
     modules = ", ".join(f"[`{m}`](src/ocopkit/{m}.py)" for m in lesson.modules)
     widgets = ", ".join(f"[`{w}`]({widget_files[w]})" if w in widget_files else f"`{w}`" for w in lesson.widgets)
     tests = ", ".join(f"[{t.removeprefix('tests/').removesuffix('.py')}]({t})" for t in lesson.tests)
@@ -113,9 +129,12 @@ def _code_row(lesson: Lesson, widget_files: dict[str, str]) -> str:
 def code_table(repo: Path, all_lessons: list[Lesson]) -> str:
     """Return README's table of where each topic lives: lesson, assignment, domain modules, widgets, tests."""
     widget_files = _widget_files(repo)
-    rows = ["Where each topic lives (a lesson's name need not be its module's):", "",
-            "| # | Lesson | Assignment | Domain modules (`src/ocopkit/`) | Widgets (`ocopkit.widgets`) | Tests |",
-            "|---|---|---|---|---|---|"]
+    rows = [
+        "Where each topic lives (a lesson's name need not be its module's):",
+        "",
+        "| # | Lesson | Assignment | Domain modules (`src/ocopkit/`) | Widgets (`ocopkit.widgets`) | Tests |",
+        "|---|---|---|---|---|---|",
+    ]
     rows += [_code_row(lesson, widget_files) for lesson in all_lessons]
     shared = ", ".join(f"[`{m}`](src/ocopkit/{m}.py)" for m in shared_floor(repo))
     return "\n".join(rows) + f"\n\nUnder every topic, named by none (the shared floor): {shared}."

@@ -40,10 +40,10 @@ from ..i18n import _
 # the grader itself run out of memory or time. A course notebook with every
 # output is a few MB; a kernel may print 16 MB when graded (execute.py).
 MAX_NOTEBOOK_BYTES = 64 * 1024**2
-MAX_SOURCE_BYTES = 1024**2          # the text of one cell: an answer is a few KB
-MAX_CELLS = 2000                    # an exercise has a few dozen
-MAX_DEPTH = 100                     # nbformat and nbgrader recurse: about 1000 levels crash them
-MAX_LISTED = 3                      # problems named in one reason
+MAX_SOURCE_BYTES = 1024**2  # the text of one cell: an answer is a few KB
+MAX_CELLS = 2000  # an exercise has a few dozen
+MAX_DEPTH = 100  # nbformat and nbgrader recurse: about 1000 levels crash them
+MAX_LISTED = 3  # problems named in one reason
 
 BOM = b"\xef\xbb\xbf"
 CELL_TYPES = ("code", "markdown", "raw")
@@ -68,12 +68,13 @@ class Findings:
         hidden = len(self.problems) - MAX_LISTED
         return shown if hidden <= 0 else _("{problems}; and {count} more").format(problems=shown, count=hidden)
 
-    def add(self, other: "Findings") -> None:
+    def add(self, other: Findings) -> None:
         self.problems += other.problems
         self.notes += other.notes
 
 
 # --- The folder -------------------------------------------------------------------------------------------------
+
 
 def entries(folder: Path) -> list[Path]:
     """Return every path below a folder, sorted, without following symbolic links."""
@@ -96,10 +97,12 @@ def folder_problem(folder: Path) -> str | None:
     for path in entries(folder):
         if path.is_symlink():
             return _("the submission contains a symbolic link ({name}); links are not accepted").format(
-                name=path.relative_to(folder))
+                name=path.relative_to(folder)
+            )
         if not (path.is_file() or path.is_dir()):
             return _("the submission contains a special file ({name}); only plain files are accepted").format(
-                name=path.relative_to(folder))
+                name=path.relative_to(folder)
+            )
     return None
 
 
@@ -152,7 +155,8 @@ def missing_notebook(folder: Path, name: str) -> str:
     others = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
     if others:
         return _("the notebook {name} is missing from the submission, which has {others} instead").format(
-            name=name, others=", ".join(others))
+            name=name, others=", ".join(others)
+        )
     return _("the notebook {name} is missing from the submission").format(name=name)
 
 
@@ -163,6 +167,7 @@ def extra_notebooks(folder: Path, expected: list[str]) -> list[str]:
 
 # --- One notebook as a file ---------------------------------------------------------------------------------------
 
+
 def read_capped(path: Path) -> bytes | str:
     """Return the bytes of a notebook, or why it cannot be read (not a file, missing, too big, empty)."""
     if path.is_symlink() or (path.exists() and not path.is_file()):
@@ -172,9 +177,10 @@ def read_capped(path: Path) -> bytes | str:
     with path.open("rb") as handle:  # read at most one byte past the cap: the size on disk may lie
         raw = handle.read(MAX_NOTEBOOK_BYTES + 1)
     if len(raw) > MAX_NOTEBOOK_BYTES:
-        return _("the notebook {name} is {size} MB; the grader reads notebooks of at most {limit} MB "
-                 "(clearing its outputs makes it smaller)").format(
-            name=path.name, size=round(path.stat().st_size / 1024**2), limit=MAX_NOTEBOOK_BYTES // 1024**2)
+        return _(
+            "the notebook {name} is {size} MB; the grader reads notebooks of at most {limit} MB "
+            "(clearing its outputs makes it smaller)"
+        ).format(name=path.name, size=round(path.stat().st_size / 1024**2), limit=MAX_NOTEBOOK_BYTES // 1024**2)
     if not raw.strip():
         return _("the notebook {name} is empty (0 bytes of content)").format(name=path.name)
     return raw
@@ -190,38 +196,54 @@ def parse(name: str, raw: bytes) -> tuple[object, Findings]:
     """
     found = Findings()
     if raw.startswith(BOM):  # accepted: prepare_submission gives nbgrader a copy without it
-        raw = raw[len(BOM):]
+        raw = raw[len(BOM) :]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        found.problems.append(_("the notebook {name} is not UTF-8 text (byte {position} is invalid)").format(
-            name=name, position=error.start))
+        found.problems.append(
+            _("the notebook {name} is not UTF-8 text (byte {position} is invalid)").format(
+                name=name, position=error.start
+            )
+        )
         return None, found
     twice = set()
     try:
         data = json.loads(text, object_pairs_hook=functools.partial(_object, twice))
     except json.JSONDecodeError as error:
-        found.problems.append(_("the notebook {name} is damaged: not valid JSON at line {line}, column {column}")
-                              .format(name=name, line=error.lineno, column=error.colno))
+        found.problems.append(
+            _("the notebook {name} is damaged: not valid JSON at line {line}, column {column}").format(
+                name=name, line=error.lineno, column=error.colno
+            )
+        )
         return None, found
     except RecursionError:  # a file like [[[[...]]]]: Python's parser gives up past about 1000 levels
-        found.problems.append(_("the notebook {name} is damaged: its data is nested more than {limit} levels "
-                                "deep").format(name=name, limit=MAX_DEPTH))
+        found.problems.append(
+            _("the notebook {name} is damaged: its data is nested more than {limit} levels deep").format(
+                name=name, limit=MAX_DEPTH
+            )
+        )
         return None, found
     except ValueError:  # Python refuses integers of more than 4300 digits
-        found.problems.append(_("the notebook {name} is damaged: it holds a number too long to read").format(
-            name=name))
+        found.problems.append(_("the notebook {name} is damaged: it holds a number too long to read").format(name=name))
         return None, found
     if twice:
         # Every reader the kit and nbgrader use keeps the last value: graded as that, but a
         # trainer should know that the file was edited outside Jupyter, which never writes this.
-        found.notes.append(_("the notebook {name} was edited outside Jupyter: the key {keys} appears twice "
-                             "in one place (the last one was graded)").format(name=name, keys=", ".join(sorted(twice))))
+        found.notes.append(
+            _(
+                "the notebook {name} was edited outside Jupyter: the key {keys} appears twice "
+                "in one place (the last one was graded)"
+            ).format(name=name, keys=", ".join(sorted(twice)))
+        )
     if SURROGATE_ESCAPE.search(raw):
         place = _lone_surrogate(data)
         if place is not None:
-            found.problems.append(_("the notebook {name} is damaged: {place} holds text that is not valid "
-                                    "Unicode (an unpaired surrogate, U+D800 to U+DFFF)").format(name=name, place=place))
+            found.problems.append(
+                _(
+                    "the notebook {name} is damaged: {place} holds text that is not valid "
+                    "Unicode (an unpaired surrogate, U+D800 to U+DFFF)"
+                ).format(name=name, place=place)
+            )
             return None, found
     return data, found
 
@@ -306,21 +328,26 @@ def cell_shape_problem(name: str, cell, index: int) -> str | None:
     label = cell_label(cell, index)
     if not isinstance(cell, dict):
         return _("the notebook {name} does not follow the notebook format: cell {cell} is not a cell").format(
-            name=name, cell=label)
+            name=name, cell=label
+        )
     if cell.get("cell_type") not in CELL_TYPES:
-        return _("the notebook {name} does not follow the notebook format: the cell {cell} is of an unknown type "
-                 "{kind}").format(name=name, cell=label, kind=json.dumps(cell.get("cell_type"), ensure_ascii=False))
+        return _(
+            "the notebook {name} does not follow the notebook format: the cell {cell} is of an unknown type {kind}"
+        ).format(name=name, cell=label, kind=json.dumps(cell.get("cell_type"), ensure_ascii=False))
     source = cell.get("source")
     if not (isinstance(source, str) or (isinstance(source, list) and all(isinstance(s, str) for s in source))):
-        return _("the notebook {name} does not follow the notebook format: the source of the cell {cell} is not "
-                 "text").format(name=name, cell=label)
+        return _(
+            "the notebook {name} does not follow the notebook format: the source of the cell {cell} is not text"
+        ).format(name=name, cell=label)
     if not isinstance(cell.get("metadata"), dict):
-        return _("the notebook {name} does not follow the notebook format: the metadata of the cell {cell} is "
-                 "damaged").format(name=name, cell=label)
+        return _(
+            "the notebook {name} does not follow the notebook format: the metadata of the cell {cell} is damaged"
+        ).format(name=name, cell=label)
     size = len(source_text(cell).encode("utf-8"))
     if size > MAX_SOURCE_BYTES:
-        return _("the notebook {name}: the cell {cell} holds {size} MB of text; a cell may hold at most {limit} MB")\
-            .format(name=name, cell=label, size=max(1, round(size / 1024**2)), limit=MAX_SOURCE_BYTES // 1024**2)
+        return _(
+            "the notebook {name}: the cell {cell} holds {size} MB of text; a cell may hold at most {limit} MB"
+        ).format(name=name, cell=label, size=max(1, round(size / 1024**2)), limit=MAX_SOURCE_BYTES // 1024**2)
     return None
 
 
@@ -330,13 +357,15 @@ def shape_problem(name: str, data) -> str | None:
         return _("the file {name} is not a Jupyter notebook of format 4").format(name=name)
     if depth(data, MAX_DEPTH) > MAX_DEPTH:
         return _("the notebook {name} is damaged: its data is nested more than {limit} levels deep").format(
-            name=name, limit=MAX_DEPTH)
+            name=name, limit=MAX_DEPTH
+        )
     cells = data.get("cells")
     if not isinstance(cells, list):
         return _("the notebook {name} does not follow the notebook format: it has no list of cells").format(name=name)
     if len(cells) > MAX_CELLS:
         return _("the notebook {name} has {count} cells; the grader accepts at most {limit}").format(
-            name=name, count=len(cells), limit=MAX_CELLS)
+            name=name, count=len(cells), limit=MAX_CELLS
+        )
     return next((p for i, c in enumerate(cells) if (p := cell_shape_problem(name, c, i))), None)
 
 
@@ -351,7 +380,8 @@ def format_problem(name: str, data) -> str | None:
             nbformat.validate(nbformat.from_dict(data))
     except nbformat.ValidationError as error:
         return _("the notebook {name} does not follow the notebook format: {detail}").format(
-            name=name, detail=str(error).splitlines()[0])
+            name=name, detail=str(error).splitlines()[0]
+        )
     return None
 
 
@@ -385,6 +415,7 @@ def notebook_problem(path: Path) -> str | None:
 
 
 # --- One notebook against the released one -------------------------------------------------------------------------
+
 
 def nbgrader_metadata(cell: dict):
     """A cell's nbgrader metadata: a dict, None when it has none, or whatever else a hand edit left."""
@@ -430,8 +461,11 @@ def metadata_changes(meta: dict, released: dict) -> tuple[list[str], list[str]]:
         fields nbgrader restores from the gradebook itself.
     """
     want = nbgrader_metadata(released)
-    fatal = [_change(key, want, meta) for key in ("grade", "solution", "task")
-             if bool(meta.get(key, False)) != bool(want.get(key, False))]
+    fatal = [
+        _change(key, want, meta)
+        for key in ("grade", "solution", "task")
+        if bool(meta.get(key, False)) != bool(want.get(key, False))
+    ]
     if meta.get("schema_version") != want.get("schema_version"):
         fatal.append(_change("schema_version", want, meta))
     restored = []
@@ -447,8 +481,10 @@ def metadata_changes(meta: dict, released: dict) -> tuple[list[str], list[str]]:
 
 def _change(key: str, was: dict, now: dict) -> str:
     """One changed field, as ``points: 1 → "100"`` (JSON values; ``—`` for a removed field)."""
+
     def shown(meta):
         return json.dumps(meta[key], ensure_ascii=False) if key in meta else "—"
+
     return f"{key}: {shown(was)} → {shown(now)}"
 
 
@@ -494,12 +530,19 @@ def cells_findings(name: str, data: dict, release: Path) -> Findings:
     found = tally.found
     copies = [f"{grade_id} ×{count}" for grade_id, count in tally.seen.items() if count > 1]
     if copies:
-        found.problems.append(_("the notebook {name} has copies of the assignment's cells: {cells}; each must "
-                                "appear once (delete the copies)").format(name=name, cells=", ".join(copies)))
+        found.problems.append(
+            _(
+                "the notebook {name} has copies of the assignment's cells: {cells}; each must "
+                "appear once (delete the copies)"
+            ).format(name=name, cells=", ".join(copies))
+        )
     found.add(_missing_cells(name, data, known, set(tally.seen) | tally.explained))
     if tally.restored and not found.problems:
-        found.notes.append(_("changed in the submission and restored by nbgrader from the assignment: {cells}")
-                           .format(cells="; ".join(tally.restored)))
+        found.notes.append(
+            _("changed in the submission and restored by nbgrader from the assignment: {cells}").format(
+                cells="; ".join(tally.restored)
+            )
+        )
     return found
 
 
@@ -510,11 +553,15 @@ def _compare_cell(cell: dict, index: int, known: dict, grade_id_of_cell: dict, t
         return
     # A cell keeps its Jupyter cell id when its nbgrader metadata is edited: it names the cell as released.
     original = grade_id_of_cell.get(cell.get("id"))
-    if not isinstance(meta, dict) or not isinstance(meta.get("grade_id", ""), str) or (
-            any(meta.get(f) for f in FLAGS) and not meta.get("grade_id")):
+    if (
+        not isinstance(meta, dict)
+        or not isinstance(meta.get("grade_id", ""), str)
+        or (any(meta.get(f) for f in FLAGS) and not meta.get("grade_id"))
+    ):
         tally.explained.add(original)
-        tally.found.problems.append(_("the nbgrader metadata of the cell {cell} is damaged").format(
-            cell=original or cell_label(cell, index)))
+        tally.found.problems.append(
+            _("the nbgrader metadata of the cell {cell} is damaged").format(cell=original or cell_label(cell, index))
+        )
         return
     grade_id = meta.get("grade_id")
     if not counts_for_nbgrader(meta, known):
@@ -523,9 +570,12 @@ def _compare_cell(cell: dict, index: int, known: dict, grade_id_of_cell: dict, t
     if grade_id not in known:
         tally.explained.add(original)
         tally.found.problems.append(
-            _changed(original, [_change("grade_id", {"grade_id": original}, meta)]) if original else
-            _("the cell {cell} is not a cell of the assignment: nbgrader metadata was added to it by hand").format(
-                cell=grade_id))
+            _changed(original, [_change("grade_id", {"grade_id": original}, meta)])
+            if original
+            else _("the cell {cell} is not a cell of the assignment: nbgrader metadata was added to it by hand").format(
+                cell=grade_id
+            )
+        )
         return
     if tally.seen[grade_id] > 1:  # a copy: named once, as a copy
         return
@@ -539,7 +589,8 @@ def _compare_cell(cell: dict, index: int, known: dict, grade_id_of_cell: dict, t
 
 def _changed(cell: str, changes: list[str]) -> str:
     return _("the nbgrader metadata of the cell {cell} was changed ({changes})").format(
-        cell=cell, changes=", ".join(changes))
+        cell=cell, changes=", ".join(changes)
+    )
 
 
 def needed_for_grading(released: dict) -> bool:
@@ -563,8 +614,11 @@ def _missing_cells(name: str, data: dict, known: dict, present: set) -> Findings
         return found
     graded = {g for g, cell in known.items() if nbgrader_metadata(cell).get("grade")}
     if graded and not present & graded:
-        found.problems.append(_("the notebook {name} has none of the assignment's graded cells (tests and written "
-                                "answers)").format(name=name))
+        found.problems.append(
+            _("the notebook {name} has none of the assignment's graded cells (tests and written answers)").format(
+                name=name
+            )
+        )
         return found
     plain_ids = {cell.get("id") for cell in data["cells"] if nbgrader_metadata(cell) is None} - {None}
     lost, stripped, answers = [], [], []
@@ -578,19 +632,28 @@ def _missing_cells(name: str, data: dict, known: dict, present: set) -> Findings
         elif nbgrader_metadata(cell).get("solution"):
             answers.append(grade_id)
     if stripped:
-        found.problems.append(_("the nbgrader metadata of the cells {cells} was removed").format(
-            cells=", ".join(stripped)))
+        found.problems.append(
+            _("the nbgrader metadata of the cells {cells} was removed").format(cells=", ".join(stripped))
+        )
     if lost:
-        found.problems.append(_("cells of the assignment were deleted from the notebook {name}: {cells}; nbgrader "
-                                "cannot put them back, so these parts cannot be graded").format(
-            name=name, cells=", ".join(lost)))
+        found.problems.append(
+            _(
+                "cells of the assignment were deleted from the notebook {name}: {cells}; nbgrader "
+                "cannot put them back, so these parts cannot be graded"
+            ).format(name=name, cells=", ".join(lost))
+        )
     if answers:
-        found.notes.append(_("answer cells missing from the notebook {name} (their parts count as unanswered unless "
-                             "answered in another cell): {cells}").format(name=name, cells=", ".join(answers)))
+        found.notes.append(
+            _(
+                "answer cells missing from the notebook {name} (their parts count as unanswered unless "
+                "answered in another cell): {cells}"
+            ).format(name=name, cells=", ".join(answers))
+        )
     return found
 
 
 # --- A whole submission ----------------------------------------------------------------------------------------------
+
 
 def check_submission(folder: Path, release_folder: Path) -> Findings:
     """Check a submission folder against the released assignment before nbgrader grades it.
@@ -626,4 +689,3 @@ def check_submission(folder: Path, release_folder: Path) -> Findings:
     if extra and not found.problems:
         found.notes.append(_("not graded, not part of the assignment: {names}").format(names=", ".join(extra)))
     return found
-

@@ -36,8 +36,13 @@ DONE = ("graded", "late")
 STATUSES = ("graded", "late", "failed", "ungraded", "missing")
 # Autoescape on for every value: participants' text is hostile. StrictUndefined turns a misspelt name into an
 # error rather than an empty place in the page.
-_TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("ocopkit.trainer", "templates"), autoescape=True,
-                                undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("ocopkit.trainer", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 def _png(figure: Figure) -> str:
@@ -60,6 +65,7 @@ def _percent(grades: pd.DataFrame) -> pd.Series:
 
 def vietnamese_order(names) -> list[str]:
     """Sort Vietnamese names by their letters first, then diacritics: Bạc Liêu before Bình Dương."""
+
     def letters(name: str) -> bytes:
         # Đ is a letter of its own, after D; the other diacritics only break ties.
         plain = name.replace("Đ", "D~").replace("đ", "d~")
@@ -135,11 +141,17 @@ def _listing(frame: pd.DataFrame) -> dict:
 def _labels() -> dict[str, str]:
     """The report's headings and sentences in the current language."""
     return {
-        "generated": _("Generated"), "participants": _("participants"),
-        "completion": _("Completion by province and topic"), "mean": _("Mean score by province and topic"),
-        "no_grades": _("No graded submissions yet."), "distribution": _("Score distribution per topic"),
-        "difficulty": _("Item difficulty"), "no_items": _("No graded items yet."),
-        "failed": _("Failed gradings"), "none": _("None."), "ungraded": _("Handed in, not graded yet"),
+        "generated": _("Generated"),
+        "participants": _("participants"),
+        "completion": _("Completion by province and topic"),
+        "mean": _("Mean score by province and topic"),
+        "no_grades": _("No graded submissions yet."),
+        "distribution": _("Score distribution per topic"),
+        "difficulty": _("Item difficulty"),
+        "no_items": _("No graded items yet."),
+        "failed": _("Failed gradings"),
+        "none": _("None."),
+        "ungraded": _("Handed in, not graded yet"),
     }
 
 
@@ -169,10 +181,14 @@ def build_report(grades: pd.DataFrame, items: pd.DataFrame, title: str) -> str:
     grades["done"] = grades["status"].isin(DONE)
     grades["percent"] = _percent(grades).where(grades["done"])
     province = grades["province"].replace("", _("(unknown)"))
-    completion = grades.assign(province=province).pivot_table(
-        index="province", columns="assignment", values="done", aggfunc="mean").mul(100)
+    completion = (
+        grades.assign(province=province)
+        .pivot_table(index="province", columns="assignment", values="done", aggfunc="mean")
+        .mul(100)
+    )
     mean = grades.assign(province=province).pivot_table(
-        index="province", columns="assignment", values="percent", aggfunc="mean")
+        index="province", columns="assignment", values="percent", aggfunc="mean"
+    )
     listed = ["participant_id", "province", "assignment", "reason"]
     failed = grades.loc[grades["status"] == "failed", listed]
     ungraded = grades.loc[grades["status"] == "ungraded", listed]
@@ -186,10 +202,15 @@ def build_report(grades: pd.DataFrame, items: pd.DataFrame, title: str) -> str:
         "difficulty": _png(_difficulty(items)) if len(items) else None,
     }
     return _render(
-        title=title, text=_labels(), charts=charts, generated=f"{datetime.now():%Y-%m-%d %H:%M}",
+        title=title,
+        text=_labels(),
+        charts=charts,
+        generated=f"{datetime.now():%Y-%m-%d %H:%M}",
         participants=format_number(grades["participant_id"].nunique()),
         counts=[(status, format_number(counts.get(status, 0))) for status in STATUSES],
-        failed=_listing(failed), ungraded=_listing(ungraded))
+        failed=_listing(failed),
+        ungraded=_listing(ungraded),
+    )
 
 
 def course_report(course: Course | str | Path, out: str | Path) -> Path:

@@ -22,13 +22,15 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ORGANISATION_TYPES = ("enterprise", "cooperative", "cooperative group", "household", "manager")
 
 # The 63 provinces and centrally-run cities of the 2021 training series.
-PROVINCES = frozenset("""
+PROVINCES = frozenset(
+    """
 An Giang|Bà Rịa - Vũng Tàu|Bắc Giang|Bắc Kạn|Bạc Liêu|Bắc Ninh|Bến Tre|Bình Định|Bình Dương|Bình Phước|
 Bình Thuận|Cà Mau|Cần Thơ|Cao Bằng|Đà Nẵng|Đắk Lắk|Đắk Nông|Điện Biên|Đồng Nai|Đồng Tháp|Gia Lai|Hà Giang|
 Hà Nam|Hà Nội|Hà Tĩnh|Hải Dương|Hải Phòng|Hậu Giang|Hòa Bình|Hưng Yên|Khánh Hòa|Kiên Giang|Kon Tum|Lai Châu|
 Lâm Đồng|Lạng Sơn|Lào Cai|Long An|Nam Định|Nghệ An|Ninh Bình|Ninh Thuận|Phú Thọ|Phú Yên|Quảng Bình|Quảng Nam|
 Quảng Ngãi|Quảng Ninh|Quảng Trị|Sóc Trăng|Sơn La|Tây Ninh|Thái Bình|Thái Nguyên|Thanh Hóa|Thừa Thiên Huế|
-Tiền Giang|TP. Hồ Chí Minh|Trà Vinh|Tuyên Quang|Vĩnh Long|Vĩnh Phúc|Yên Bái""".replace("\n", "").split("|"))
+Tiền Giang|TP. Hồ Chí Minh|Trà Vinh|Tuyên Quang|Vĩnh Long|Vĩnh Phúc|Yên Bái""".replace("\n", "").split("|")
+)
 
 
 class RosterError(ValueError):
@@ -37,8 +39,11 @@ class RosterError(ValueError):
     def __init__(self, problems: list[tuple[int, str]]):
         self.problems = problems
         lines = [_("line {line}: {message}").format(line=line, message=message) for line, message in problems]
-        super().__init__(_("The roster has {count} problem(s); nothing was imported:").format(
-            count=len(problems)) + "\n" + "\n".join(lines))
+        super().__init__(
+            _("The roster has {count} problem(s); nothing was imported:").format(count=len(problems))
+            + "\n"
+            + "\n".join(lines)
+        )
 
 
 @dataclass(frozen=True)
@@ -64,15 +69,19 @@ def _row_problems(row: dict, seen: set[str]) -> list[str]:
     problems = [_("the field {field} is empty").format(field=f) for f in REQUIRED if not row.get(f)]
     ident = row.get("id") or ""
     if ident and not ID_PATTERN.match(ident):
-        problems.append(_("id {id!r} must be 2–32 lower-case letters, digits, - or _, starting with a letter")
-                        .format(id=ident))
+        problems.append(
+            _("id {id!r} must be 2–32 lower-case letters, digits, - or _, starting with a letter").format(id=ident)
+        )
     if ident in seen:
         problems.append(_("id {id!r} appears twice").format(id=ident))
     if row.get("province") and row["province"] not in PROVINCES:
         problems.append(_("unknown province {province!r}").format(province=row["province"]))
     if row.get("organisation_type") and row["organisation_type"] not in ORGANISATION_TYPES:
-        problems.append(_("organisation_type {value!r} must be one of: {choices}").format(
-            value=row["organisation_type"], choices=", ".join(ORGANISATION_TYPES)))
+        problems.append(
+            _("organisation_type {value!r} must be one of: {choices}").format(
+                value=row["organisation_type"], choices=", ".join(ORGANISATION_TYPES)
+            )
+        )
     if row.get("email") and not EMAIL_PATTERN.match(row["email"]):
         problems.append(_("email {email!r} is not an e-mail address").format(email=row["email"]))
     return problems

@@ -21,22 +21,48 @@ from __future__ import annotations
 
 import builtins
 import sys
+
 # Bound now, before any answer runs, so that answer code which replaces a built-in cannot blind the audit.
-from builtins import any, getattr, hasattr, id, isinstance, list, set, sorted, str, type, vars  # noqa: A004
+from builtins import any, getattr, hasattr, id, isinstance, list, set, sorted, str, type, vars  # noqa: UP029
 
 try:
     from IPython.core.getipython import get_ipython as _get_ipython
 except ImportError:  # outside Jupyter
+
     def _get_ipython():
         return None
 
+
 # Audit events, by the kind of finding they show.
 EVENTS = {
-    "programs": ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
-                 "os.forkpty", "pty.spawn", "socket.connect", "socket.bind", "socket.getaddrinfo",
-                 "urllib.Request", "ctypes.dlopen", "ctypes.cdata", "ctypes.call_function"),
-    "introspection": ("gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys.settrace", "sys.setprofile",
-                      "sys._current_frames", "function.__new__", "code.__new__", "sys.addaudithook"),
+    "programs": (
+        "subprocess.Popen",
+        "os.system",
+        "os.exec",
+        "os.posix_spawn",
+        "os.spawn",
+        "os.fork",
+        "os.forkpty",
+        "pty.spawn",
+        "socket.connect",
+        "socket.bind",
+        "socket.getaddrinfo",
+        "urllib.Request",
+        "ctypes.dlopen",
+        "ctypes.cdata",
+        "ctypes.call_function",
+    ),
+    "introspection": (
+        "gc.get_objects",
+        "gc.get_referrers",
+        "gc.get_referents",
+        "sys.settrace",
+        "sys.setprofile",
+        "sys._current_frames",
+        "function.__new__",
+        "code.__new__",
+        "sys.addaudithook",
+    ),
     "exit": ("os.kill", "os.killpg", "signal.pthread_kill"),
     "libraries": ("object.__setattr__", "object.__delattr__"),
 }
@@ -94,8 +120,14 @@ def _module_snapshot() -> dict:
     for name in WATCHED_MODULES:
         module = sys.modules.get(name)
         if module is not None:
-            snapshot[name] = (id(module), {key: id(value) for key, value in vars(module).items()
-                                           if not key.startswith("_") or key in HOOKED_BUILTINS})
+            snapshot[name] = (
+                id(module),
+                {
+                    key: id(value)
+                    for key, value in vars(module).items()
+                    if not key.startswith("_") or key in HOOKED_BUILTINS
+                },
+            )
     return snapshot
 
 
@@ -123,10 +155,14 @@ def _ipython_snapshot(shell) -> dict:
     if shell is None:
         return {}
     hooks = {f"event:{name}": _foreign(callbacks) for name, callbacks in shell.events.callbacks.items()}
-    hooks.update(ast=_foreign(shell.ast_transformers), cleanup=_foreign(shell.input_transformers_cleanup),
-                 post=_foreign(shell.input_transformers_post), manager=[id(shell.input_transformer_manager)],
-                 showtraceback=[id(getattr(shell.showtraceback, "__func__", shell.showtraceback))],
-                 handlers=sorted(id(v) for v in getattr(getattr(shell, "kernel", None), "shell_handlers", {}).values()))
+    hooks.update(
+        ast=_foreign(shell.ast_transformers),
+        cleanup=_foreign(shell.input_transformers_cleanup),
+        post=_foreign(shell.input_transformers_post),
+        manager=[id(shell.input_transformer_manager)],
+        showtraceback=[id(getattr(shell.showtraceback, "__func__", shell.showtraceback))],
+        handlers=sorted(id(v) for v in getattr(getattr(shell, "kernel", None), "shell_handlers", {}).values()),
+    )
     return hooks
 
 
@@ -175,8 +211,10 @@ def _shadowed_builtins(namespace: dict) -> bool:
     Names IPython itself puts there (``exit``, ``quit``, ``open``...) are its own and left out.
     """
     own = set(getattr(_shell(), "user_ns_hidden", {})) | IPYTHON_NAMES
-    return any(not key.startswith("_") and key not in own and hasattr(builtins, key)
-               and value is not getattr(builtins, key) for key, value in namespace.items())
+    return any(
+        not key.startswith("_") and key not in own and hasattr(builtins, key) and value is not getattr(builtins, key)
+        for key, value in namespace.items()
+    )
 
 
 def _redefines_comparison(namespace: dict) -> bool:

@@ -53,15 +53,19 @@ def course_lock(course_dir: Path, assignment: str):
     descriptor = os.open(course_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise GradingBusy(_("{path} is not a plain file; remove it and grade again").format(
-                path=course_dir / LOCK_FILE))
+            raise GradingBusy(
+                _("{path} is not a plain file; remove it and grade again").format(path=course_dir / LOCK_FILE)
+            )
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(descriptor, 200, 0).decode("utf-8", "replace").strip() or "?"
-            raise GradingBusy(_("another ocop grade is already grading this course ({holder}); wait until "
-                                "it has finished, or stop it, then run this command again").format(
-                holder=holder)) from None
+            raise GradingBusy(
+                _(
+                    "another ocop grade is already grading this course ({holder}); wait until "
+                    "it has finished, or stop it, then run this command again"
+                ).format(holder=holder)
+            ) from None
         try:  # who holds it, for the message of a second run; a full disk must not stop the first
             os.ftruncate(descriptor, 0)
             os.pwrite(descriptor, f"pid {os.getpid()}, {assignment}\n".encode(), 0)
@@ -104,6 +108,7 @@ def is_disk_full_error(error: BaseException) -> bool:
 
 def disk_full_message(where: Path | None) -> str:
     """The trainer's message for a run stopped by a full disk."""
-    return _("the grading disk is full ({where}): no submission was marked as failed for it. Free some space, "
-             "then run the same command again; it goes on where it stopped.").format(
-        where=where or _("unknown folder"))
+    return _(
+        "the grading disk is full ({where}): no submission was marked as failed for it. Free some space, "
+        "then run the same command again; it goes on where it stopped."
+    ).format(where=where or _("unknown folder"))

@@ -26,10 +26,29 @@ import nh3
 TAGS = frozenset(nh3.ALLOWED_TAGS) - {"area", "map"}
 # Dropped with their content: what is inside is code, a document of its own,
 # or (svg, math) markup that a browser parses differently from HTML.
-DROPPED_WITH_CONTENT = frozenset({
-    "script", "style", "template", "iframe", "frame", "frameset", "object", "embed", "applet",
-    "noscript", "noembed", "noframes", "xmp", "plaintext", "textarea", "title", "svg", "math", "select",
-})
+DROPPED_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "template",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "noscript",
+        "noembed",
+        "noframes",
+        "xmp",
+        "plaintext",
+        "textarea",
+        "title",
+        "svg",
+        "math",
+        "select",
+    }
+)
 ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir", "style"},
     "a": {"href"},
@@ -41,10 +60,18 @@ ATTRIBUTES = {
 }
 # Enough for coloured messages and aligned tables; nothing that positions,
 # hides, overlays or loads (a fake score drawn over the real one, say).
-STYLE_PROPERTIES = frozenset({
-    "color", "background-color", "text-align", "font-weight", "font-style", "text-decoration",
-    "vertical-align", "white-space",
-})
+STYLE_PROPERTIES = frozenset(
+    {
+        "color",
+        "background-color",
+        "text-align",
+        "font-weight",
+        "font-style",
+        "text-decoration",
+        "vertical-align",
+        "white-space",
+    }
+)
 URL_SCHEMES = frozenset({"http", "https", "mailto", "data"})  # data: only for images, see _attribute
 # Images only from the page itself: a remote src would tell a tracker who opened the feedback, and when.
 _INLINE_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml)[;,]", re.IGNORECASE)
@@ -79,8 +106,14 @@ def clean(html) -> str:
         The fragment, safe to place in a page as it is.
     """
     text = html.decode("utf-8", "replace") if isinstance(html, bytes) else str(html)
-    return nh3.clean(text, tags=set(TAGS), clean_content_tags=set(DROPPED_WITH_CONTENT),
-                     attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-                     attribute_filter=_attribute, url_schemes=set(URL_SCHEMES),
-                     filter_style_properties=set(STYLE_PROPERTIES),
-                     link_rel="noopener noreferrer nofollow", strip_comments=True)
+    return nh3.clean(
+        text,
+        tags=set(TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        attribute_filter=_attribute,
+        url_schemes=set(URL_SCHEMES),
+        filter_style_properties=set(STYLE_PROPERTIES),
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )

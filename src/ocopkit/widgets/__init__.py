@@ -19,6 +19,17 @@ from .self_assessment import OcopSelfAssessment
 from .story import ProductStoryBuilder
 from .tourism_coop import TourismCoopCalculator
 
-__all__ = ["BrandProtectionPlanner", "BusinessPlanBuilder", "CbtReadinessCheck", "ChannelPlanner",
-           "DossierChecklist", "IdeaScoringMatrix", "OcopNationalFigures", "OcopSelfAssessment",
-           "PostHarvestLossCalculator", "PricingCalculator", "ProductStoryBuilder", "TourismCoopCalculator"]
+__all__ = [
+    "BrandProtectionPlanner",
+    "BusinessPlanBuilder",
+    "CbtReadinessCheck",
+    "ChannelPlanner",
+    "DossierChecklist",
+    "IdeaScoringMatrix",
+    "OcopNationalFigures",
+    "OcopSelfAssessment",
+    "PostHarvestLossCalculator",
+    "PricingCalculator",
+    "ProductStoryBuilder",
+    "TourismCoopCalculator",
+]

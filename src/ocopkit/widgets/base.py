@@ -87,8 +87,7 @@ class Tool(w.VBox):
     input_errors: tuple[type[Exception], ...] = (InputError,)
     _holding = False  # while True, refresh waits: several inputs change, one recomputation
 
-    def __init__(self, inputs: w.Widget, *, fields: dict[str, w.Widget] | None = None,
-                 file_stem: str | None = None):
+    def __init__(self, inputs: w.Widget, *, fields: dict[str, w.Widget] | None = None, file_stem: str | None = None):
         self.fields = {} if fields is None else fields
         self.result = None
         self.message, self.summary, self.caption = w.HTML(), w.HTML(), w.HTML()
@@ -139,8 +138,7 @@ class Tool(w.VBox):
             return
         except (ValueError, ArithmeticError) as error:
             # A case the checks did not foresee must still not end in a traceback.
-            self._show_problem(_("Could not work this out with these inputs: {error}").format(
-                error=error), None)
+            self._show_problem(_("Could not work this out with these inputs: {error}").format(error=error), None)
             return
         self._accept(result)
 
@@ -205,11 +203,9 @@ class Tool(w.VBox):
         with self._hold():
             for name, value in values.items():
                 if name in self.fields and not _assign(self.fields[name], value):
-                    refused.append(_("{name}: {value!r} does not fit this box.").format(
-                        name=name, value=value))
+                    refused.append(_("{name}: {value!r} does not fit this box.").format(name=name, value=value))
         self.refresh()
-        problems = refused + ([_("Unknown input(s): {names}.").format(names=", ".join(unknown))]
-                              if unknown else [])
+        problems = refused + ([_("Unknown input(s): {names}.").format(names=", ".join(unknown))] if unknown else [])
         if problems:
             self._show_message(" ".join(problems))
 
@@ -231,16 +227,14 @@ class Tool(w.VBox):
         try:
             values = self._saved_inputs(_read_json(Path(path)))
         except ValueError as error:
-            self._show_message(_("Could not read the saved file {path}: {error}").format(
-                path=path, error=error))
+            self._show_message(_("Could not read the saved file {path}: {error}").format(path=path, error=error))
             return
         self.set_inputs(values)
 
     def _saved_inputs(self, data: dict) -> dict:
         """The inputs stored in a saved file's data, or ValueError saying what is wrong."""
         if not isinstance(data.get("inputs"), dict):
-            raise ValueError(  # noqa: TRY004  (load reports a damaged file in the message)
-                _("the file is damaged or is not a saved file of the course tools"))
+            raise ValueError(_("the file is damaged or is not a saved file of the course tools"))
         if data.get("tool") != self.tool_name:
             raise ValueError(_("it was saved by another tool ({tool})").format(tool=data.get("tool")))
         return data["inputs"]
@@ -282,8 +276,7 @@ def _read_json(path: Path) -> dict:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         raise ValueError(_("the file is damaged or is not a saved file of the course tools")) from None
     if not isinstance(data, dict):
-        raise ValueError(  # noqa: TRY004  (load reports a damaged file in the message)
-            _("the file is damaged or is not a saved file of the course tools"))
+        raise ValueError(_("the file is damaged or is not a saved file of the course tools"))
     return data
 
 
@@ -307,10 +300,15 @@ class FileBar(w.HBox):
 
     def __init__(self, tool, stem: str):
         self.tool = tool
-        self.name = w.Text(value=stem, description=_("File name"), tooltip=_("File name"),
-                           layout=w.Layout(width="300px"))
-        actions = [(_("Save inputs"), "save", "save"), (_("Open saved inputs"), "folder-open", "load"),
-                   (_("Export CSV"), "table", "csv"), (_("Export Markdown"), "file-text", "md")]
+        self.name = w.Text(
+            value=stem, description=_("File name"), tooltip=_("File name"), layout=w.Layout(width="300px")
+        )
+        actions = [
+            (_("Save inputs"), "save", "save"),
+            (_("Open saved inputs"), "folder-open", "load"),
+            (_("Export CSV"), "table", "csv"),
+            (_("Export Markdown"), "file-text", "md"),
+        ]
         self.buttons = {}
         for text, icon, action in actions:
             button = w.Button(description=text, icon=icon, tooltip=text, layout=w.Layout(width="auto"))
@@ -343,7 +341,6 @@ class FileBar(w.HBox):
                 path, done = self.path(".md"), _("Exported to {path}.")
                 self.tool.to_markdown(path)
         except OSError as error:
-            self.tool.message.value = message_html(
-                _("Could not write the file: {error}").format(error=error))
+            self.tool.message.value = message_html(_("Could not write the file: {error}").format(error=error))
             return
         self.tool.message.value = message_html(done.format(path=path.resolve()), "ok")

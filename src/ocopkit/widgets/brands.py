@@ -74,25 +74,31 @@ class BrandProtectionPlanner(Tool):
 
     tool_name = "brand_protection"
 
-    def __init__(self, kind: str = brands.TRADEMARK, filing_date=None, place_name: bool = False,
-                 evaluation_date=None):
-        first = brands.plan(kind, _dt.date.today() if filing_date is None else filing_date,
-                            place_name, evaluation_date)
+    def __init__(self, kind: str = brands.TRADEMARK, filing_date=None, place_name: bool = False, evaluation_date=None):
+        first = brands.plan(kind, _dt.date.today() if filing_date is None else filing_date, place_name, evaluation_date)
         style = {"description_width": "220px"}
-        self.kind = w.Dropdown(options=[(p.label, p.code) for p in brands.PROTECTION_TYPES], value=kind,
-                               description=_("Kind of protection"), style=style, layout=w.Layout(width="520px"))
-        self.filing = w.DatePicker(value=first.timeline.filing_date.date(), description=_("Filing date"),
-                                   style=style)
-        self.place_name = w.Checkbox(value=place_name, description=_("The sign contains a place name"),
-                                     style=style)
-        self.evaluation = w.DatePicker(value=_as_date(first.evaluation_date),
-                                       description=_("OCOP evaluation date (optional)"), style=style)
+        self.kind = w.Dropdown(
+            options=[(p.label, p.code) for p in brands.PROTECTION_TYPES],
+            value=kind,
+            description=_("Kind of protection"),
+            style=style,
+            layout=w.Layout(width="520px"),
+        )
+        self.filing = w.DatePicker(value=first.timeline.filing_date.date(), description=_("Filing date"), style=style)
+        self.place_name = w.Checkbox(value=place_name, description=_("The sign contains a place name"), style=style)
+        self.evaluation = w.DatePicker(
+            value=_as_date(first.evaluation_date), description=_("OCOP evaluation date (optional)"), style=style
+        )
         self.about, self.ready_count = w.HTML(), w.HTML()
         self.checkboxes: list[w.Checkbox] = []
         self.checklist = w.VBox()
         self._listed: tuple[str, ...] | None = None  # the documents the tick boxes stand for
-        fields = {"kind": self.kind, "filing_date": self.filing, "place_name": self.place_name,
-                  "evaluation_date": self.evaluation}
+        fields = {
+            "kind": self.kind,
+            "filing_date": self.filing,
+            "place_name": self.place_name,
+            "evaluation_date": self.evaluation,
+        }
         super().__init__(w.VBox(list(fields.values())), fields=fields)
         self.chart.layout.max_width = "760px"
         self._accept(first)
@@ -160,15 +166,17 @@ class BrandProtectionPlanner(Tool):
         self.checkboxes = [w.Checkbox(False, indent=False, layout=w.Layout(width="28px")) for _doc in documents]
         for box in self.checkboxes:
             box.observe(lambda _change: self._count_ready(), names="value")
-        self.checklist.children = [w.HBox([box, w.HTML(html.escape(doc))])
-                                   for box, doc in zip(self.checkboxes, documents)]
+        self.checklist.children = [
+            w.HBox([box, w.HTML(html.escape(doc))]) for box, doc in zip(self.checkboxes, documents)
+        ]
         self._listed = documents
 
     def _count_ready(self) -> None:
         """Say how many documents are ready."""
         ready, total = len(self.documents_ready()), len(self.checkboxes)
-        text = (_("All {total} documents are ready.") if ready == total
-                else _("{ready} of {total} documents ready.")).format(ready=ready, total=total)
+        text = (
+            _("All {total} documents are ready.") if ready == total else _("{ready} of {total} documents ready.")
+        ).format(ready=ready, total=total)
         self.ready_count.value = f"<i>{html.escape(text)}</i>"
 
 
@@ -179,8 +187,12 @@ def _as_date(value) -> _dt.date | None:
 
 def about_html(kind: brands.ProtectionType) -> str:
     """Return what a kind of protection protects, who may apply, how long it lasts and an example."""
-    rows = [(_("What it protects"), kind.protects), (_("Who may apply"), kind.who_may_apply),
-            (_("How long"), kind.term), (_("Example"), kind.example)]
+    rows = [
+        (_("What it protects"), kind.protects),
+        (_("Who may apply"), kind.who_may_apply),
+        (_("How long"), kind.term),
+        (_("Example"), kind.example),
+    ]
     body = "".join(f"<li><b>{html.escape(title)}:</b> {html.escape(text)}</li>" for title, text in rows)
     return f"<h4>{html.escape(kind.label)}</h4><ul>{body}</ul>"
 
@@ -188,8 +200,9 @@ def about_html(kind: brands.ProtectionType) -> str:
 def plan_html(plan: brands.ProtectionPlan) -> str:
     """Return the dated steps as a table, then the term, the OCOP check and the notes."""
     titles = (_("Step"), _("From"), _("By (latest)"), _("Basis"))
-    rows = [(p.label, brands.format_date(p.start), brands.format_date(p.end), p.basis_label)
-            for p in plan.timeline.phases]
+    rows = [
+        (p.label, brands.format_date(p.start), brands.format_date(p.end), p.basis_label) for p in plan.timeline.phases
+    ]
     lines = [term_text(plan), evaluation_text(plan)]
     paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
     notes = "".join(f"<li>{html.escape(note)}</li>" for note in plan.notes)
@@ -201,24 +214,34 @@ def term_text(plan: brands.ProtectionPlan) -> str:
     if plan.renewal is None:
         return plan.timeline.kind.term
     renewal = plan.renewal
-    return _("If granted, valid until {expiry} (10 years from the filing date). Ask for renewal from {opens} "
-             "to {expiry}; late, with a surcharge, until {late}.").format(
-        expiry=brands.format_date(renewal.expiry), opens=brands.format_date(renewal.window_opens),
-        late=brands.format_date(renewal.late_deadline))
+    return _(
+        "If granted, valid until {expiry} (10 years from the filing date). Ask for renewal from {opens} "
+        "to {expiry}; late, with a surcharge, until {late}."
+    ).format(
+        expiry=brands.format_date(renewal.expiry),
+        opens=brands.format_date(renewal.window_opens),
+        late=brands.format_date(renewal.late_deadline),
+    )
 
 
 def evaluation_text(plan: brands.ProtectionPlan) -> str:
     """Say whether the certificate of a mark can be in hand for the OCOP evaluation; empty otherwise."""
     if plan.ready_for_evaluation is None:
         return ""
-    dates = {"evaluation": brands.format_date(plan.evaluation_date),
-             "decision": brands.format_date(plan.timeline.decision_due),
-             "certificate": brands.format_date(plan.timeline.certificate_by)}
+    dates = {
+        "evaluation": brands.format_date(plan.evaluation_date),
+        "decision": brands.format_date(plan.timeline.decision_due),
+        "certificate": brands.format_date(plan.timeline.certificate_by),
+    }
     if plan.ready_for_evaluation:
-        return _("In time for the OCOP evaluation on {evaluation}: the decision is due by {decision} and the "
-                 "certificate about {certificate}.").format(**dates)
-    return _("Too tight for the OCOP evaluation on {evaluation}: the decision may come as late as {decision} "
-             "and the certificate about {certificate}. File earlier, or plan for a later evaluation.").format(**dates)
+        return _(
+            "In time for the OCOP evaluation on {evaluation}: the decision is due by {decision} and the "
+            "certificate about {certificate}."
+        ).format(**dates)
+    return _(
+        "Too tight for the OCOP evaluation on {evaluation}: the decision may come as late as {decision} "
+        "and the certificate about {certificate}. File earlier, or plan for a later evaluation."
+    ).format(**dates)
 
 
 def timeline_chart(plan: brands.ProtectionPlan) -> Figure:
@@ -229,12 +252,17 @@ def timeline_chart(plan: brands.ProtectionPlan) -> Figure:
     for position, step in enumerate(steps):
         statutory = step.basis == brands.STATUTORY
         start, end = mdates.date2num(step.start), mdates.date2num(step.end)
-        axes.barh(position, end - start, left=start, height=0.6, hatch=None if statutory else "//",
-                  color=STATUTORY_COLOUR if statutory else "white", edgecolor=STATUTORY_COLOUR if statutory
-                  else TYPICAL_COLOUR)
+        axes.barh(
+            position,
+            end - start,
+            left=start,
+            height=0.6,
+            hatch=None if statutory else "//",
+            color=STATUTORY_COLOUR if statutory else "white",
+            edgecolor=STATUTORY_COLOUR if statutory else TYPICAL_COLOUR,
+        )
         axes.text(end + 6, position, brands.format_date(step.end), va="center", fontsize="small")
-    axes.set_yticks(range(len(steps)), [textwrap.fill(step.label, LABEL_WIDTH) for step in steps],
-                    fontsize="small")
+    axes.set_yticks(range(len(steps)), [textwrap.fill(step.label, LABEL_WIDTH) for step in steps], fontsize="small")
     handles = [Patch(color=STATUTORY_COLOUR, label=_("statutory"))]
     if any(step.basis == brands.TYPICAL for step in steps):
         handles.append(Patch(facecolor="white", edgecolor=TYPICAL_COLOUR, hatch="//", label=_("typical in practice")))
@@ -244,7 +272,10 @@ def timeline_chart(plan: brands.ProtectionPlan) -> Figure:
     axes.xaxis_date()
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
     axes.margins(x=0.12)
-    axes.set_title(_("{kind} filed on {date}: each step by its latest date").format(
-        kind=plan.timeline.kind.label, date=brands.format_date(plan.timeline.filing_date)))
+    axes.set_title(
+        _("{kind} filed on {date}: each step by its latest date").format(
+            kind=plan.timeline.kind.label, date=brands.format_date(plan.timeline.filing_date)
+        )
+    )
     axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize="small")
     return figure

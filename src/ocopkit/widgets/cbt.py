@@ -112,9 +112,14 @@ class CbtReadinessCheck(Tool):
         self._table = clean
         self.checkboxes: dict[str, w.Checkbox] = {}
         self.groups = w.Accordion()
-        self.gap_count = w.BoundedIntText(value=min(max(int(gaps), 1), MAX_GAPS), min=1, max=MAX_GAPS,
-                                          description=_("Gaps to list"), style={"description_width": "160px"},
-                                          layout=w.Layout(width="260px"))
+        self.gap_count = w.BoundedIntText(
+            value=min(max(int(gaps), 1), MAX_GAPS),
+            min=1,
+            max=MAX_GAPS,
+            description=_("Gaps to list"),
+            style={"description_width": "160px"},
+            layout=w.Layout(width="260px"),
+        )
         self.gap_list = w.HTML()
         self.gap_count.observe(lambda _change: self._show_gaps(), names="value")
         heading = w.HTML("<b>" + html.escape(_("Tick each indicator the site meets")) + "</b>")
@@ -139,8 +144,11 @@ class CbtReadinessCheck(Tool):
     def set_met(self, code: str, met) -> None:
         """Tick (True or 1) or untick (False or 0) an indicator from Python; a bad code or value is reported."""
         if code not in self.checkboxes:
-            self._show_message(_("There is no indicator {code!r} in this self-check. Codes: {known}.").format(
-                code=code, known=", ".join(self.checkboxes)))
+            self._show_message(
+                _("There is no indicator {code!r} in this self-check. Codes: {known}.").format(
+                    code=code, known=", ".join(self.checkboxes)
+                )
+            )
             return
         try:
             self.checkboxes[code].value = cbt.as_met(met, code)
@@ -174,8 +182,9 @@ class CbtReadinessCheck(Tool):
                 text = f"{record[cbt.CODE_COLUMN]} · {cbt.level_label(record[cbt.LEVEL_COLUMN])}"
                 if cbt.TEXT_COLUMN in record and isinstance(record[cbt.TEXT_COLUMN], str):
                     text += f": {record[cbt.TEXT_COLUMN]}"
-                box = w.Checkbox(value=bool(record[cbt.MET_COLUMN]), description=text, indent=False,
-                                 layout=w.Layout(width="640px"))
+                box = w.Checkbox(
+                    value=bool(record[cbt.MET_COLUMN]), description=text, indent=False, layout=w.Layout(width="640px")
+                )
                 box.observe(self._on_change, names="value")
                 self.checkboxes[record[cbt.CODE_COLUMN]] = box
                 boxes.append(box)
@@ -218,11 +227,14 @@ def summary_html(result: cbt.Readiness) -> str:
         kind = "ok"
     else:
         minimum = _("{count} minimum requirement(s) not met yet: {codes}. Close these first.").format(
-            count=len(result.unmet_minimum), codes=", ".join(result.unmet_minimum))
+            count=len(result.unmet_minimum), codes=", ".join(result.unmet_minimum)
+        )
         kind = "error"
     titles = (_("Criterion group"), _("Readiness"), _("Named in"))
-    rows = [(cbt.get_group(code).label, readiness_text(value), cbt.get_group(code).basis)
-            for code, value in result.by_group.items()]
+    rows = [
+        (cbt.get_group(code).label, readiness_text(value), cbt.get_group(code).basis)
+        for code, value in result.by_group.items()
+    ]
     return f"<p>{html.escape(overall)}</p>{message_html(minimum, kind)}{html_table(titles, rows)}"
 
 
@@ -234,9 +246,11 @@ def gaps_html(result: cbt.Readiness, count: int) -> str:
     items = []
     for record in result.gaps.head(count).to_dict("records"):
         text = record.get(cbt.TEXT_COLUMN)
-        line = (f"<b>{html.escape(record[cbt.CODE_COLUMN])}</b> · "
-                f"{html.escape(cbt.get_group(record[cbt.GROUP_COLUMN]).short_label)} · "
-                f"{html.escape(cbt.level_label(record[cbt.LEVEL_COLUMN]))}")
+        line = (
+            f"<b>{html.escape(record[cbt.CODE_COLUMN])}</b> · "
+            f"{html.escape(cbt.get_group(record[cbt.GROUP_COLUMN]).short_label)} · "
+            f"{html.escape(cbt.level_label(record[cbt.LEVEL_COLUMN]))}"
+        )
         if isinstance(text, str):
             line += f": {html.escape(text)}"
         items.append(f"<li>{line}</li>")

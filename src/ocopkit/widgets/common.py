@@ -85,8 +85,9 @@ def caption_html(title: str, keys: list[tuple[str, str, str]] = ()) -> str:
         ``symbol`` is ``"line"``, ``"dashed"``, ``"dotted"`` or ``"bar"``.
     """
     marks = {"line": "━━", "dashed": "╺╸╺╸", "dotted": "┈┈", "bar": "██"}
-    items = " &nbsp; ".join(f'<span style="color:{colour}">{marks[symbol]}</span> {label}'
-                            for symbol, colour, label in keys)
+    items = " &nbsp; ".join(
+        f'<span style="color:{colour}">{marks[symbol]}</span> {label}' for symbol, colour, label in keys
+    )
     return f"<b>{title}</b>" + (f"<br><small>{items}</small>" if items else "")
 
 
@@ -96,8 +97,9 @@ def figures_table(rows) -> str:
     The labels and values are put in as they are (HTML); tables of text
     typed by participants or read from data go through :func:`html_table`.
     """
-    cells = "".join(f"<tr><td>{label}</td><td style='text-align:right'><b>{value}</b></td></tr>"
-                    for label, value in rows)
+    cells = "".join(
+        f"<tr><td>{label}</td><td style='text-align:right'><b>{value}</b></td></tr>" for label, value in rows
+    )
     return f"<table>{cells}</table>"
 
 

@@ -80,8 +80,17 @@ class DossierChecklist(Tool):
 
     tool_name = "dossier_checklist"
 
-    def __init__(self, group: int = 1, producer: str = "hop_tac_xa", status: str = dossier.NEW, submitted=(),
-                 issued=None, deadline=None, points: int = 60, today=None):
+    def __init__(
+        self,
+        group: int = 1,
+        producer: str = "hop_tac_xa",
+        status: str = dossier.NEW,
+        submitted=(),
+        issued=None,
+        deadline=None,
+        points: int = 60,
+        today=None,
+    ):
         points = check_whole(points, "points", _("Self-assessed points"), 0, 100)
         first = dossier.plan(group, producer, status, submitted, issued, deadline, today, points)
         self._ticked, self._chart_key, self._listed = set(first.checklist.submitted), None, None
@@ -107,34 +116,61 @@ class DossierChecklist(Tool):
         """Dropdowns for the case, date pickers and a points slider, keyed by the logic's field names."""
         style, layout = {"description_width": "220px"}, w.Layout(width="560px")
         case = first.checklist
-        self.group = w.Dropdown(options=[(f"{g.number}. {g.name}", g.number) for g in programme.product_groups()],
-                                value=case.group, description=_("Product group"), style=style, layout=layout)
-        self.producer = w.Dropdown(options=[(p.label, p.code) for p in dossier.PRODUCER_KINDS],
-                                   value=case.producer, description=_("Kind of producer"), style=style,
-                                   layout=layout)
-        self.status = w.Dropdown(options=[(dossier.status_label(s), s) for s in dossier.STATUSES],
-                                 value=case.status, description=_("Case"), style=style, layout=layout)
+        self.group = w.Dropdown(
+            options=[(f"{g.number}. {g.name}", g.number) for g in programme.product_groups()],
+            value=case.group,
+            description=_("Product group"),
+            style=style,
+            layout=layout,
+        )
+        self.producer = w.Dropdown(
+            options=[(p.label, p.code) for p in dossier.PRODUCER_KINDS],
+            value=case.producer,
+            description=_("Kind of producer"),
+            style=style,
+            layout=layout,
+        )
+        self.status = w.Dropdown(
+            options=[(dossier.status_label(s), s) for s in dossier.STATUSES],
+            value=case.status,
+            description=_("Case"),
+            style=style,
+            layout=layout,
+        )
         certificate = first.certificate
-        self.issued = w.DatePicker(value=None if certificate is None else certificate.issued.date(),
-                                   description=_("Certificate issued on"), style=style)
-        self.deadline = w.DatePicker(value=None if first.deadline is None else first.deadline.date(),
-                                     description=_("Submission deadline (plan)"), style=style)
-        self.points = w.IntSlider(points, 0, 100, description=_("Self-assessed points"), style=style,
-                                  layout=layout, continuous_update=False)
+        self.issued = w.DatePicker(
+            value=None if certificate is None else certificate.issued.date(),
+            description=_("Certificate issued on"),
+            style=style,
+        )
+        self.deadline = w.DatePicker(
+            value=None if first.deadline is None else first.deadline.date(),
+            description=_("Submission deadline (plan)"),
+            style=style,
+        )
+        self.points = w.IntSlider(
+            points, 0, 100, description=_("Self-assessed points"), style=style, layout=layout, continuous_update=False
+        )
         self._inputs = w.VBox([self.group, self.producer, self.status, self.issued, self.deadline, self.points])
-        return {"group": self.group, "producer": self.producer, "status": self.status, "issued": self.issued,
-                "deadline": self.deadline, "points": self.points}
+        return {
+            "group": self.group,
+            "producer": self.producer,
+            "status": self.status,
+            "issued": self.issued,
+            "deadline": self.deadline,
+            "points": self.points,
+        }
 
     def _fill_checklist(self, case: dossier.Checklist) -> None:
         """One tick box per document of the case; ticks follow what is ready."""
         with self._hold():
             self.checkboxes, self.labels = {}, {}
-            self.mandatory_box.children = (
-                self._section(_("Mandatory documents"), dossier.in_file_order(case.required))
-                + self._section(_("Ask the commune: the sources leave these open"),
-                                dossier.in_file_order(case.to_check)))
-            self.evidence_box.children = self._section(_("Evidence that earns points"),
-                                                       dossier.in_file_order(case.evidence))
+            self.mandatory_box.children = self._section(
+                _("Mandatory documents"), dossier.in_file_order(case.required)
+            ) + self._section(_("Ask the commune: the sources leave these open"), dossier.in_file_order(case.to_check))
+            self.evidence_box.children = self._section(
+                _("Evidence that earns points"), dossier.in_file_order(case.evidence)
+            )
         self._listed = (case.required, case.to_check)
 
     def _section(self, title: str, codes: list[str]) -> tuple[w.Widget, ...]:
@@ -181,9 +217,11 @@ class DossierChecklist(Tool):
     def set_case(self, group=None, producer: str | None = None, status: str | None = None) -> None:
         """Change the group, the kind of producer or the case from Python; a wrong value is reported."""
         try:
-            values = (dossier.check_group(self.group.value if group is None else group),
-                      dossier.get_producer(self.producer.value if producer is None else producer).code,
-                      dossier.check_status(self.status.value if status is None else status))
+            values = (
+                dossier.check_group(self.group.value if group is None else group),
+                dossier.get_producer(self.producer.value if producer is None else producer).code,
+                dossier.check_status(self.status.value if status is None else status),
+            )
         except InputError as error:
             self._show_message(str(error))
             return
@@ -206,8 +244,16 @@ class DossierChecklist(Tool):
 
     def compute(self) -> dossier.DossierPlan:
         """Check the case, the ticked documents, the dates and the points, counting from the same day."""
-        return dossier.plan(self.group.value, self.producer.value, self.status.value, self._ticked,
-                            self.issued.value, self.deadline.value, self.result.today, self.points.value)
+        return dossier.plan(
+            self.group.value,
+            self.producer.value,
+            self.status.value,
+            self._ticked,
+            self.issued.value,
+            self.deadline.value,
+            self.result.today,
+            self.points.value,
+        )
 
     def summary_html(self, result: dossier.DossierPlan) -> str:
         """The dates, who rates, the evidence still missing and what the sources leave open."""
@@ -253,10 +299,12 @@ def counts_html(case: dossier.Checklist) -> str:
         kind = "ok"
     else:
         line = _("{ready} of {total} mandatory documents ready; missing: {names}.").format(
-            ready=ready, total=len(case.required), names=_names(case.missing))
+            ready=ready, total=len(case.required), names=_names(case.missing)
+        )
         kind = "error"
     evidence = _("{ready} of {total} pieces of evidence ready.").format(
-        ready=len(case.evidence_present), total=len(case.evidence))
+        ready=len(case.evidence_present), total=len(case.evidence)
+    )
     return message_html(line, kind) + f"<i>{html.escape(evidence)}</i>"
 
 
@@ -265,8 +313,9 @@ def summary_html(result: dossier.DossierPlan) -> str:
     case = result.checklist
     lines = [dates_text(result), rating_text(result.rating)]
     if case.evidence_missing:
-        lines.append(_("Evidence still missing, each can earn points: {names}.").format(
-            names=_names(case.evidence_missing)))
+        lines.append(
+            _("Evidence still missing, each can earn points: {names}.").format(names=_names(case.evidence_missing))
+        )
     if case.not_needed:
         lines.append(_("Ticked but not used in this case: {names}.").format(names=_names(case.not_needed)))
     paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
@@ -280,18 +329,31 @@ def dates_text(result: dossier.DossierPlan) -> str:
     parts = []
     if result.deadline is not None:
         days = result.days_to_deadline
-        template = (_("Submission deadline {date}: {days} days from today.") if days >= 0
-                    else _("Submission deadline {date} passed {days} days ago: ask the commune for the next round."))
+        template = (
+            _("Submission deadline {date}: {days} days from today.")
+            if days >= 0
+            else _("Submission deadline {date} passed {days} days ago: ask the commune for the next round.")
+        )
         parts.append(template.format(date=format_date(result.deadline), days=format_number(abs(days))))
     certificate = result.certificate
     if certificate is not None:
-        parts.append(_("The certificate of {issued} expires on {expiry}; the body that issued it notifies you by "
-                       "{notice} at the latest.").format(issued=format_date(certificate.issued),
-                                                         expiry=format_date(certificate.expiry),
-                                                         notice=format_date(certificate.notice_by)))
+        parts.append(
+            _(
+                "The certificate of {issued} expires on {expiry}; the body that issued it notifies you by "
+                "{notice} at the latest."
+            ).format(
+                issued=format_date(certificate.issued),
+                expiry=format_date(certificate.expiry),
+                notice=format_date(certificate.notice_by),
+            )
+        )
     if result.in_time is False:
-        parts.append(_("This deadline is after the expiry: the product stops being an OCOP product until it is "
-                       "re-rated. Ask for an earlier round."))
+        parts.append(
+            _(
+                "This deadline is after the expiry: the product stops being an OCOP product until it is "
+                "re-rated. Ask for an earlier round."
+            )
+        )
     return " ".join(parts)
 
 
@@ -301,10 +363,14 @@ def rating_text(rating: dossier.Rating | None) -> str:
         return ""
     if rating.level is None:
         return _("{points} points: {stars}★, not recognised as an OCOP product (3★ needs 50 points).").format(
-            points=plain_number(rating.points), stars=rating.stars)
+            points=plain_number(rating.points), stars=rating.stars
+        )
     text = _("{points} points: {stars}★. Under Decision {scheme} the {level} approves it.").format(
-        points=plain_number(rating.points), stars=rating.stars, scheme=dossier.decision_name(rating.scheme),
-        level=dossier.level_label(rating.level))
+        points=plain_number(rating.points),
+        stars=rating.stars,
+        scheme=dossier.decision_name(rating.scheme),
+        level=dossier.level_label(rating.level),
+    )
     if rating.scheme == "1489/2025":
         text += " " + _("The commune People's Committee first checks the dossier and the local criteria.")
     return text
@@ -319,8 +385,10 @@ def timeline_chart(result: dossier.DossierPlan) -> Figure:
     marks = [(result.today, TODAY_COLOUR, _("today"))]
     certificate = result.certificate
     if certificate is not None:
-        marks += [(certificate.notice_by, NOTICE_COLOUR, _("notice by")),
-                  (certificate.expiry, VALID_COLOUR, _("expiry"))]
+        marks += [
+            (certificate.notice_by, NOTICE_COLOUR, _("notice by")),
+            (certificate.expiry, VALID_COLOUR, _("expiry")),
+        ]
     if result.deadline is not None:
         marks.append((result.deadline, DEADLINE_COLOUR, _("submission deadline")))
     marks.sort(key=lambda mark: mark[0])
@@ -338,8 +406,15 @@ def timeline_chart(result: dossier.DossierPlan) -> Figure:
     for row, (day, colour, label) in enumerate(marks, start=1):
         x = mdates.date2num(day)
         axes.vlines(x, -row, 0.4, colors=colour, linestyles="--")
-        axes.text(x, -row, f" {label} {format_date(day)} ", color=colour, fontsize="small", va="center",
-                  ha="right" if x > middle else "left")
+        axes.text(
+            x,
+            -row,
+            f" {label} {format_date(day)} ",
+            color=colour,
+            fontsize="small",
+            va="center",
+            ha="right" if x > middle else "left",
+        )
     axes.set_ylim(-len(marks) - 0.5, 0.5)
     axes.set_xlim(min(days) - 30, max(days) + 30)
     axes.set_axis_off()

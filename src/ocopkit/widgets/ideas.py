@@ -76,14 +76,22 @@ class IdeaScoringMatrix(Tool):
 
     tool_name = "idea_scoring"
 
-    def __init__(self, table: pd.DataFrame | None = None, weights: dict | None = None,
-                 thresholds: dict | None = None, name_column: str = ideas.NAME_COLUMN, blank_rows: int = 1):
+    def __init__(
+        self,
+        table: pd.DataFrame | None = None,
+        weights: dict | None = None,
+        thresholds: dict | None = None,
+        name_column: str = ideas.NAME_COLUMN,
+        blank_rows: int = 1,
+    ):
         self.name_column, self.blank_rows = name_column, blank_rows
         clean = ideas.check_ideas(_example() if table is None else table, name_column)
-        self.weight_sliders = {c.code: self._slider(c.label, 0, MAX_WEIGHT, 5, ideas.DEFAULT_WEIGHTS[c.code])
-                               for c in ideas.CRITERIA}
-        self.threshold_sliders = {c.code: self._slider(_threshold_label(c), 1, 5, 1, ideas.no_limit(c.code))
-                                  for c in ideas.CRITERIA}
+        self.weight_sliders = {
+            c.code: self._slider(c.label, 0, MAX_WEIGHT, 5, ideas.DEFAULT_WEIGHTS[c.code]) for c in ideas.CRITERIA
+        }
+        self.threshold_sliders = {
+            c.code: self._slider(_threshold_label(c), 1, 5, 1, ideas.no_limit(c.code)) for c in ideas.CRITERIA
+        }
         self.rows: list[dict] = []
         self.grid = w.VBox()
         self.add_button = w.Button(description=_("Add an idea"), icon="plus")
@@ -108,26 +116,35 @@ class IdeaScoringMatrix(Tool):
     def _slider(label: str, low: int, high: int, step: int, value: int) -> w.IntSlider:
         """A labelled integer slider of the matrix."""
         # Redraw when the slider is released: a chart takes a moment to draw.
-        return w.IntSlider(value, low, high, step, description=label, continuous_update=False,
-                           style={"description_width": "260px"}, layout=w.Layout(width="560px"))
+        return w.IntSlider(
+            value,
+            low,
+            high,
+            step,
+            description=label,
+            continuous_update=False,
+            style={"description_width": "260px"},
+            layout=w.Layout(width="560px"),
+        )
 
     def _inputs(self) -> w.Widget:
         """Weights first, then the grid of ideas, then the optional thresholds."""
         weights = w.VBox([_bold("1. " + _("Weights")), *self.weight_sliders.values(), self.shares])
         grid = w.VBox([_bold("2. " + _("Ideas and their scores (1 to 5)")), self.grid, self.add_button])
-        limits = w.Accordion(children=[w.VBox(list(self.threshold_sliders.values()))],
-                             titles=["3. " + _("Thresholds (optional)")])
+        limits = w.Accordion(
+            children=[w.VBox(list(self.threshold_sliders.values()))], titles=["3. " + _("Thresholds (optional)")]
+        )
         return w.VBox([weights, grid, limits])
 
     def _new_row(self, name: str = "", scores: dict | None = None) -> dict:
         """One row of the grid: a name box and a 1–5 box per criterion, all observed."""
         # A name counts once typed (Enter or leaving the box), not at every keystroke.
-        row = {"name": w.Text(name, placeholder=_("Product idea"), continuous_update=False,
-                              layout=w.Layout(width="220px"))}
+        row = {
+            "name": w.Text(name, placeholder=_("Product idea"), continuous_update=False, layout=w.Layout(width="220px"))
+        }
         for code in ideas.CODES:
             value = (scores or {}).get(code, 3)
-            row[code] = w.BoundedIntText(value, min=ideas.SCORE_MIN, max=ideas.SCORE_MAX,
-                                         layout=w.Layout(width="90px"))
+            row[code] = w.BoundedIntText(value, min=ideas.SCORE_MIN, max=ideas.SCORE_MAX, layout=w.Layout(width="90px"))
         for box in row.values():
             box.observe(self._on_change, names="value")
         return row
@@ -149,8 +166,11 @@ class IdeaScoringMatrix(Tool):
 
     def ideas_table(self) -> pd.DataFrame:
         """Return the ideas as entered: rows with a name, with their scores."""
-        records = [{self.name_column: row["name"].value.strip(), **{c: row[c].value for c in ideas.CODES}}
-                   for row in self.rows if row["name"].value.strip()]
+        records = [
+            {self.name_column: row["name"].value.strip(), **{c: row[c].value for c in ideas.CODES}}
+            for row in self.rows
+            if row["name"].value.strip()
+        ]
         return pd.DataFrame(records, columns=[self.name_column, *ideas.CODES])
 
     def weights(self) -> dict[str, int]:
@@ -199,8 +219,10 @@ class IdeaScoringMatrix(Tool):
     def _set_sliders(self, sliders: dict, values: dict, low: int, high: int, label: str) -> None:
         """Check every value first; set them all, or none and say what to fix."""
         try:
-            checked = {code: check_whole(value, code, label.format(criterion=ideas.get_criterion(code).label),
-                                         low, high) for code, value in values.items()}
+            checked = {
+                code: check_whole(value, code, label.format(criterion=ideas.get_criterion(code).label), low, high)
+                for code, value in values.items()
+            }
         except InputError as error:
             self._show_message(str(error))
             return
@@ -240,7 +262,7 @@ def _example() -> pd.DataFrame:
 
 
 def _threshold_label(criterion: ideas.Criterion) -> str:
-    """"Raw materials at least" or "Investment at most"."""
+    """ "Raw materials at least" or "Investment at most"."""
     if criterion.higher_is_better:
         return _("{criterion} at least").format(criterion=criterion.label)
     return _("{criterion} at most").format(criterion=criterion.label)
@@ -262,8 +284,15 @@ def ranking_html(ranking: ideas.IdeaRanking) -> str:
     """Return the ranking as an HTML table, the best idea within the thresholds in bold, and the conclusion."""
     titles = (_("Rank"), _("Product idea"), _("Weighted score (1–5)"), _("Thresholds"))
     records = ranking.table.to_dict("records")
-    rows = [(r[ideas.RANK_COLUMN], r[ranking.name_column], format_number(r[ideas.SCORE_COLUMN], 2),
-             "✓" if r[ideas.PASS_COLUMN] else f"✗ {r[ideas.SHORTFALL_COLUMN]}") for r in records]
+    rows = [
+        (
+            r[ideas.RANK_COLUMN],
+            r[ranking.name_column],
+            format_number(r[ideas.SCORE_COLUMN], 2),
+            "✓" if r[ideas.PASS_COLUMN] else f"✗ {r[ideas.SHORTFALL_COLUMN]}",
+        )
+        for r in records
+    ]
     best = [number for number, r in enumerate(records) if r[ranking.name_column] == ranking.best]
     return f"{html_table(titles, rows, bold_rows=best)}<p>{html.escape(ideas.conclusion(ranking))}</p>"
 

@@ -41,11 +41,11 @@ BOX_LAYOUT = {"width": "540px"}
 def _not_a_number(text: str, field: str, label: str) -> InputError:
     """The error for text that is not a number, with an example in local style."""
     return InputError(
-        _('{label} must be a number, you typed "{value}". Type digits only, for example '
-          "{example} or {decimal}.").format(label=label, value=text,
-                                            example=format_number(1250000),
-                                            decimal=format_number(12.5, 1)),
-        field)
+        _(
+            '{label} must be a number, you typed "{value}". Type digits only, for example {example} or {decimal}.'
+        ).format(label=label, value=text, example=format_number(1250000), decimal=format_number(12.5, 1)),
+        field,
+    )
 
 
 def _strip_units(text: str) -> str:
@@ -133,15 +133,19 @@ def parse_number(text: object, field: str, label: str) -> float:
         raise _not_a_number(text.strip(), field, label)
     thousands, decimal = _separators(body)
     whole, _mark, fraction = body.rpartition(decimal) if decimal else (body, "", "")
-    if ((decimal and decimal in whole) or not (fraction.isdigit() or not fraction)
-            or (thousands and not _is_grouped(whole, thousands))):
+    if (
+        (decimal and decimal in whole)
+        or not (fraction.isdigit() or not fraction)
+        or (thousands and not _is_grouped(whole, thousands))
+    ):
         raise _not_a_number(text.strip(), field, label)
     digits = whole.replace(thousands, "") if thousands else whole
     return sign * float(f"{digits or 0}.{fraction or 0}")
 
 
-def parse_percent(text: object, field: str, label: str, low: float, high: float, *,
-                  below_high: bool = False, hint: str = "") -> float:
+def parse_percent(
+    text: object, field: str, label: str, low: float, high: float, *, below_high: bool = False, hint: str = ""
+) -> float:
     """Read a box in per cent and return the rate as a fraction (``"12,5"`` → 0.125).
 
     Boxes show rates in per cent, as participants say them; the logic takes
@@ -171,8 +175,7 @@ def parse_percent(text: object, field: str, label: str, low: float, high: float,
         For text that is not a number, or a rate outside the range.
     """
     number = parse_number(text, field, label)
-    shown = {"label": label, "low": plain_number(low), "high": plain_number(high),
-             "value": plain_number(number)}
+    shown = {"label": label, "low": plain_number(low), "high": plain_number(high), "value": plain_number(number)}
     if below_high and not low <= number < high:
         message = _("{label} must be at least {low}% and below {high}%, you typed {value}%.")
     elif not low <= number <= high:
@@ -202,21 +205,35 @@ def number_box(label: str, unit: str, value: str) -> w.Text:
     half-typed ``1.2`` never flashes a result.
     """
     description = f"{label} ({unit})" if unit else label
-    return w.Text(value=value, description=description, tooltip=description,
-                  continuous_update=False, style=LABEL_STYLE, layout=w.Layout(**BOX_LAYOUT))
+    return w.Text(
+        value=value,
+        description=description,
+        tooltip=description,
+        continuous_update=False,
+        style=LABEL_STYLE,
+        layout=w.Layout(**BOX_LAYOUT),
+    )
 
 
 def text_box(label: str, value: str = "", *, lines: int = 1, placeholder: str = "") -> w.Widget:
     """A labelled box for words; ``lines > 1`` gives a larger area for a paragraph."""
-    options = dict(value=value, description=label, tooltip=label, placeholder=placeholder,
-                   continuous_update=False, style=LABEL_STYLE, layout=w.Layout(width="720px"))
+    options = dict(
+        value=value,
+        description=label,
+        tooltip=label,
+        placeholder=placeholder,
+        continuous_update=False,
+        style=LABEL_STYLE,
+        layout=w.Layout(width="720px"),
+    )
     return w.Textarea(rows=lines, **options) if lines > 1 else w.Text(**options)
 
 
 def choice_box(label: str, options: list[tuple[str, object]], value: object) -> w.Dropdown:
     """A labelled drop-down of ``(shown text, value)`` options."""
-    return w.Dropdown(options=options, value=value, description=label, tooltip=label,
-                      style=LABEL_STYLE, layout=w.Layout(**BOX_LAYOUT))
+    return w.Dropdown(
+        options=options, value=value, description=label, tooltip=label, style=LABEL_STYLE, layout=w.Layout(**BOX_LAYOUT)
+    )
 
 
 # --------------------------------------------------------------------------- form tools

@@ -58,8 +58,12 @@ class OcopNationalFigures(Tool):
         self.table = programme.national_products()
         dates = self.table["ngay_so_lieu"].tolist()
         self.picker = w.SelectionSlider(
-            options=[(programme.format_as_of(d), d) for d in dates], value=dates[-1],
-            description=_("Date"), continuous_update=False, layout=w.Layout(width="620px"))
+            options=[(programme.format_as_of(d), d) for d in dates],
+            value=dates[-1],
+            description=_("Date"),
+            continuous_update=False,
+            layout=w.Layout(width="620px"),
+        )
         super().__init__(self.picker, fields={"as_of": self.picker})
         self.chart.layout.max_width = "820px"
         self.refresh()
@@ -97,17 +101,22 @@ class OcopNationalFigures(Tool):
 
 def headline(result: programme.Snapshot) -> str:
     """Return "31/12/2022: 8.689 OCOP products rated 3★ and above" (with "more than" when so)."""
-    text = (_("{date}: more than {products} OCOP products rated 3★ and above") if result.approximate
-            else _("{date}: {products} OCOP products rated 3★ and above"))
+    text = (
+        _("{date}: more than {products} OCOP products rated 3★ and above")
+        if result.approximate
+        else _("{date}: {products} OCOP products rated 3★ and above")
+    )
     return text.format(date=programme.format_as_of(result.as_of), products=format_number(result.products))
 
 
 def basis_text(basis: str) -> str:
     """Say where the shares come from."""
-    return {"printed": _("as printed in the source"),
-            "counts": _("computed from the counts in the source"),
-            "mixed": _("partly printed, partly computed from counts"),
-            "none": _("The source does not break this figure down by star.")}[basis]
+    return {
+        "printed": _("as printed in the source"),
+        "counts": _("computed from the counts in the source"),
+        "mixed": _("partly printed, partly computed from counts"),
+        "none": _("The source does not break this figure down by star."),
+    }[basis]
 
 
 def shares_html(result: programme.Snapshot) -> str:
@@ -120,10 +129,12 @@ def shares_html(result: programme.Snapshot) -> str:
         extra = _("Not broken down by star: {share}%").format(share=format_number(result.unexplained, 1))
     elif result.breakdown == "over":
         extra = _("The parts add up to {total}%, more than the total: see the note.").format(
-            total=format_number(result.shares_total, 1))
+            total=format_number(result.shares_total, 1)
+        )
     title = _("Shares by star")
-    return (f"<p><b>{title}</b> ({basis_text(result.basis)})</p>{figures_table(rows)}"
-            + (f"<p>{extra}</p>" if extra else ""))
+    return f"<p><b>{title}</b> ({basis_text(result.basis)})</p>{figures_table(rows)}" + (
+        f"<p>{extra}</p>" if extra else ""
+    )
 
 
 def summary_html(result: programme.Snapshot) -> str:
@@ -154,13 +165,24 @@ def _draw_series(axes, table, result: programme.Snapshot) -> None:
     axes.plot(table["date"], table["so_san_pham"], color="#2e7d32", linewidth=1.5)
     exact, approx = table[~table["xap_xi"]], table[table["xap_xi"]]
     axes.plot(exact["date"], exact["so_san_pham"], "o", color="#2e7d32")
-    axes.plot(approx["date"], approx["so_san_pham"], "o", markerfacecolor="white", color="#2e7d32",
-              label=_("hollow: the source says 'more than'"))
+    axes.plot(
+        approx["date"],
+        approx["so_san_pham"],
+        "o",
+        markerfacecolor="white",
+        color="#2e7d32",
+        label=_("hollow: the source says 'more than'"),
+    )
     chosen = table[table["ngay_so_lieu"] == result.as_of].iloc[0]
-    axes.plot([chosen["date"]], [chosen["so_san_pham"]], "o", markersize=12, color="#c62828",
-              label=_("Selected date"))
-    axes.annotate(format_number(result.products), (chosen["date"], chosen["so_san_pham"]),
-                  textcoords="offset points", xytext=(-10, 10), ha="right", color="#c62828")
+    axes.plot([chosen["date"]], [chosen["so_san_pham"]], "o", markersize=12, color="#c62828", label=_("Selected date"))
+    axes.annotate(
+        format_number(result.products),
+        (chosen["date"], chosen["so_san_pham"]),
+        textcoords="offset points",
+        xytext=(-10, 10),
+        ha="right",
+        color="#c62828",
+    )
     axes.set_title(_("OCOP products rated 3★ and above, nationwide"), fontsize="medium")
     axes.set_ylabel(_("Products"))
     axes.set_ylim(0, table["so_san_pham"].max() * 1.15)
@@ -180,8 +202,14 @@ def _draw_shares(axes, result: programme.Snapshot) -> None:
     for key, share in result.shares.items():
         axes.barh([0], [share], left=start, color=COLOURS[key], label=programme.star_label(key))
         if share >= 8:
-            axes.text(start + share / 2, 0, format_percent(share / 100, 1), ha="center", va="center",
-                      color="white" if key == "4" else "black")
+            axes.text(
+                start + share / 2,
+                0,
+                format_percent(share / 100, 1),
+                ha="center",
+                va="center",
+                color="white" if key == "4" else "black",
+            )
         start += share
     if result.unexplained > 0.5:
         axes.barh([0], [result.unexplained], left=start, color="#dddddd", label=_("not broken down"))

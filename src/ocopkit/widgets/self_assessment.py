@@ -58,9 +58,11 @@ class PartChart(LiveChart):
             bar.set_width(result.part_totals[code])
             label.set_x(result.part_totals[code] + 0.5)
             label.set_text(f"{format_number(result.part_totals[code], 0)}/{result.part_max[code]}")
-        self.axes.set_title(_("Points of each part against its maximum — total {total}/100, "
-                              "{stars}★").format(total=format_number(result.total, 0),
-                                                 stars=result.stars))
+        self.axes.set_title(
+            _("Points of each part against its maximum — total {total}/100, {stars}★").format(
+                total=format_number(result.total, 0), stars=result.stars
+            )
+        )
         return self.figure
 
 
@@ -95,8 +97,12 @@ class OcopSelfAssessment(Tool):
     chart_class = PartChart
     input_errors = (InputError, criteria.CriteriaError)
 
-    def __init__(self, level: str = "items", scheme: str = criteria.CURRENT_SCHEME,
-                 sheet: str = "ocop_scoring_sheet_fresh_produce_2019"):
+    def __init__(
+        self,
+        level: str = "items",
+        scheme: str = criteria.CURRENT_SCHEME,
+        sheet: str = "ocop_scoring_sheet_fresh_produce_2019",
+    ):
         if level not in ("items", "parts"):
             raise ValueError(_("level must be 'items' or 'parts', you gave {value!r}.").format(value=level))
         self.level, self.scheme, self.sheet = level, scheme, sheet
@@ -115,12 +121,22 @@ class OcopSelfAssessment(Tool):
         layout = w.Layout(width="620px")
         if self.level == "parts":
             parts = criteria.get_scheme(self.scheme).parts
-            return {code: w.IntSlider(0, 0, part.max_points, description=f"{code}. {part.name}",
-                                      style=style, layout=layout) for code, part in parts.items()}
-        return {item.code: w.IntSlider(item.min_points, item.min_points, item.max_points,
-                                       description=f"{item.code} {item.name}", style=style,
-                                       layout=layout, tooltip=item.levels_vi)
-                for item in criteria.scoring_sheet(self.sheet)}
+            return {
+                code: w.IntSlider(0, 0, part.max_points, description=f"{code}. {part.name}", style=style, layout=layout)
+                for code, part in parts.items()
+            }
+        return {
+            item.code: w.IntSlider(
+                item.min_points,
+                item.min_points,
+                item.max_points,
+                description=f"{item.code} {item.name}",
+                style=style,
+                layout=layout,
+                tooltip=item.levels_vi,
+            )
+            for item in criteria.scoring_sheet(self.sheet)
+        }
 
     def _inputs_box(self) -> w.Widget:
         """Sliders as they are for parts; grouped by part in an accordion for items."""
@@ -143,8 +159,15 @@ class OcopSelfAssessment(Tool):
         Values outside a slider's range are reported in the message, not clamped silently.
         """
         unknown = sorted(set(points) - set(self.sliders))
-        problems = [_("Unknown criterion code(s): {codes}. Check the codes on the sheet.").format(
-            codes=", ".join(map(str, unknown)))] if unknown else []
+        problems = (
+            [
+                _("Unknown criterion code(s): {codes}. Check the codes on the sheet.").format(
+                    codes=", ".join(map(str, unknown))
+                )
+            ]
+            if unknown
+            else []
+        )
         with self._hold():
             for code, value in points.items():
                 if code in self.sliders:
@@ -159,8 +182,11 @@ class OcopSelfAssessment(Tool):
     def _set_slider(slider: w.IntSlider, code: str, value) -> list[str]:
         """Move a slider to a whole number in its range; otherwise return what to fix."""
         if isinstance(value, bool) or not isinstance(value, int) or not slider.min <= value <= slider.max:
-            return [_("{code}: enter a whole number from {low} to {high}, you gave {value!r}.").format(
-                code=code, low=slider.min, high=slider.max, value=value)]
+            return [
+                _("{code}: enter a whole number from {low} to {high}, you gave {value!r}.").format(
+                    code=code, low=slider.min, high=slider.max, value=value
+                )
+            ]
         slider.value = value
         return []
 
@@ -202,8 +228,7 @@ class OcopSelfAssessment(Tool):
         A table of criteria for each part (or one table of parts), the part
         totals, the total and the star rating, in the current language.
         """
-        lines = [f"## {_('OCOP self-assessment')}", "",
-                 _("Scheme: {scheme}").format(scheme=self.result.scheme), ""]
+        lines = [f"## {_('OCOP self-assessment')}", "", _("Scheme: {scheme}").format(scheme=self.result.scheme), ""]
         if self.level == "items":
             lines += _criteria_tables(self.sheet_rows(), self.scheme_parts())
         lines += _totals_table(self.result)
@@ -224,25 +249,30 @@ def _criteria_tables(rows: list[tuple], parts: dict) -> list[str]:
     """One Markdown table of criteria per part."""
     lines = []
     for code, part in parts.items():
-        lines += [f"### {_('Part')} {code}. {part.name}", "",
-                  f"| {_('Code')} | {_('Criterion')} | {_('Points')} | {_('Maximum')} |",
-                  "|---|---|---:|---:|"]
-        lines += [f"| {item_code} | {name} | {format_number(points, 0)} | {maximum} |"
-                  for part_code, item_code, name, points, maximum in rows if part_code == code]
+        lines += [
+            f"### {_('Part')} {code}. {part.name}",
+            "",
+            f"| {_('Code')} | {_('Criterion')} | {_('Points')} | {_('Maximum')} |",
+            "|---|---|---:|---:|",
+        ]
+        lines += [
+            f"| {item_code} | {name} | {format_number(points, 0)} | {maximum} |"
+            for part_code, item_code, name, points, maximum in rows
+            if part_code == code
+        ]
         lines.append("")
     return lines
 
 
 def _totals_table(result: criteria.Assessment) -> list[str]:
     """Markdown table of the part totals and the total, then the stars."""
-    lines = [f"### {_('Summary')}", "", f"| {_('Part')} | {_('Points')} | {_('Maximum')} |",
-             "|---|---:|---:|"]
-    lines += [f"| {code} | {format_number(result.part_totals[code], 0)} | {result.part_max[code]} |"
-              for code in criteria.PARTS]
-    lines.append(f"| **{_('Total')}** | **{format_number(result.total, 0)}** | "
-                 f"**{criteria.TOTAL_POINTS}** |")
-    verdict = (_("Recognised as an OCOP product") if result.recognised
-               else _("Not yet recognised (3★ needs 50 points)"))
+    lines = [f"### {_('Summary')}", "", f"| {_('Part')} | {_('Points')} | {_('Maximum')} |", "|---|---:|---:|"]
+    lines += [
+        f"| {code} | {format_number(result.part_totals[code], 0)} | {result.part_max[code]} |"
+        for code in criteria.PARTS
+    ]
+    lines.append(f"| **{_('Total')}** | **{format_number(result.total, 0)}** | **{criteria.TOTAL_POINTS}** |")
+    verdict = _("Recognised as an OCOP product") if result.recognised else _("Not yet recognised (3★ needs 50 points)")
     return lines + ["", f"**{_('Stars')}:** {stars_text(result.stars)} ({result.stars}★) — {verdict}."]
 
 
@@ -253,17 +283,22 @@ def stars_text(stars: int) -> str:
 
 def summary_html(result: criteria.Assessment) -> str:
     """Return the assessment as a small table and the stars, as HTML for the widget."""
-    rows = [(f"{_('Part')} {code}", f"{format_number(result.part_totals[code], 0)} / {result.part_max[code]}")
-            for code in criteria.PARTS]
+    rows = [
+        (f"{_('Part')} {code}", f"{format_number(result.part_totals[code], 0)} / {result.part_max[code]}")
+        for code in criteria.PARTS
+    ]
     rows.append((_("Total"), f"{format_number(result.total, 0)} / {criteria.TOTAL_POINTS}"))
     verdict = _("Recognised as an OCOP product") if result.recognised else _("Not yet recognised (3★ needs 50 points)")
     if result.points_to_next_star is None:
         next_star = _("Highest rating reached")
     else:
         next_star = _("{points} more points for {stars}★").format(
-            points=format_number(result.points_to_next_star, 0), stars=result.stars + 1)
-    return (f"{figures_table(rows)}<p style='font-size:1.3em'>{stars_text(result.stars)} "
-            f"({result.stars}★) — {verdict}. {next_star}.</p>")
+            points=format_number(result.points_to_next_star, 0), stars=result.stars + 1
+        )
+    return (
+        f"{figures_table(rows)}<p style='font-size:1.3em'>{stars_text(result.stars)} "
+        f"({result.stars}★) — {verdict}. {next_star}.</p>"
+    )
 
 
 def part_chart(result: criteria.Assessment) -> Figure:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from browser_support import VIEWPORT, browser_missing, chromium_session, menu, screenshot, wait_idle
 from conftest import require
 from hub_support import PARTICIPANTS, hub  # noqa: F401 - hub is the fixture
@@ -51,7 +52,7 @@ def expect(locator):
 
 
 def test_participant_fetches_and_validates_topic08_in_the_browser(browser, released):
-    hub = released
+    hub = released  # noqa: F811 - the hub the fixture released Topic 8 in
     user = PARTICIPANTS[0]
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
@@ -83,8 +84,9 @@ def test_participant_fetches_and_validates_topic08_in_the_browser(browser, relea
         expect(fetched_link).to_be_visible(timeout=SPAWN)
         expect(page.locator("#released_assignments_list .list_item", has_text=ASSIGNMENT)).to_have_count(0)
         fetched_link.click()  # unfold the assignment's notebooks
-        notebook_link = page.locator("#fetched_assignments_list .nested_list_item a",
-                                     has_text=re.compile(f"^{ASSIGNMENT}$"))
+        notebook_link = page.locator(
+            "#fetched_assignments_list .nested_list_item a", has_text=re.compile(f"^{ASSIGNMENT}$")
+        )
         expect(notebook_link).to_be_visible()
         screenshot(page, "hub/04-fetched")
 

@@ -44,7 +44,10 @@ def load(path: Path):
 
 
 def helm_merge(defaults: dict, overrides: dict) -> dict:
-    """Merge a values file into the chart's defaults as Helm does: maps merge, lists and scalars replace, null deletes."""
+    """Merge a values file into the chart's defaults as Helm does.
+
+    Maps merge, lists and scalars replace, null deletes.
+    """
     merged = copy.deepcopy(defaults)
     for key, value in overrides.items():
         if value is None:
@@ -73,11 +76,15 @@ def trainer(values) -> dict:
 
 
 def manifests(path: Path) -> dict[tuple[str, str], dict]:
-    return {(doc["kind"], doc["metadata"]["name"]): doc
-            for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc}
+    return {
+        (doc["kind"], doc["metadata"]["name"]): doc
+        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8"))
+        if doc
+    }
 
 
 # --------------------------------------------------------------------------- the chart's schema
+
 
 def schema_errors(repo, values_doc: dict) -> list[str]:
     import jsonschema  # nbformat's dependency; 4.x: Draft7Validator, the draft the chart's schema names
@@ -110,12 +117,22 @@ def test_the_schema_check_catches_a_misspelt_setting(repo, values):
 
 # --------------------------------------------------------------------------- the image
 
+
 def test_the_image_is_built_from_environment_yml(repo, values, trainer):
     script = (Z2JH / "build-image.sh").read_text()
     # repo2docker takes the repository root; nothing there may outrank environment.yml.
     assert re.search(r"repo2docker .*\\\n(.*\\\n)*\s+\.\n", script), "repo2docker must build the repository root"
-    for other in ("Dockerfile", "binder", ".binder", "default.nix", "Project.toml", "REQUIRE", "install.R",
-                  "DESCRIPTION", "runtime.txt"):
+    for other in (
+        "Dockerfile",
+        "binder",
+        ".binder",
+        "default.nix",
+        "Project.toml",
+        "REQUIRE",
+        "install.R",
+        "DESCRIPTION",
+        "runtime.txt",
+    ):
         assert not (repo / other).exists(), f"{other} would make repo2docker ignore environment.yml"
     env = load(repo / "environment.yml")
     assert "pip" in env["dependencies"][-1] and "-e ." in env["dependencies"][-1]["pip"]
@@ -135,13 +152,16 @@ def test_the_image_is_built_from_environment_yml(repo, values, trainer):
 
 # --------------------------------------------------------------------------- sizing
 
+
 def test_memory_guarantee_is_the_measured_figure(values, sizing):
     measured, k8s = sizing["measured"], sizing["kubernetes"]
     active = measured["server_rss_mib"] + max(measured["kernel_rss_mib"].values())
     assert measured["active_participant_mib"] == math.ceil(active)
     # KubeSpawner reads M as MiB (JupyterHub's ByteSpecification).
-    assert values["singleuser"]["memory"] == {"guarantee": f"{measured['active_participant_mib']}M",
-                                              "limit": k8s["memory_limit"]}
+    assert values["singleuser"]["memory"] == {
+        "guarantee": f"{measured['active_participant_mib']}M",
+        "limit": k8s["memory_limit"],
+    }
     assert values["singleuser"]["cpu"] == {"guarantee": k8s["cpu_guarantee"], "limit": k8s["cpu_limit"]}
     # The limit holds every lesson's kernel open at once.
     limit_mib = int(k8s["memory_limit"].rstrip("G")) * 1024
@@ -154,8 +174,9 @@ def test_per_node_figures_follow_from_the_measurement(values, sizing):
     assert node["scheduled_by_guarantee"] == usable // measured["active_participant_mib"]
     assert node["active_with_headroom"] == int(usable * (1 - node["headroom"]) // measured["active_participant_mib"])
     assert node["idle_with_headroom"] == int(usable * (1 - node["headroom"]) // measured["idle_participant_mib"])
-    assert node["cpu_guarantees_fit"] is (node["scheduled_by_guarantee"] * sizing["kubernetes"]["cpu_guarantee"]
-                                          <= node["cores"])
+    assert node["cpu_guarantees_fit"] is (
+        node["scheduled_by_guarantee"] * sizing["kubernetes"]["cpu_guarantee"] <= node["cores"]
+    )
     assert values["scheduling"]["userPlaceholder"]["replicas"] == node["scheduled_by_guarantee"]
 
 
@@ -170,14 +191,20 @@ def test_docs_record_the_same_figures(repo, sizing):
     assert len(section) == 2, "docs/performance.md lacks the section 'Participants per server'"
     section = re.split(r"\n## ", section[1], maxsplit=1)[0]
     measured, node = sizing["measured"], sizing["node_8gb_2cores"]
-    for figure in (f"{measured['active_participant_mib']} MiB", f"{measured['idle_participant_mib']} MiB",
-                   f"{measured['spawn_cpu_seconds']} s", f"**{node['active_with_headroom']}**",
-                   f"**{node['idle_with_headroom']}**", f"**{node['scheduled_by_guarantee']}**",
-                   f"`{sizing['kubernetes']['memory_guarantee']}`"):
+    for figure in (
+        f"{measured['active_participant_mib']} MiB",
+        f"{measured['idle_participant_mib']} MiB",
+        f"{measured['spawn_cpu_seconds']} s",
+        f"**{node['active_with_headroom']}**",
+        f"**{node['idle_with_headroom']}**",
+        f"**{node['scheduled_by_guarantee']}**",
+        f"`{sizing['kubernetes']['memory_guarantee']}`",
+    ):
         assert figure in section, f"{figure} is not in docs/performance.md's 'Participants per server'"
 
 
 # --------------------------------------------------------------------------- settings shared by both hubs
+
 
 def test_values_carry_the_shared_settings_files(values):
     files = values["singleuser"]["extraFiles"]
@@ -203,8 +230,7 @@ def test_every_pod_speaks_vietnamese_and_participants_get_their_settings(values,
 
 
 @pytest.mark.parametrize("role, formgrader", [("participant", False), ("trainer", True)])
-def test_jupyters_own_config_loader_turns_formgrader_off_only_for_participants(tmp_path, monkeypatch,
-                                                                             role, formgrader):
+def test_jupyters_own_config_loader_turns_formgrader_off_only_for_participants(tmp_path, monkeypatch, role, formgrader):
     from jupyter_core.paths import jupyter_config_path, jupyter_path
     from jupyter_server.extension.config import ExtensionConfigManager
     from jupyterlab_server.config import get_page_config
@@ -216,8 +242,11 @@ def test_jupyters_own_config_loader_turns_formgrader_off_only_for_participants(t
     assert extensions["nbgrader.server_extensions.course_list"] is formgrader
     assert extensions["nbgrader.server_extensions.assignment_list"] is True
     disabled = set(get_page_config(jupyter_path("labextensions")).get("disabledExtensions") or [])
-    nbgrader_off = {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list",
-                    "@jupyter/nbgrader:create-assignment"}
+    nbgrader_off = {
+        "@jupyter/nbgrader:formgrader",
+        "@jupyter/nbgrader:course-list",
+        "@jupyter/nbgrader:create-assignment",
+    }
     assert (nbgrader_off <= disabled) is not formgrader
 
 
@@ -245,8 +274,13 @@ def test_global_nbgrader_config(repo):
     assert "db_url" not in participant.CourseDirectory
     course = re.search(r'course_id = "([^"]+)"', (repo / "nbgrader_config.py").read_text()).group(1)
     assert participant.CourseDirectory.course_id == course
-    trainer = run_nbgrader_config({"JUPYTERHUB_USER": "giangvien01", "OCOP_ROLE": "trainer",
-                                   "OCOP_GRADEBOOK_URL": "postgresql+psycopg://ocop:x@ocop-gradebook/db"})
+    trainer = run_nbgrader_config(
+        {
+            "JUPYTERHUB_USER": "giangvien01",
+            "OCOP_ROLE": "trainer",
+            "OCOP_GRADEBOOK_URL": "postgresql+psycopg://ocop:x@ocop-gradebook/db",
+        }
+    )
     assert "student_id" not in trainer.CourseDirectory
     assert trainer.CourseDirectory.db_url.startswith("postgresql+psycopg://")
     # The course's own config, loaded after the global one, must not put SQLite back.
@@ -254,6 +288,7 @@ def test_global_nbgrader_config(repo):
 
 
 # --------------------------------------------------------------------------- Kubernetes objects
+
 
 def test_the_exchange_volume_is_shared_and_mounted_at_the_exchange_root(repo, values, trainer):
     objects = manifests(Z2JH / "exchange.yaml")
@@ -268,8 +303,9 @@ def test_the_exchange_volume_is_shared_and_mounted_at_the_exchange_root(repo, va
     course = run_nbgrader_config({}).CourseDirectory.course_id
     assert "chmod 1777 /exchange" in script
     assert f"chown {trainer['uid']}:100 /exchange/{course}" in script
-    assert job["spec"]["template"]["spec"]["volumes"][0]["persistentVolumeClaim"]["claimName"] == claim[
-        "metadata"]["name"]
+    assert (
+        job["spec"]["template"]["spec"]["volumes"][0]["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
+    )
 
 
 def test_the_gradebook_url_names_the_service_and_the_secret(trainer):
@@ -281,8 +317,10 @@ def test_the_gradebook_url_names_the_service_and_the_secret(trainer):
     assert db_env["POSTGRES_PASSWORD"] == {"secretKeyRef": secret}
     service = objects[("Service", "ocop-gradebook")]
     port = service["spec"]["ports"][0]["port"]
-    assert env["OCOP_GRADEBOOK_URL"] == (f"postgresql+psycopg://{db_env['POSTGRES_USER']}:$(OCOP_GRADEBOOK_PASSWORD)"
-                                         f"@{service['metadata']['name']}:{port}/{db_env['POSTGRES_DB']}")
+    assert env["OCOP_GRADEBOOK_URL"] == (
+        f"postgresql+psycopg://{db_env['POSTGRES_USER']}:$(OCOP_GRADEBOOK_PASSWORD)"
+        f"@{service['metadata']['name']}:{port}/{db_env['POSTGRES_DB']}"
+    )
     # Only the trainers' pods may reach it, by the label their profile gives them.
     label = {k: v for k, v in trainer["extra_labels"].items() if k.startswith("ocop.vn/")}
     ingress = objects[("NetworkPolicy", "ocop-gradebook-from-trainers")]["spec"]["ingress"][0]
@@ -305,13 +343,19 @@ def test_roster_values_allow_the_roster_and_the_staff(repo, tmp_path):
 
 # --------------------------------------------------------------------------- TLJH
 
+
 def test_tljh_requirements_pin_the_same_packages_as_pyproject(repo):
     pins = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["dependencies"]
-    lines = [line.strip() for line in (TLJH / "requirements.txt").read_text().splitlines()
-             if line.strip() and not line.startswith("#")]
+    lines = [
+        line.strip()
+        for line in (TLJH / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     expected = "\n".join(pins)
-    assert lines == pins, (f"deploy/tljh/requirements.txt must list pyproject.toml's dependencies, "
-                           f"one a line, after its comment lines:\n{expected}")
+    assert lines == pins, (
+        f"deploy/tljh/requirements.txt must list pyproject.toml's dependencies, "
+        f"one a line, after its comment lines:\n{expected}"
+    )
     assert all("==" in line for line in lines)
 
 
@@ -334,8 +378,15 @@ def test_tljh_settings_parse_and_use_tljh_keys():
             assert set(settings[section]) <= keys, section
     assert settings["user_environment"]["default_app"] in ("jupyterlab", "classic")
     assert re.fullmatch(r"\d+[KMGT]", settings["limits"]["memory"])
-    assert set(settings["services"]["cull"]) <= {"enabled", "timeout", "every", "concurrency", "users",
-                                                 "max_age", "remove_named_servers"}
+    assert set(settings["services"]["cull"]) <= {
+        "enabled",
+        "timeout",
+        "every",
+        "concurrency",
+        "users",
+        "max_age",
+        "remove_named_servers",
+    }
     assert settings["auth"]["type"] == "firstuseauthenticator.FirstUseAuthenticator"
     assert settings["https"]["enabled"] is True and settings["https"]["letsencrypt"]["domains"]
 
@@ -343,9 +394,22 @@ def test_tljh_settings_parse_and_use_tljh_keys():
 def test_tljh_install_script_dry_run(repo):
     sample = repo / "src" / "ocopkit" / "trainer" / "sample_roster.csv"
     result = subprocess.run(
-        [sys.executable, str(TLJH / "install_kit.py"), "--dry-run", "--user-python", sys.executable,
-         "--roster", str(sample), "--course-owner", "giangvien01"],
-        capture_output=True, text=True, timeout=120, check=True)
+        [
+            sys.executable,
+            str(TLJH / "install_kit.py"),
+            "--dry-run",
+            "--user-python",
+            sys.executable,
+            "--roster",
+            str(sample),
+            "--course-owner",
+            "giangvien01",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     out = result.stdout
     assert f"-m pip install --requirement {TLJH / 'requirements.txt'}" in out
     assert f"-m pip install --no-deps --force-reinstall {repo}" in out

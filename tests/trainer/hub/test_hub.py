@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SUBMISSIONS, require
-from hub_support import PARTICIPANTS, hub  # noqa: F401 - hub is the fixture
 
 from ocopkit.trainer import sandbox
 from ocopkit.trainer.hub import config, setup
+
+from conftest import REPO, SUBMISSIONS, require
+from hub_support import PARTICIPANTS, hub  # noqa: F401 - hub is the fixture
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +68,8 @@ def round_trip(hub):  # noqa: F811 - the fixture imported above
         succeeded(server.json("POST", "assignments/fetch", data=course), "fetch")
         server.upload_notebook(NOTEBOOK, SUBMISSIONS / ASSIGNMENT / ANSWERS[server.user] / f"{ASSIGNMENT}.ipynb")
         trip.validations[server.user] = succeeded(
-            server.json("POST", "assignments/validate", data={"path": NOTEBOOK}), "validate")["value"]
+            server.json("POST", "assignments/validate", data={"path": NOTEBOOK}), "validate"
+        )["value"]
         succeeded(server.json("POST", "assignments/submit", data=course), "submit")
     trip.seconds["release, fetch, validate, submit"] = time.monotonic() - started
 
@@ -75,8 +77,21 @@ def round_trip(hub):  # noqa: F811 - the fixture imported above
     mark = time.monotonic()
     # Grading runs participants' code, so it is root's, in the sandbox (as a trainer would: sudo).
     trip.grading = subprocess.run(
-        [str(hub.settings.env_bin / "ocop"), "hub", "grade", ASSIGNMENT, "--state-dir", str(hub.settings.state_dir),
-         "--workers", "2"], capture_output=True, text=True, timeout=600, env={**os.environ, "OCOP_LANG": "en"})
+        [
+            str(hub.settings.env_bin / "ocop"),
+            "hub",
+            "grade",
+            ASSIGNMENT,
+            "--state-dir",
+            str(hub.settings.state_dir),
+            "--workers",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "OCOP_LANG": "en"},
+    )
     assert trip.grading.returncode == 0, trip.grading.stdout + trip.grading.stderr
     trip.seconds["ocop hub grade"] = time.monotonic() - mark
 
@@ -100,8 +115,10 @@ class TestRoundTrip:
         for user, variant in ANSWERS.items():
             submission = round_trip.submissions[user]
             assert submission["autograded"], submission
-            assert (submission["score"], submission["max_score"]) == (EXPECTED[variant]["score"],
-                                                                      EXPECTED["max_score"]), (user, variant)
+            assert (submission["score"], submission["max_score"]) == (
+                EXPECTED[variant]["score"],
+                EXPECTED["max_score"],
+            ), (user, variant)
 
     def test_grading_was_sandboxed_and_named_no_failure(self, round_trip):
         out = round_trip.grading.stdout
@@ -136,12 +153,18 @@ class TestPrivacy:
 
     def test_a_participant_cannot_read_others_work_or_the_solutions(self, hub, round_trip):  # noqa: F811
         lan, hung = PARTICIPANTS
-        targets = [hub.home(hung) / NOTEBOOK, hub.home(hung),
-                   hub.course_dir / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", hub.course_dir / "gradebook.db",
-                   hub.course_dir / "submitted" / hung / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
-                   # the hub's own state: its database, cookie secret and settings (the password)
-                   hub.settings.state_dir, hub.settings.state_dir / "jupyterhub.sqlite",
-                   hub.settings.state_dir / "jupyterhub_cookie_secret", hub.settings.state_dir / "settings.json"]
+        targets = [
+            hub.home(hung) / NOTEBOOK,
+            hub.home(hung),
+            hub.course_dir / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+            hub.course_dir / "gradebook.db",
+            hub.course_dir / "submitted" / hung / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+            # the hub's own state: its database, cookie secret and settings (the password)
+            hub.settings.state_dir,
+            hub.settings.state_dir / "jupyterhub.sqlite",
+            hub.settings.state_dir / "jupyterhub_cookie_secret",
+            hub.settings.state_dir / "settings.json",
+        ]
         for target in targets:
             assert target.exists(), target  # it is there: the refusal below is not for want of a file
             command = ["ls", target] if target.is_dir() else ["cat", target]
@@ -164,8 +187,9 @@ class TestPrivacy:
             status = Path(f"/proc/{pid}/status").read_text()
             uid = int(next(line for line in status.splitlines() if line.startswith("Uid:")).split()[1])
             assert uid == pwd.getpwnam(user).pw_uid, user
-            environ = dict(item.split("=", 1) for item in
-                           Path(f"/proc/{pid}/environ").read_text().split("\0") if "=" in item)
+            environ = dict(
+                item.split("=", 1) for item in Path(f"/proc/{pid}/environ").read_text().split("\0") if "=" in item
+            )
             assert environ["OCOP_LANG"] == hub.settings.lang == "vi"
             assert environ["PATH"].startswith(f"{hub.settings.env_bin}:")
         fetched = hub.home(PARTICIPANTS[0]) / NOTEBOOK
@@ -173,8 +197,11 @@ class TestPrivacy:
 
     def test_the_course_environment_holds_no_solutions(self, hub):  # noqa: F811
         package = next((hub.settings.env_dir / "lib").glob("python3*/site-packages/ocopkit"))
-        leaks = [p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".ipynb", ".csv", ".toml")
-                 and b"BEGIN SOLUTION" in p.read_bytes()]
+        leaks = [
+            p
+            for p in package.rglob("*")
+            if p.is_file() and p.suffix in (".py", ".ipynb", ".csv", ".toml") and b"BEGIN SOLUTION" in p.read_bytes()
+        ]
         assert not leaks, leaks
 
 
@@ -222,6 +249,7 @@ class TestSetupRules:
         makefile = hub.settings.state_dir / "Makefile"  # a copy the participant can read
         makefile.write_bytes((REPO / "Makefile").read_bytes())
         makefile.chmod(0o644)
-        done = hub.run_as(PARTICIPANTS[0], ["make", "--no-print-directory", "-f", makefile, "hub"],
-                          cwd=hub.settings.state_dir)
+        done = hub.run_as(
+            PARTICIPANTS[0], ["make", "--no-print-directory", "-f", makefile, "hub"], cwd=hub.settings.state_dir
+        )
         assert done.returncode != 0 and "must run as root" in done.stdout + done.stderr, done

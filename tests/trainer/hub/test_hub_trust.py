@@ -34,11 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import SUBMISSIONS, require
-from hub_support import running_hub
 
 from ocopkit.trainer import sandbox
 from ocopkit.trainer.hub import intake, setup
+
+from conftest import SUBMISSIONS, require
+from hub_support import running_hub
 
 pytestmark = pytest.mark.slow
 
@@ -108,44 +109,80 @@ def marker_code(markers: Path, label: str) -> str:
 def plant_trainer_code(hub, markers: Path) -> dict:
     """The trainer's code in every configuration root could be made to read; return the sudo environment."""
     home = hub.home(TRAINER)
-    shell_as(hub, TRAINER, 'printf "%s" "$1" >> "$2"', marker_code(markers, "course-config"),
-             hub.course_dir / "nbgrader_config.py")
+    shell_as(
+        hub,
+        TRAINER,
+        'printf "%s" "$1" >> "$2"',
+        marker_code(markers, "course-config"),
+        hub.course_dir / "nbgrader_config.py",
+    )
     for name in ("nbgrader_config.py", "jupyter_config.py", "jupyter_server_config.py", "ipython_config.py"):
-        shell_as(hub, TRAINER, 'mkdir -p "$(dirname "$2")" && printf "%s" "$1" > "$2"',
-                 marker_code(markers, f"home-{name}"), home / ".jupyter" / name)
-    shell_as(hub, TRAINER, 'mkdir -p "$(dirname "$2")" && printf "%s" "$1" > "$2"',
-             marker_code(markers, "ipython-profile"), home / ".ipython" / "profile_default" / "ipython_config.py")
+        shell_as(
+            hub,
+            TRAINER,
+            'mkdir -p "$(dirname "$2")" && printf "%s" "$1" > "$2"',
+            marker_code(markers, f"home-{name}"),
+            home / ".jupyter" / name,
+        )
+    shell_as(
+        hub,
+        TRAINER,
+        'mkdir -p "$(dirname "$2")" && printf "%s" "$1" > "$2"',
+        marker_code(markers, "ipython-profile"),
+        home / ".ipython" / "profile_default" / "ipython_config.py",
+    )
     # What `sudo -E` (or a sudoers env_keep) would hand to root from the trainer's session.
-    return {"HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
-            "JUPYTER_CONFIG_PATH": str(home / ".jupyter"), "JUPYTER_PATH": str(home / ".jupyter"),
-            "JUPYTER_DATA_DIR": str(home / ".jupyter"), "IPYTHONDIR": str(home / ".ipython"),
-            "OCOP_GRADEBOOK_URL": f"sqlite:///{markers}/redirected.db"}
+    return {
+        "HOME": str(home),
+        "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+        "JUPYTER_CONFIG_PATH": str(home / ".jupyter"),
+        "JUPYTER_PATH": str(home / ".jupyter"),
+        "JUPYTER_DATA_DIR": str(home / ".jupyter"),
+        "IPYTHONDIR": str(home / ".ipython"),
+        "OCOP_GRADEBOOK_URL": f"sqlite:///{markers}/redirected.db",
+    }
 
 
 def forge_as_an(hub, inbound: Path, forged_notebook: Path) -> None:
     """``an`` writes into the exchange under other names: ``binh`` (newer than binh's own) and a stranger."""
     for name in (f"{BINH}+{ASSIGNMENT}+{FUTURE}+forged", f"mallory+{ASSIGNMENT}+{FUTURE}+forged"):
-        shell_as(hub, AN, 'mkdir "$1" && cp "$2" "$1/$3" && printf "%s" "$4" > "$1/timestamp.txt" '
-                 '&& chmod -R 777 "$1"', inbound / name, forged_notebook, f"{ASSIGNMENT}.ipynb", FUTURE)
+        shell_as(
+            hub,
+            AN,
+            'mkdir "$1" && cp "$2" "$1/$3" && printf "%s" "$4" > "$1/timestamp.txt" && chmod -R 777 "$1"',
+            inbound / name,
+            forged_notebook,
+            f"{ASSIGNMENT}.ipynb",
+            FUTURE,
+        )
 
 
 def submit_backdated_as_chi(hub, inbound: Path, early: datetime.datetime) -> None:
     """``chi``, late, hands in by hand: a folder of their own named, stamped and timed as if early."""
     text = early.strftime(intake.TIMESTAMP_FORMAT)
-    shell_as(hub, CHI, '''set -e
+    shell_as(
+        hub,
+        CHI,
+        """set -e
 folder="$2/$3+$4+$5+early"
 mkdir "$folder"
 cp "$1/$4/$4.ipynb" "$folder/"
 printf "%s" "$5" > "$folder/timestamp.txt"
 chmod -R 777 "$folder"
-touch -d "$6" "$folder" "$folder"/*''', hub.home(CHI), inbound, CHI, ASSIGNMENT, text,
-             early.strftime("%Y-%m-%d %H:%M:%S UTC"))
+touch -d "$6" "$folder" "$folder"/*""",
+        hub.home(CHI),
+        inbound,
+        CHI,
+        ASSIGNMENT,
+        text,
+        early.strftime("%Y-%m-%d %H:%M:%S UTC"),
+    )
 
 
 def when(submission: dict) -> datetime.datetime:
     """The time nbgrader recorded for a submission (formgrader's API), in UTC."""
     moment = datetime.datetime.fromisoformat(submission["timestamp"])
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 def submissions(hub) -> dict:
@@ -156,9 +193,23 @@ def submissions(hub) -> dict:
 
 def hub_grade(hub, env=None, cwd=None) -> subprocess.CompletedProcess:
     """``sudo ocop hub grade`` as the trainer would type it (the test runs as root)."""
-    return subprocess.run([str(hub.settings.env_bin / "ocop"), "hub", "grade", ASSIGNMENT, "--state-dir",
-                           str(hub.settings.state_dir), "--workers", "2"], capture_output=True, text=True,
-                          timeout=900, cwd=cwd, env={**os.environ, "OCOP_LANG": "en", **(env or {})})
+    return subprocess.run(
+        [
+            str(hub.settings.env_bin / "ocop"),
+            "hub",
+            "grade",
+            ASSIGNMENT,
+            "--state-dir",
+            str(hub.settings.state_dir),
+            "--workers",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=cwd,
+        env={**os.environ, "OCOP_LANG": "en", **(env or {})},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -182,9 +233,19 @@ def scene(trust_hub):
     submit(an, hub, ANSWERS[AN])
     submit(binh, hub, ANSWERS[BINH])
     # The deadline falls between an's and binh's submissions and chi's.
-    duedate = datetime.datetime.now(datetime.timezone.utc)
-    done = hub.run_as(TRAINER, [hub.settings.env_bin / "nbgrader", "db", "assignment", "add", ASSIGNMENT,
-                                f"--duedate={duedate.strftime(intake.TIMESTAMP_FORMAT)}"], cwd=hub.course_dir)
+    duedate = datetime.datetime.now(datetime.UTC)
+    done = hub.run_as(
+        TRAINER,
+        [
+            hub.settings.env_bin / "nbgrader",
+            "db",
+            "assignment",
+            "add",
+            ASSIGNMENT,
+            f"--duedate={duedate.strftime(intake.TIMESTAMP_FORMAT)}",
+        ],
+        cwd=hub.course_dir,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     course = {"course_id": hub.course_id, "assignment_id": ASSIGNMENT}
     assert chi.json("POST", "assignments/fetch", data=course)["success"]
@@ -196,13 +257,21 @@ def scene(trust_hub):
     assert trainer.json("POST", f"formgrader/api/assignment/{ASSIGNMENT}/collect")["success"]
     taken = hub.course_dir / "submitted" / BINH / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     chi_stamp = (hub.course_dir / "submitted" / CHI / ASSIGNMENT / "timestamp.txt").read_text()
-    before = {"binh_forged": FORGED_MARK in taken.read_text(),
-              "mallory": (hub.course_dir / "submitted" / "mallory" / ASSIGNMENT).is_dir(),
-              "chi_looked_early": datetime.datetime.strptime(chi_stamp, intake.TIMESTAMP_FORMAT).replace(
-                  tzinfo=datetime.timezone.utc) < duedate}
+    before = {
+        "binh_forged": FORGED_MARK in taken.read_text(),
+        "mallory": (hub.course_dir / "submitted" / "mallory" / ASSIGNMENT).is_dir(),
+        "chi_looked_early": datetime.datetime.strptime(chi_stamp, intake.TIMESTAMP_FORMAT).replace(tzinfo=datetime.UTC)
+        < duedate,
+    }
     # A newer folder of an's own, holding a link to a root-only file: an's older one must be used.
-    shell_as(hub, AN, 'mkdir "$1" && ln -s "$2" "$1/$3" && chmod 777 "$1"',
-             inbound / f"{AN}+{ASSIGNMENT}+{FUTURE}+link", decoy, f"{ASSIGNMENT}.ipynb")
+    shell_as(
+        hub,
+        AN,
+        'mkdir "$1" && ln -s "$2" "$1/$3" && chmod 777 "$1"',
+        inbound / f"{AN}+{ASSIGNMENT}+{FUTURE}+link",
+        decoy,
+        f"{ASSIGNMENT}.ipynb",
+    )
 
     sudo_env = plant_trainer_code(hub, markers)
     the_scene = Scene(hub, work, markers, decoy, sha256(decoy), duedate, before)
@@ -229,7 +298,9 @@ class TestImpersonation:
             submission = scene.submissions[user]
             assert submission["autograded"], submission
             assert (submission["score"], submission["max_score"]) == (
-                EXPECTED[variant]["score"], EXPECTED["max_score"]), (user, variant, submission)
+                EXPECTED[variant]["score"],
+                EXPECTED["max_score"],
+            ), (user, variant, submission)
         notebook = scene.hub.course_dir / "submitted" / BINH / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
         assert FORGED_MARK not in notebook.read_text()
 
@@ -239,13 +310,19 @@ class TestImpersonation:
 
     def test_the_trainer_is_told_which_folder_which_owner_and_why(self, scene):
         text = output(scene.grading)
-        forged = f"Refused {BINH}+{ASSIGNMENT}+{FUTURE}+forged in the exchange (owner: {AN}): it is named for " \
-                 f"{BINH} but belongs to {AN}. It was not collected."
+        forged = (
+            f"Refused {BINH}+{ASSIGNMENT}+{FUTURE}+forged in the exchange (owner: {AN}): it is named for "
+            f"{BINH} but belongs to {AN}. It was not collected."
+        )
         assert forged in text, text
-        assert f"mallory+{ASSIGNMENT}+{FUTURE}+forged in the exchange (owner: {AN}): mallory is not a " \
-               "participant of this hub" in text, text
-        assert f"{AN}+{ASSIGNMENT}+{FUTURE}+link in the exchange (owner: {AN}): it holds a symbolic link, " \
-               f"{ASSIGNMENT}.ipynb" in text, text
+        assert (
+            f"mallory+{ASSIGNMENT}+{FUTURE}+forged in the exchange (owner: {AN}): mallory is not a "
+            "participant of this hub" in text
+        ), text
+        assert (
+            f"{AN}+{ASSIGNMENT}+{FUTURE}+link in the exchange (owner: {AN}): it holds a symbolic link, "
+            f"{ASSIGNMENT}.ipynb" in text
+        ), text
         assert "Collected 3 submissions from the exchange" in text, text
 
     def test_lateness_comes_from_the_exchange_not_from_timestamp_txt(self, scene):
@@ -253,15 +330,19 @@ class TestImpersonation:
         assert when(scene.submissions[CHI]) > scene.duedate, scene.submissions[CHI]
         assert when(scene.submissions[AN]) < scene.duedate and when(scene.submissions[BINH]) < scene.duedate
         stamp = (scene.hub.course_dir / "submitted" / CHI / ASSIGNMENT / "timestamp.txt").read_text()
-        assert datetime.datetime.strptime(stamp, intake.TIMESTAMP_FORMAT).replace(
-            tzinfo=datetime.timezone.utc) > scene.duedate, stamp
+        assert (
+            datetime.datetime.strptime(stamp, intake.TIMESTAMP_FORMAT).replace(tzinfo=datetime.UTC) > scene.duedate
+        ), stamp
 
     def test_root_followed_no_link_out_of_the_exchange(self, scene):
         assert sha256(scene.decoy) == scene.decoy_hash
         assert scene.decoy.stat().st_uid == 0 and stat.S_IMODE(scene.decoy.stat().st_mode) == 0o600
         secret = scene.decoy.read_text()
-        leaks = [p for p in scene.hub.course_dir.rglob("*") if p.is_file() and not p.is_symlink()
-                 and secret.encode() in p.read_bytes()]
+        leaks = [
+            p
+            for p in scene.hub.course_dir.rglob("*")
+            if p.is_file() and not p.is_symlink() and secret.encode() in p.read_bytes()
+        ]
         assert not leaks, leaks
 
 
@@ -275,8 +356,15 @@ class TestTrainerToRoot:
 
     def test_the_sudo_environment_was_ignored_and_named(self, scene):
         line = next(line for line in scene.grading.stdout.splitlines() if line.startswith("[ocop hub] Ignoring"))
-        for name in ("HOME", "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_CONFIG_PATH", "JUPYTER_PATH",
-                     "JUPYTER_DATA_DIR", "OCOP_GRADEBOOK_URL"):
+        for name in (
+            "HOME",
+            "IPYTHONDIR",
+            "JUPYTER_CONFIG_DIR",
+            "JUPYTER_CONFIG_PATH",
+            "JUPYTER_PATH",
+            "JUPYTER_DATA_DIR",
+            "OCOP_GRADEBOOK_URL",
+        ):
             assert name in line, line
         assert not (scene.markers / "redirected.db").exists()
 
@@ -292,9 +380,13 @@ class TestTrainerToRoot:
 
     def test_plain_ocop_grade_as_root_refuses_the_trainers_config(self, scene):
         hub = scene.hub
-        done = subprocess.run([str(hub.settings.env_bin / "ocop"), "grade", ASSIGNMENT, "--course-dir",
-                               str(hub.course_dir)], capture_output=True, text=True, timeout=300,
-                              env={**os.environ, "OCOP_LANG": "en"})
+        done = subprocess.run(
+            [str(hub.settings.env_bin / "ocop"), "grade", ASSIGNMENT, "--course-dir", str(hub.course_dir)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "OCOP_LANG": "en"},
+        )
         assert done.returncode == 2, output(done)
         assert f"Not running {hub.course_dir / 'nbgrader_config.py'} as root" in done.stderr, output(done)
         assert f"belongs to {TRAINER}" in done.stderr, output(done)
@@ -321,9 +413,13 @@ class TestTrainerToRoot:
         settings = json.loads((hub.settings.state_dir / "settings.json").read_text())
         settings["course_id"] = "../../etc"  # would make root hand /etc to the trainer
         shell_as(hub, TRAINER, 'mkdir -p "$1" && printf "%s" "$2" > "$1/settings.json"', fake, json.dumps(settings))
-        done = subprocess.run([str(hub.settings.env_bin / "ocop"), "hub", "grade", ASSIGNMENT, "--state-dir",
-                               str(fake)], capture_output=True, text=True, timeout=120,
-                              env={**os.environ, "OCOP_LANG": "en"})
+        done = subprocess.run(
+            [str(hub.settings.env_bin / "ocop"), "hub", "grade", ASSIGNMENT, "--state-dir", str(fake)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "OCOP_LANG": "en"},
+        )
         assert done.returncode == 2, output(done)
         assert f"Not using {fake / 'settings.json'}" in done.stderr and f"belongs to {TRAINER}" in done.stderr
         assert Path("/etc").stat().st_uid == 0
@@ -391,7 +487,9 @@ class TestWithoutAHub:
                     os.chown(path, nobody.pw_uid, nobody.pw_gid)
         found = intake.take(inbound, ASSIGNMENT, {"nobody": nobody.pw_uid})
         reasons = {r.folder.rsplit("+", 1)[1]: r.reason for r in found.refused}
-        assert reasons == {"fifo": "it holds pipe, which is not a plain file or folder",
-                           "root-file": "it holds a.ipynb, which belongs to root",
-                           "deep": f"its folders are nested more than {intake.MAX_DEPTH} deep"}, reasons
+        assert reasons == {
+            "fifo": "it holds pipe, which is not a plain file or folder",
+            "root-file": "it holds a.ipynb, which belongs to root",
+            "deep": f"its folders are nested more than {intake.MAX_DEPTH} deep",
+        }, reasons
         assert not found.accepted

@@ -20,13 +20,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import require
 
-import hostile_submissions as hostile
 from ocopkit.trainer import cohort, ledger, run_guard, sandbox
 from ocopkit.trainer.course import make_working_course
 
-from conftest import REPO  # noqa: E402
+import hostile_submissions as hostile
+from conftest import (
+    REPO,
+    require,
+)
+
 DECOY_TEXT = "BI-MAT-CUA-ROOT"
 
 # Each attack runs before Part 1's right answers, so an attack that is held scores full marks (10).
@@ -98,7 +101,9 @@ for path in ('/tmp/left-behind', '/dev/shm/left-behind', 'left-behind', '/tmp/ma
     "e1-read-root": """
 import glob, os
 seen = []
-for pattern in ['/run/ocop-sandbox/**', '/proc/1/root/*', '/proc/1/root/tmp/**', '{decoy}', '/proc/*/environ', '/proc/*/cmdline']:
+patterns = ['/run/ocop-sandbox/**', '/proc/1/root/*', '/proc/1/root/tmp/**', '{decoy}',
+            '/proc/*/environ', '/proc/*/cmdline']
+for pattern in patterns:
     for path in glob.glob(pattern, recursive=True)[:200]:
         try:
             seen.append(path + ':' + open(path, 'rb').read(300).decode('latin-1'))
@@ -133,8 +138,15 @@ for folder in ('/tmp', '/dev/shm', '.', '/tmp/matplotlib'):
     except OSError:
         print('LISTING', folder, [])
 """
-HONEST_AFTER = {"a2-honest": None, "b2-honest": None, "c2-probe": PROBE, "d2-probe": PROBE, "e2-honest": None,
-                "f2-honest": None, "g2-probe": PROBE}
+HONEST_AFTER = {
+    "a2-honest": None,
+    "b2-honest": None,
+    "c2-probe": PROBE,
+    "d2-probe": PROBE,
+    "e2-honest": None,
+    "f2-honest": None,
+    "g2-probe": PROBE,
+}
 
 
 def tree_digest(*roots: Path) -> str:
@@ -173,8 +185,13 @@ def sandbox_uids() -> list[int]:
 
 
 def generate(course: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "topic08", "--force"],
-                          cwd=course, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", "topic08", "--force"],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -201,7 +218,8 @@ def graded(tmp_path_factory):
     before = tree_digest(*kept)
     outcomes = cohort.grade_cohort(course, "topic08", cohort.GradeOptions(workers=1, deadline=120, retries=0))
     return {
-        "course": course, "outcomes": {o.participant_id: o for o in outcomes},
+        "course": course,
+        "outcomes": {o.participant_id: o for o in outcomes},
         "unchanged": before == tree_digest(*kept),
     }
 
@@ -243,8 +261,7 @@ class TestDisk:
     def test_every_writable_place_stops_at_its_limit(self, graded):
         printed = answer_output(graded["course"], "b1-fill-disk")
         limits = sandbox.Limits()
-        for target, limit in ((".", limits.workdir_bytes), ("/tmp", limits.tmp_bytes),
-                              ("/dev/shm", limits.shm_bytes)):
+        for target, limit in ((".", limits.workdir_bytes), ("/tmp", limits.tmp_bytes), ("/dev/shm", limits.shm_bytes)):
             line = next(line for line in printed.splitlines() if line.startswith(f"FULL {target} "))
             _full, _target, count, errno_number = line.split()
             assert int(errno_number) == 28 and int(count) * 8 * 1024**2 <= limit, line
@@ -262,8 +279,9 @@ class TestLimits:
         printed = answer_output(graded["course"], "f1-flood-console")
         limit = sandbox.Limits().file_bytes // 1024**2
         stops = [line.split() for line in printed.splitlines() if line.startswith("STOPPED")]
-        assert len(stops) == 2 and all(int(size) <= limit and errno_number == "27"
-                                       for _word, _fd, size, errno_number in stops), printed
+        assert len(stops) == 2 and all(
+            int(size) <= limit and errno_number == "27" for _word, _fd, size, errno_number in stops
+        ), printed
 
     def test_only_what_fits_is_copied_into_the_working_folder(self, graded):
         printed = answer_output(graded["course"], "g1-many-files")
@@ -289,8 +307,19 @@ def test_reset_kills_what_a_submission_left(tmp_path):
     workers = sandbox.prepare(1)
     try:
         worker = workers[0]
-        subprocess.Popen(["setpriv", f"--reuid={worker.uid}", f"--regid={worker.gid}", "--clear-groups", "--",
-                          "sh", "-c", "trap '' TERM HUP INT; sleep 300"], start_new_session=True)
+        subprocess.Popen(
+            [
+                "setpriv",
+                f"--reuid={worker.uid}",
+                f"--regid={worker.gid}",
+                "--clear-groups",
+                "--",
+                "sh",
+                "-c",
+                "trap '' TERM HUP INT; sleep 300",
+            ],
+            start_new_session=True,
+        )
         (worker.sockets_dir / "k-left").mkdir()
         deadline = time.monotonic() + 10
         while not sandbox.user_processes(worker.uid) and time.monotonic() < deadline:
@@ -330,7 +359,17 @@ def small_disk(tmp_path):
 
 
 def grade_command(course: Path) -> list[str]:
-    return [sys.executable, "-m", "ocopkit.trainer.cli", "grade", "topic08", "--course-dir", str(course), "--workers", "1"]
+    return [
+        sys.executable,
+        "-m",
+        "ocopkit.trainer.cli",
+        "grade",
+        "topic08",
+        "--course-dir",
+        str(course),
+        "--workers",
+        "1",
+    ]
 
 
 def test_a_full_grading_disk_stops_the_run_and_blames_nobody(small_disk):
@@ -346,8 +385,9 @@ def test_a_full_grading_disk_stops_the_run_and_blames_nobody(small_disk):
                 handle.flush()
         except OSError:
             pass
-    stopped = subprocess.run(grade_command(course), capture_output=True, text=True, timeout=600,
-                             env={**os.environ, "OCOP_LANG": "en"})
+    stopped = subprocess.run(
+        grade_command(course), capture_output=True, text=True, timeout=600, env={**os.environ, "OCOP_LANG": "en"}
+    )
     assert stopped.returncode == 5, stopped.stdout + stopped.stderr
     assert "the grading disk is full" in stopped.stderr and "Traceback" not in stopped.stderr
     filler.unlink()
@@ -355,8 +395,7 @@ def test_a_full_grading_disk_stops_the_run_and_blames_nobody(small_disk):
     again = subprocess.run(grade_command(course), capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stdout + again.stderr
     final = ledger.gradings(course, "topic08")
-    assert {key[1]: (o.status, o.score) for key, o in final.items()} == {"lan": ("graded", 10),
-                                                                         "hung": ("graded", 10)}
+    assert {key[1]: (o.status, o.score) for key, o in final.items()} == {"lan": ("graded", 10), "hung": ("graded", 10)}
 
 
 def test_a_second_run_on_the_same_course_is_refused(tmp_path):
@@ -368,18 +407,17 @@ def test_a_second_run_on_the_same_course_is_refused(tmp_path):
     try:
         lock = course / run_guard.LOCK_FILE
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and f"pid {first.pid}" not in (
-                lock.read_text() if lock.exists() else ""):
+        while time.monotonic() < deadline and f"pid {first.pid}" not in (lock.read_text() if lock.exists() else ""):
             time.sleep(0.05)
-        second = subprocess.run(grade_command(course), capture_output=True, text=True, timeout=120,
-                                env={**os.environ, "OCOP_LANG": "en"})
+        second = subprocess.run(
+            grade_command(course), capture_output=True, text=True, timeout=120, env={**os.environ, "OCOP_LANG": "en"}
+        )
         assert second.returncode == 4, second.stdout + second.stderr
         assert f"pid {first.pid}" in second.stderr and "already grading this course" in second.stderr
     finally:
         out, err = first.communicate(timeout=300)
     assert first.returncode == 0, out + err
     assert ledger.gradings(course, "topic08")[("topic08", "slow")].status == "graded"
-
 
 
 def test_many_slow_cells_are_bounded_by_the_notebook_budget(tmp_path):
@@ -399,7 +437,9 @@ def test_many_slow_cells_are_bounded_by_the_notebook_budget(tmp_path):
     outcomes = {o.participant_id: o for o in cohort.grade_cohort(course, "topic08", cohort.GradeOptions(workers=1))}
     from ocopkit.i18n import _
 
-    expected = _("the notebook ran longer than {seconds} s in all (the limit for one notebook); the cells after "
-                 "that were not run").format(seconds=8)
+    expected = _(
+        "the notebook ran longer than {seconds} s in all (the limit for one notebook); the cells after "
+        "that were not run"
+    ).format(seconds=8)
     assert (outcomes["cham"].status, outcomes["cham"].reason) == ("failed", expected)
     assert (outcomes["nhanh"].status, outcomes["nhanh"].score) == ("graded", 10)

@@ -82,14 +82,23 @@ def render(settings: HubSettings) -> str:
         development login.
     """
     if not ipaddress.ip_address(settings.ip).is_loopback:
-        raise SetupError(f"Refusing to write a hub on {settings.ip} with the shared development password: "
-                         "it is only for 127.0.0.1.")
+        raise SetupError(
+            f"Refusing to write a hub on {settings.ip} with the shared development password: it is only for 127.0.0.1."
+        )
     return TEMPLATE.format(
-        marker=MARKER, state=str(settings.state_dir), env_bin=str(settings.env_bin),
-        trainer=settings.trainer, participants=list(settings.participants),
+        marker=MARKER,
+        state=str(settings.state_dir),
+        env_bin=str(settings.env_bin),
+        trainer=settings.trainer,
+        participants=list(settings.participants),
         trainer_config=str(settings.role_config_dir("trainer")),
         participant_config=str(settings.role_config_dir("participant")),
         nbgrader_config_dir=str(settings.nbgrader_config_dir),
-        url=settings.url, hub_url=f"http://{settings.ip}:{settings.hub_port}",
-        proxy_api_url=f"http://{settings.ip}:{settings.proxy_api_port}", proxy=settings.proxy,
-        password=settings.password, path=server_path(settings), lang=settings.lang)
+        url=settings.url,
+        hub_url=f"http://{settings.ip}:{settings.hub_port}",
+        proxy_api_url=f"http://{settings.ip}:{settings.proxy_api_port}",
+        proxy=settings.proxy,
+        password=settings.password,
+        path=server_path(settings),
+        lang=settings.lang,
+    )

@@ -24,10 +24,10 @@ import pwd
 import stat
 from pathlib import Path
 
-from ..course import Course, config_from, owner_name, read_config_file, untrusted_reason
 from ...i18n import _
-from . import intake, setup
+from ..course import Course, config_from, owner_name, read_config_file, untrusted_reason
 from ..grade_command import grade_and_report
+from . import intake, setup
 from .setup import HubSettings, SetupError
 
 # Variables that choose what Jupyter, IPython or the kit read: a trainer's sudo must not set them for root.
@@ -61,13 +61,17 @@ def load_settings(state_dir: str | Path) -> HubSettings:
     path = Path(state_dir) / "settings.json"
     reason = untrusted_reason(path) if path.exists() else None
     if reason:
-        raise SetupError(_("Not using {path}: {reason}. Give the --state-dir of the hub that make hub set up "
-                           "(root's own).").format(path=path, reason=reason))
+        raise SetupError(
+            _("Not using {path}: {reason}. Give the --state-dir of the hub that make hub set up (root's own).").format(
+                path=path, reason=reason
+            )
+        )
     settings = HubSettings.load(state_dir)
     setup.check_settings(settings)
     if not settings.course_id or "/" in settings.course_id or settings.course_id.startswith("."):
-        raise SetupError(_("{path} names no usable course id ({course_id}).").format(
-            path=path, course_id=settings.course_id))
+        raise SetupError(
+            _("{path} names no usable course id ({course_id}).").format(path=path, course_id=settings.course_id)
+        )
     return settings
 
 
@@ -81,8 +85,7 @@ def kit_config(settings: HubSettings):
     """
     path = settings.kit_config_file
     if not path.exists():
-        raise SetupError(_("{path} is missing: run make hub (or ocop hub setup) again, then grade.").format(
-            path=path))
+        raise SetupError(_("{path} is missing: run make hub (or ocop hub setup) again, then grade.").format(path=path))
     config = read_config_file(path)  # refuses unless root's alone
     course = settings.course_dir
     config.CourseDirectory.root = str(course)
@@ -105,8 +108,9 @@ def planted_links(course: Path) -> list[str]:
                 if stat.S_ISLNK(info.st_mode):
                     found.append(f"{path} -> {os.readlink(name, dir_fd=folder_fd)}")
                 elif not stat.S_ISDIR(info.st_mode) and info.st_nlink > 1:
-                    found.append(_("{path} (a hard link, owner {owner})").format(
-                        path=path, owner=owner_name(info.st_uid)))
+                    found.append(
+                        _("{path} (a hard link, owner {owner})").format(path=path, owner=owner_name(info.st_uid))
+                    )
     finally:
         os.close(top)
     return found
@@ -116,24 +120,36 @@ def check_course(settings: HubSettings) -> None:
     """Refuse a course directory root must not work in (a link, or links inside it)."""
     course = settings.course_dir
     if course.is_symlink() or not course.is_dir():
-        raise SetupError(_("{path} is not the trainer's course folder (it is missing or a symbolic link): "
-                           "run make hub again.").format(path=course))
+        raise SetupError(
+            _(
+                "{path} is not the trainer's course folder (it is missing or a symbolic link): run make hub again."
+            ).format(path=course)
+        )
     links = planted_links(course)
     if links:
-        raise SetupError(_("Not grading in {course}: it holds links that nbgrader, running as root, would "
-                           "follow: {links}. Remove them (as the trainer), then grade again.").format(
-            course=course, links="; ".join(links[:10])))
+        raise SetupError(
+            _(
+                "Not grading in {course}: it holds links that nbgrader, running as root, would "
+                "follow: {links}. Remove them (as the trainer), then grade again."
+            ).format(course=course, links="; ".join(links[:10]))
+        )
 
 
 def say_config_note(settings: HubSettings) -> None:
     """Tell the trainer that their nbgrader_config.py was not run, when it differs from the kit's."""
     theirs = settings.course_dir / "nbgrader_config.py"
-    if theirs.is_file() and not theirs.is_symlink() and not filecmp.cmp(theirs, settings.kit_config_file,
-                                                                       shallow=False):
-        setup.say(_("{path} (owner {owner}) was not run: root never runs a file that another user can change. "
-                    "Grading uses the kit's settings ({kit}); to change them, change the kit's "
-                    "nbgrader_config.py and run make hub again.").format(
-            path=theirs, owner=owner_name(theirs.lstat().st_uid), kit=settings.kit_config_file))
+    if (
+        theirs.is_file()
+        and not theirs.is_symlink()
+        and not filecmp.cmp(theirs, settings.kit_config_file, shallow=False)
+    ):
+        setup.say(
+            _(
+                "{path} (owner {owner}) was not run: root never runs a file that another user can change. "
+                "Grading uses the kit's settings ({kit}); to change them, change the kit's "
+                "nbgrader_config.py and run make hub again."
+            ).format(path=theirs, owner=owner_name(theirs.lstat().st_uid), kit=settings.kit_config_file)
+        )
 
 
 def take_submissions(settings: HubSettings, assignment: str) -> intake.Intake:
@@ -141,18 +157,26 @@ def take_submissions(settings: HubSettings, assignment: str) -> intake.Intake:
     taken = intake.collect(settings, assignment)
     for refusal in taken.refused:
         setup.say(refusal.message())
-    setup.say(_("Collected {count} submissions from the exchange; lateness is from when each reached the "
-                "exchange, not from the participant's timestamp.txt.").format(count=len(taken.accepted)))
+    setup.say(
+        _(
+            "Collected {count} submissions from the exchange; lateness is from when each reached the "
+            "exchange, not from the participant's timestamp.txt."
+        ).format(count=len(taken.accepted))
+    )
     return taken
 
 
-def grade(settings: HubSettings, assignment: str, workers: int | None = None, force: bool = False,
-          retry_failed: bool = False) -> int:
+def grade(
+    settings: HubSettings, assignment: str, workers: int | None = None, force: bool = False, retry_failed: bool = False
+) -> int:
     """Collect, then grade ``assignment`` in the trainer's course as root; return ``ocop grade``'s exit code."""
     dropped = clean_environment()
     if dropped:
-        setup.say(_("Ignoring {names} from the environment: grading as root reads only root's settings.").format(
-            names=", ".join(dropped)))
+        setup.say(
+            _("Ignoring {names} from the environment: grading as root reads only root's settings.").format(
+                names=", ".join(dropped)
+            )
+        )
     os.chdir(settings.state_dir)  # nothing is ever read from the trainer's current folder
     check_course(settings)
     take_submissions(settings, assignment)
@@ -161,7 +185,8 @@ def grade(settings: HubSettings, assignment: str, workers: int | None = None, fo
     try:
         # Built afresh for each caller: nbgrader's API and the workers change what they get.
         with config_from(settings.course_dir, lambda: kit_config(settings)):
-            return grade_and_report(Course(settings.course_dir), assignment, workers=workers, force=force,
-                                    retry_failed=retry_failed)
+            return grade_and_report(
+                Course(settings.course_dir), assignment, workers=workers, force=force, retry_failed=retry_failed
+            )
     finally:
         setup.give_back(settings)  # autograded/, the gradebook and the ledger stay the trainer's

@@ -30,8 +30,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..course import owner_name
 from ...i18n import _
+from ..course import owner_name
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_format
 MAX_FILES = 1000
@@ -54,7 +54,8 @@ class Refusal:
 
     def message(self) -> str:
         return _("Refused {folder} in the exchange (owner: {owner}): {reason}. It was not collected.").format(
-            folder=self.folder, owner=self.owner, reason=self.reason)
+            folder=self.folder, owner=self.owner, reason=self.reason
+        )
 
 
 @dataclass
@@ -86,8 +87,11 @@ class Budget:
         self.files -= 1
         self.size -= size
         if self.files < 0 or self.size < 0:
-            raise Refused(_("it holds more than {files} files or {megabytes} MB").format(
-                files=MAX_FILES, megabytes=MAX_BYTES >> 20))
+            raise Refused(
+                _("it holds more than {files} files or {megabytes} MB").format(
+                    files=MAX_FILES, megabytes=MAX_BYTES >> 20
+                )
+            )
 
 
 def participant_of(folder: str, assignment: str) -> str | None:
@@ -142,8 +146,7 @@ def take(inbound: Path, assignment: str, participants: dict[str, int], staging: 
     return intake
 
 
-def check(inbound_fd: int, folder: str, participant: str, participants: dict[str, int],
-          intake: Intake) -> Entry | None:
+def check(inbound_fd: int, folder: str, participant: str, participants: dict[str, int], intake: Intake) -> Entry | None:
     """Return the entry when it may be taken, or record why not."""
     from .settings import USER_NAME
 
@@ -154,8 +157,9 @@ def check(inbound_fd: int, folder: str, participant: str, participants: dict[str
     except FileNotFoundError:
         return None  # withdrawn meanwhile
     if participant not in participants:
-        intake.refused.append(Refusal(folder, owner, _("{participant} is not a participant of this hub").format(
-            participant=participant)))
+        intake.refused.append(
+            Refusal(folder, owner, _("{participant} is not a participant of this hub").format(participant=participant))
+        )
         return None
     try:
         received = walk_entry(inbound_fd, folder, participants[participant], None)
@@ -165,8 +169,7 @@ def check(inbound_fd: int, folder: str, participant: str, participants: dict[str
     return Entry(participant, folder, received)
 
 
-def copy_entry(inbound_fd: int, entry: Entry, uid: int, staging: Path, assignment: str,
-               intake: Intake) -> Entry | None:
+def copy_entry(inbound_fd: int, entry: Entry, uid: int, staging: Path, assignment: str, intake: Intake) -> Entry | None:
     """Copy a checked entry into the staging exchange, checking it again as it is read."""
     staging_fd = open_folder(str(staging))
     temporary = f".taking-{entry.participant}"
@@ -180,8 +183,12 @@ def copy_entry(inbound_fd: int, entry: Entry, uid: int, staging: Path, assignmen
             os.fchown(target_fd, uid, pwd.getpwuid(uid).pw_gid)
         finally:
             os.close(target_fd)
-        os.rename(temporary, f"{entry.participant}+{assignment}+{stamp(received)}",
-                  src_dir_fd=staging_fd, dst_dir_fd=staging_fd)
+        os.rename(
+            temporary,
+            f"{entry.participant}+{assignment}+{stamp(received)}",
+            src_dir_fd=staging_fd,
+            dst_dir_fd=staging_fd,
+        )
         return Entry(entry.participant, entry.folder, received)
     except Refused as refusal:
         owner = owner_name(uid)
@@ -194,8 +201,7 @@ def copy_entry(inbound_fd: int, entry: Entry, uid: int, staging: Path, assignmen
 
 def write_stamp(target_fd: int, received: datetime.datetime, uid: int) -> None:
     """The ``timestamp.txt`` nbgrader's collect and autograde read: the exchange's time, root's writing."""
-    descriptor = os.open("timestamp.txt", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644,
-                         dir_fd=target_fd)
+    descriptor = os.open("timestamp.txt", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=target_fd)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(stamp(received))
         os.fchown(handle.fileno(), uid, pwd.getpwuid(uid).pw_gid)
@@ -215,8 +221,11 @@ def walk_entry(inbound_fd: int, folder: str, uid: int, target_fd: int | None) ->
     if not stat.S_ISDIR(info.st_mode):
         raise Refused(_("it is not a folder"))
     if info.st_uid != uid:
-        raise Refused(_("it is named for {participant} but belongs to {owner}").format(
-            participant=owner_name(uid), owner=owner_name(info.st_uid)))
+        raise Refused(
+            _("it is named for {participant} but belongs to {owner}").format(
+                participant=owner_name(uid), owner=owner_name(info.st_uid)
+            )
+        )
     descriptor = open_folder(folder, inbound_fd)
     try:
         opened = os.fstat(descriptor)
@@ -225,7 +234,7 @@ def walk_entry(inbound_fd: int, folder: str, uid: int, target_fd: int | None) ->
         latest = walk_folder(descriptor, uid, target_fd, Budget(), "", 0)
     finally:
         os.close(descriptor)
-    return datetime.datetime.fromtimestamp(latest / 1e9, tz=datetime.timezone.utc)
+    return datetime.datetime.fromtimestamp(latest / 1e9, tz=datetime.UTC)
 
 
 def walk_folder(folder_fd: int, uid: int, target_fd: int | None, budget: Budget, where: str, depth: int) -> int:
@@ -239,8 +248,9 @@ def walk_folder(folder_fd: int, uid: int, target_fd: int | None, budget: Budget,
         if stat.S_ISLNK(info.st_mode):
             raise Refused(_("it holds a symbolic link, {path}").format(path=path))
         if info.st_uid != uid:
-            raise Refused(_("it holds {path}, which belongs to {owner}").format(
-                path=path, owner=owner_name(info.st_uid)))
+            raise Refused(
+                _("it holds {path}, which belongs to {owner}").format(path=path, owner=owner_name(info.st_uid))
+            )
         if stat.S_ISDIR(info.st_mode):
             latest = max(latest, walk_subfolder(folder_fd, name, uid, target_fd, budget, path, depth))
         elif stat.S_ISREG(info.st_mode):
@@ -251,8 +261,9 @@ def walk_folder(folder_fd: int, uid: int, target_fd: int | None, budget: Budget,
     return latest
 
 
-def walk_subfolder(folder_fd: int, name: str, uid: int, target_fd: int | None, budget: Budget, path: str,
-                   depth: int) -> int:
+def walk_subfolder(
+    folder_fd: int, name: str, uid: int, target_fd: int | None, budget: Budget, path: str, depth: int
+) -> int:
     budget.spend(0)
     descriptor = open_folder(name, folder_fd)
     sub_target = None
@@ -293,8 +304,11 @@ def copy_bytes(source_fd: int, name: str, uid: int, target_fd: int) -> None:
         while chunk := os.read(source_fd, CHUNK):
             copied += len(chunk)
             if copied > MAX_BYTES:  # the file grew while it was read
-                raise Refused(_("it holds more than {files} files or {megabytes} MB").format(
-                    files=MAX_FILES, megabytes=MAX_BYTES >> 20))
+                raise Refused(
+                    _("it holds more than {files} files or {megabytes} MB").format(
+                        files=MAX_FILES, megabytes=MAX_BYTES >> 20
+                    )
+                )
             os.write(target, chunk)
         os.fchown(target, uid, pwd.getpwuid(uid).pw_gid)
     finally:
@@ -354,13 +368,27 @@ def collect(settings, assignment: str) -> Intake:
         intake = take(inbound, assignment, participant_uids(settings), staging)
         replace = sorted(intake.named)
         if replace:
-            setup.run_as(settings, settings.trainer, ["rm", "-rf", "--one-file-system", "--", *(
-                f"submitted/{user}/{assignment}" for user in replace)], cwd=settings.course_dir)
+            setup.run_as(
+                settings,
+                settings.trainer,
+                ["rm", "-rf", "--one-file-system", "--", *(f"submitted/{user}/{assignment}" for user in replace)],
+                cwd=settings.course_dir,
+            )
         if intake.accepted:
-            setup.run_as(settings, settings.trainer, [
-                settings.env_bin / "nbgrader", "collect", assignment, "--update",
-                f"--Exchange.root={root}", f"--CourseDirectory.root={settings.course_dir}",
-                f"--CourseDirectory.course_id={settings.course_id}"], cwd=settings.course_dir)
+            setup.run_as(
+                settings,
+                settings.trainer,
+                [
+                    settings.env_bin / "nbgrader",
+                    "collect",
+                    assignment,
+                    "--update",
+                    f"--Exchange.root={root}",
+                    f"--CourseDirectory.root={settings.course_dir}",
+                    f"--CourseDirectory.course_id={settings.course_id}",
+                ],
+                cwd=settings.course_dir,
+            )
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return intake
@@ -373,9 +401,13 @@ def check_inbound(inbound: Path, trainer: str) -> None:
     try:
         info = os.lstat(inbound)
     except FileNotFoundError:
-        raise SetupError(_("{folder} does not exist: release the assignment from formgrader first.").format(
-            folder=inbound)) from None
+        raise SetupError(
+            _("{folder} does not exist: release the assignment from formgrader first.").format(folder=inbound)
+        ) from None
     if stat.S_ISLNK(info.st_mode) or info.st_uid not in (0, pwd.getpwnam(trainer).pw_uid):
-        raise SetupError(_("Not collecting from {folder}: it belongs to {owner}, not to the trainer {trainer}. "
-                           "Someone replaced the exchange's course folder; release the assignment again.").format(
-            folder=inbound, owner=owner_name(info.st_uid), trainer=trainer))
+        raise SetupError(
+            _(
+                "Not collecting from {folder}: it belongs to {owner}, not to the trainer {trainer}. "
+                "Someone replaced the exchange's course folder; release the assignment again."
+            ).format(folder=inbound, owner=owner_name(info.st_uid), trainer=trainer)
+        )

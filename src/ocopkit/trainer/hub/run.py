@@ -81,15 +81,22 @@ class Hub:
 
     def environment(self) -> dict[str, str]:
         """The hub's own environment: nothing of the caller's (a test's venv, CI's variables) leaks in."""
-        return {"PATH": f"{self.settings.env_bin}:/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
-                "HOME": "/root", "USER": "root", "LOGNAME": "root"}
+        return {
+            "PATH": f"{self.settings.env_bin}:/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "HOME": "/root",
+            "USER": "root",
+            "LOGNAME": "root",
+        }
 
     def check_ports(self) -> None:
         s = self.settings
         for what, port in (("the hub", s.port), ("the hub's API", s.hub_port), ("the proxy's API", s.proxy_api_port)):
             if port_in_use(s.ip, port):
-                raise SetupError(f"Port {port} ({what}) on {s.ip} is in use: is another hub running? Stop it, "
-                                 "or choose other ports (make hub HUB_PORT=8010, or ocop hub serve --port ...).")
+                raise SetupError(
+                    f"Port {port} ({what}) on {s.ip} is in use: is another hub running? Stop it, "
+                    "or choose other ports (make hub HUB_PORT=8010, or ocop hub serve --port ...)."
+                )
 
     def start(self, foreground: bool = False, timeout: float = 90) -> Hub:
         """Start JupyterHub and wait until it answers.
@@ -104,9 +111,15 @@ class Hub:
             self.process = subprocess.Popen(self.command(), cwd=self.settings.state_dir, env=self.environment())
         else:
             log = open(self.log_path, "ab")
-            self.process = subprocess.Popen(self.command(), cwd=self.settings.state_dir, env=self.environment(),
-                                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                self.command(),
+                cwd=self.settings.state_dir,
+                env=self.environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
             log.close()
         self.wait_ready(timeout)
         return self
@@ -121,8 +134,9 @@ class Hub:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SetupError(f"JupyterHub stopped while starting (exit {self.process.returncode}):\n"
-                                 + self.log_tail())
+                raise SetupError(
+                    f"JupyterHub stopped while starting (exit {self.process.returncode}):\n" + self.log_tail()
+                )
             try:
                 with urllib.request.urlopen(f"{self.url}/hub/health", timeout=2) as answer:
                     if answer.status == 200:
@@ -141,8 +155,9 @@ class Hub:
         pids = {}
         try:
             with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as db:
-                rows = db.execute("SELECT users.name, spawners.state FROM spawners "
-                                  "JOIN users ON users.id = spawners.user_id").fetchall()
+                rows = db.execute(
+                    "SELECT users.name, spawners.state FROM spawners JOIN users ON users.id = spawners.user_id"
+                ).fetchall()
         except sqlite3.Error:
             return {}
         for name, state in rows:

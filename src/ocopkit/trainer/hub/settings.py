@@ -25,10 +25,12 @@ PARTICIPANTS = ("lan", "hung", "mai")
 DEVELOPMENT_PASSWORD = "ocop-dev-2021"
 MARKER = "Written by ocopkit.trainer.hub"
 # nbgrader lab plugins a participant does not use: they belong to the trainer.
-TRAINER_ONLY_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
-                        "@jupyter/nbgrader:course-list")
-TRAINER_ONLY_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader",
-                                  "nbgrader.server_extensions.course_list")
+TRAINER_ONLY_PLUGINS = (
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:course-list",
+)
+TRAINER_ONLY_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
 USER_NAME = re.compile(r"^[a-z_][a-z0-9_-]{0,30}$")
 STAMP = ".ocop-hub-stamp.json"
 
@@ -121,8 +123,10 @@ class HubSettings:
     def load(cls, state_dir: str | Path = STATE_DIR) -> HubSettings:
         path = Path(state_dir) / "settings.json"
         if not path.exists():
-            raise SetupError(f"No hub was set up with its state in {state_dir} ({path} is missing): "
-                             "run make hub first, or pass the --state-dir the hub uses.")
+            raise SetupError(
+                f"No hub was set up with its state in {state_dir} ({path} is missing): "
+                "run make hub first, or pass the --state-dir the hub uses."
+            )
         data = json.loads(path.read_text(encoding="utf-8"))
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})

@@ -27,7 +27,25 @@ from pathlib import Path
 
 from .config import render
 from .settings import (  # noqa: F401  (setup.HubSettings etc. stay this module's interface)
-    DEVELOPMENT_PASSWORD, ENV_DIR, EXCHANGE_DIR, GLOBAL_CONFIG_DIR, MARKER, PARTICIPANTS, PROXY_PACKAGE, STAMP, STATE_DIR, TRAINER, TRAINER_ONLY_PLUGINS, TRAINER_ONLY_SERVER_EXTENSIONS, USER_NAME, HubSettings, SetupError, server_path, write_file)
+    DEVELOPMENT_PASSWORD,
+    ENV_DIR,
+    EXCHANGE_DIR,
+    GLOBAL_CONFIG_DIR,
+    MARKER,
+    PARTICIPANTS,
+    PROXY_PACKAGE,
+    STAMP,
+    STATE_DIR,
+    TRAINER,
+    TRAINER_ONLY_PLUGINS,
+    TRAINER_ONLY_SERVER_EXTENSIONS,
+    USER_NAME,
+    HubSettings,
+    SetupError,
+    server_path,
+    write_file,
+)
+
 
 def say(message: str) -> None:
     print(f"[ocop hub] {message}", flush=True)
@@ -35,29 +53,36 @@ def say(message: str) -> None:
 
 # ---------------------------------------------------------------- checks
 
+
 def root_reason() -> str | None:
     """Return why this process cannot set up a hub, or None."""
     if not sys.platform.startswith("linux"):
         return "the local hub needs Linux (real users, homes of mode 0700)"
     if os.geteuid() != 0:
-        return ("the local hub must be set up as root: it creates a Linux user for the trainer and for "
-                "each participant (nbgrader takes the student id from the user name), installs the course "
-                "environment under /opt and writes /etc/jupyter/nbgrader_config.py. Run: sudo make hub")
+        return (
+            "the local hub must be set up as root: it creates a Linux user for the trainer and for "
+            "each participant (nbgrader takes the student id from the user name), installs the course "
+            "environment under /opt and writes /etc/jupyter/nbgrader_config.py. Run: sudo make hub"
+        )
     return None
 
 
 def check_settings(settings: HubSettings) -> None:
     """Refuse settings that would be unsafe or cannot work, saying which."""
     if not ipaddress.ip_address(settings.ip).is_loopback:
-        raise SetupError(f"The hub's development login (one shared password for every account) is only for "
-                         f"this machine, and {settings.ip} is not a loopback address. For a real cohort, switch "
-                         "to real authentication first (README, section JupyterHub).")
+        raise SetupError(
+            f"The hub's development login (one shared password for every account) is only for "
+            f"this machine, and {settings.ip} is not a loopback address. For a real cohort, switch "
+            "to real authentication first (README, section JupyterHub)."
+        )
     if len(settings.password) < 8:
         raise SetupError("The shared development password needs at least 8 characters (JupyterHub's rule).")
     for user in settings.users:
         if not USER_NAME.match(user):
-            raise SetupError(f"{user!r} cannot be a Linux and JupyterHub user name: use lower-case letters, "
-                             "digits, '-' and '_', starting with a letter, at most 31 characters.")
+            raise SetupError(
+                f"{user!r} cannot be a Linux and JupyterHub user name: use lower-case letters, "
+                "digits, '-' and '_', starting with a letter, at most 31 characters."
+            )
     if len(set(settings.users)) != len(settings.users):
         raise SetupError("The trainer and the participants need different user names.")
     if settings.lang not in ("vi", "en"):
@@ -65,6 +90,7 @@ def check_settings(settings: HubSettings) -> None:
 
 
 # ---------------------------------------------------------------- helpers
+
 
 @contextlib.contextmanager
 def umask(mask: int):
@@ -123,19 +149,24 @@ def digest(paths: list[Path], root: Path) -> str:
 def tree_files(folder: Path) -> list[Path]:
     if not folder.exists():
         return []
-    return [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-            and ".ipynb_checkpoints" not in p.parts and p.suffix != ".pyc"]
+    return [
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts and p.suffix != ".pyc"
+    ]
 
 
 def repository(settings: HubSettings) -> Path:
     if settings.repo is None:
         from ..course import repository_root
+
         settings.repo = repository_root()
     return settings.repo
 
 
 def course_id_of(repo: Path) -> str:
     from ..course import load_config
+
     course_id = load_config(repo).CourseDirectory.course_id
     if not course_id:
         raise SetupError(f"{repo / 'nbgrader_config.py'} sets no CourseDirectory.course_id; the exchange needs one.")
@@ -143,6 +174,7 @@ def course_id_of(repo: Path) -> str:
 
 
 # ---------------------------------------------------------------- the proxy
+
 
 def ensure_proxy() -> str:
     """Return the path of configurable-http-proxy, installing it with npm (and npm with apt) when missing."""
@@ -156,16 +188,20 @@ def ensure_proxy() -> str:
             run(["apt-get", "update", "-qq"], "apt-get update", env=env)
             run(["apt-get", "install", "-y", "-qq", "nodejs", "npm"], "Installing nodejs and npm", env=env)
         else:
-            raise SetupError("configurable-http-proxy (JupyterHub's proxy) is missing and so is npm to install "
-                             f"it: install Node.js and npm, then npm install -g {PROXY_PACKAGE}")
+            raise SetupError(
+                "configurable-http-proxy (JupyterHub's proxy) is missing and so is npm to install "
+                f"it: install Node.js and npm, then npm install -g {PROXY_PACKAGE}"
+            )
     say(f"Installing {PROXY_PACKAGE} with npm")
     run(["npm", "install", "-g", "--no-fund", "--no-audit", PROXY_PACKAGE], "npm install of the proxy")
     prefix = run(["npm", "prefix", "-g"], "npm prefix").stdout.strip()
     for candidate in (shutil.which("configurable-http-proxy"), Path(prefix) / "bin" / "configurable-http-proxy"):
         if candidate and Path(candidate).exists():
             return str(candidate)
-    raise SetupError(f"npm installed {PROXY_PACKAGE} but configurable-http-proxy is not on PATH "
-                     f"nor in {prefix}/bin: add npm's global bin folder to PATH.")
+    raise SetupError(
+        f"npm installed {PROXY_PACKAGE} but configurable-http-proxy is not on PATH "
+        f"nor in {prefix}/bin: add npm's global bin folder to PATH."
+    )
 
 
 def ensure_sandbox_tools() -> None:
@@ -183,11 +219,14 @@ def ensure_sandbox_tools() -> None:
             return
         except SetupError as error:
             say(f"{error}")
-    say("Warning: bubblewrap is missing, so ocop hub grade will refuse to grade until it is installed "
-        "(apt-get install bubblewrap util-linux). The hub itself works without it.")
+    say(
+        "Warning: bubblewrap is missing, so ocop hub grade will refuse to grade until it is installed "
+        "(apt-get install bubblewrap util-linux). The hub itself works without it."
+    )
 
 
 # ---------------------------------------------------------------- the course environment
+
 
 def base_python() -> tuple[str, str]:
     """Return an interpreter every user can run (>= 3.11, with venv) and its version.
@@ -195,10 +234,18 @@ def base_python() -> tuple[str, str]:
     A virtual environment links to its base interpreter: one under /root
     (pyenv, mode 0700) would leave every participant's server unable to start.
     """
-    candidates = [os.environ.get("OCOP_HUB_PYTHON"), "/usr/bin/python3.11", "/usr/bin/python3",
-                  shutil.which("python3.12"), shutil.which("python3.11"), shutil.which("python3")]
-    probe = ("import sys, sysconfig, venv, ensurepip; "
-             "print(sys.version_info >= (3, 11), sysconfig.get_path('stdlib'), sys.version.split()[0])")
+    candidates = [
+        os.environ.get("OCOP_HUB_PYTHON"),
+        "/usr/bin/python3.11",
+        "/usr/bin/python3",
+        shutil.which("python3.12"),
+        shutil.which("python3.11"),
+        shutil.which("python3"),
+    ]
+    probe = (
+        "import sys, sysconfig, venv, ensurepip; "
+        "print(sys.version_info >= (3, 11), sysconfig.get_path('stdlib'), sys.version.split()[0])"
+    )
     tried = []
     for candidate in dict.fromkeys(c for c in candidates if c):
         if not Path(candidate).exists():
@@ -214,17 +261,25 @@ def base_python() -> tuple[str, str]:
             tried.append(f"{candidate}: not readable by other users")
         else:
             return os.path.realpath(candidate), version
-    raise SetupError("No Python 3.11+ that every user can run was found for the course environment ("
-                     + "; ".join(tried or ["none found"]) + "). Install one: apt-get install python3 python3-venv, "
-                     "or name it with OCOP_HUB_PYTHON=/path/to/python3.")
+    raise SetupError(
+        "No Python 3.11+ that every user can run was found for the course environment ("
+        + "; ".join(tried or ["none found"])
+        + "). Install one: apt-get install python3 python3-venv, "
+        "or name it with OCOP_HUB_PYTHON=/path/to/python3."
+    )
 
 
 def dependencies_key(repo: Path, python: str, version: str) -> str:
     """A hash of what decides the environment's packages: the interpreter, the pins and the hub extra."""
     project = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))
-    wanted = [python, version, project.get("build-system", {}), project["project"].get("requires-python"),
-              project["project"].get("dependencies", []),
-              project["project"].get("optional-dependencies", {}).get("hub", [])]
+    wanted = [
+        python,
+        version,
+        project.get("build-system", {}),
+        project["project"].get("requires-python"),
+        project["project"].get("dependencies", []),
+        project["project"].get("optional-dependencies", {}).get("hub", []),
+    ]
     return hashlib.sha256(json.dumps(wanted, sort_keys=True).encode()).hexdigest()
 
 
@@ -240,8 +295,9 @@ def ensure_environment(settings: HubSettings) -> None:
     with locked(env.parent / ".ocop-env.lock"), umask(0o022):
         python, version = base_python()
         deps_key = dependencies_key(repo, python, version)
-        project_key = digest(tree_files(repo / "src" / "ocopkit") + tree_files(repo / "datasets")
-                             + [repo / "pyproject.toml"], repo)
+        project_key = digest(
+            tree_files(repo / "src" / "ocopkit") + tree_files(repo / "datasets") + [repo / "pyproject.toml"], repo
+        )
         stamp_path = env / STAMP
         stamp = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
         pip = [str(env / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
@@ -262,19 +318,34 @@ def ensure_environment(settings: HubSettings) -> None:
             say(f"Course environment {env} is up to date")
         stamp_path.write_text(json.dumps({"python": python, "deps": deps_key, "project": project_key}))
     if not readable_by_everyone(env / "bin" / "jupyterhub-singleuser"):
-        raise SetupError(f"{env} is not readable by other users: participants' servers could not start. "
-                         f"Fix the folder's modes (chmod -R o+rX {env}) or choose another --env-dir.")
+        raise SetupError(
+            f"{env} is not readable by other users: participants' servers could not start. "
+            f"Fix the folder's modes (chmod -R o+rX {env}) or choose another --env-dir."
+        )
 
 
 # ---------------------------------------------------------------- users
+
 
 def ensure_user(name: str) -> pwd.struct_passwd:
     """Create a Linux user with a private home (mode 0700), or make an existing one's home private."""
     try:
         entry = pwd.getpwnam(name)
     except KeyError:
-        run(["useradd", "--create-home", "-K", "HOME_MODE=0700", "--shell", "/bin/bash",
-             "--comment", "OCOP course kit hub account", name], f"Creating the user {name}")
+        run(
+            [
+                "useradd",
+                "--create-home",
+                "-K",
+                "HOME_MODE=0700",
+                "--shell",
+                "/bin/bash",
+                "--comment",
+                "OCOP course kit hub account",
+                name,
+            ],
+            f"Creating the user {name}",
+        )
         entry = pwd.getpwnam(name)
     if entry.pw_uid < 1000 or entry.pw_uid == 65534:
         raise SetupError(f"{name} is a system account (uid {entry.pw_uid}): choose another name for a hub user.")
@@ -291,7 +362,8 @@ def empty_home(entry: pwd.struct_passwd) -> None:
     """Put a user's home back to a fresh account's (tests reuse their users)."""
     home = Path(entry.pw_dir)
     if home.resolve() in (Path("/"), Path("/root"), Path("/home")) or (
-            home.exists() and home.stat().st_uid != entry.pw_uid):
+        home.exists() and home.stat().st_uid != entry.pw_uid
+    ):
         raise SetupError(f"refusing to empty {home}: not a home of {entry.pw_name}'s own")
     shutil.rmtree(home, ignore_errors=True)
     shutil.copytree("/etc/skel", home, symlinks=True)
@@ -302,9 +374,16 @@ def empty_home(entry: pwd.struct_passwd) -> None:
 def user_environment(settings: HubSettings, user: str) -> dict[str, str]:
     """The environment a user's server gets from the hub (for commands run as that user)."""
     entry = pwd.getpwnam(user)
-    return {"HOME": entry.pw_dir, "USER": user, "LOGNAME": user, "SHELL": entry.pw_shell or "/bin/bash",
-            "PATH": server_path(settings), "LANG": "C.UTF-8", "OCOP_LANG": settings.lang,
-            "JUPYTER_CONFIG_PATH": jupyter_config_path(settings, user)}
+    return {
+        "HOME": entry.pw_dir,
+        "USER": user,
+        "LOGNAME": user,
+        "SHELL": entry.pw_shell or "/bin/bash",
+        "PATH": server_path(settings),
+        "LANG": "C.UTF-8",
+        "OCOP_LANG": settings.lang,
+        "JUPYTER_CONFIG_PATH": jupyter_config_path(settings, user),
+    }
 
 
 def jupyter_config_path(settings: HubSettings, user: str) -> str:
@@ -312,20 +391,37 @@ def jupyter_config_path(settings: HubSettings, user: str) -> str:
     return os.pathsep.join([str(settings.role_config_dir(role)), str(settings.nbgrader_config_dir)])
 
 
-def run_as(settings: HubSettings, user: str, argv: list[str], cwd: str | Path | None = None,
-           check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
+def run_as(
+    settings: HubSettings,
+    user: str,
+    argv: list[str],
+    cwd: str | Path | None = None,
+    check: bool = True,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess:
     """Run a command as a hub user, with the environment the hub gives that user's server."""
     entry = pwd.getpwnam(user)
-    done = subprocess.run([str(a) for a in argv], user=entry.pw_uid, group=entry.pw_gid, extra_groups=[],
-                          env=user_environment(settings, user), cwd=str(cwd or entry.pw_dir),
-                          capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        [str(a) for a in argv],
+        user=entry.pw_uid,
+        group=entry.pw_gid,
+        extra_groups=[],
+        env=user_environment(settings, user),
+        cwd=str(cwd or entry.pw_dir),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if check and done.returncode != 0:
-        raise SetupError(f"{' '.join(map(str, argv))} as {user} failed (exit {done.returncode}):\n"
-                         + (done.stdout + done.stderr)[-3000:])
+        raise SetupError(
+            f"{' '.join(map(str, argv))} as {user} failed (exit {done.returncode}):\n"
+            + (done.stdout + done.stderr)[-3000:]
+        )
     return done
 
 
 # ---------------------------------------------------------------- configuration files
+
 
 def write_nbgrader_config(settings: HubSettings) -> Path:
     """Write the global nbgrader_config.py (course id, exchange) and create the exchange (mode 777)."""
@@ -340,7 +436,9 @@ def write_nbgrader_config(settings: HubSettings) -> Path:
         kept = path.with_name(f"nbgrader_config.py.before-ocop-hub-{time.strftime('%Y%m%d%H%M%S')}")
         path.rename(kept)
         say(f"Moved the existing {path} to {kept}")
-    write_file(path, f'''"""{MARKER} (make hub): nbgrader settings of every server on this hub.
+    write_file(
+        path,
+        f'''"""{MARKER} (make hub): nbgrader settings of every server on this hub.
 
 The course id and the exchange, where the trainer releases and collects and
 participants fetch and submit. The course's own settings are in the trainer's
@@ -351,7 +449,8 @@ c = get_config()  # noqa: F821
 
 c.CourseDirectory.course_id = {settings.course_id!r}
 c.Exchange.root = {str(settings.exchange_dir)!r}
-''')
+''',
+    )
     settings.nbgrader_config_dir.chmod(0o755)
     return path
 
@@ -367,16 +466,25 @@ def write_role_configs(settings: HubSettings) -> None:
     trainer = settings.role_config_dir("trainer")
     disabled = {plugin: True for plugin in TRAINER_ONLY_PLUGINS}
     write_file(participant / "labconfig" / "page_config.json", json.dumps({"disabledExtensions": disabled}, indent=1))
-    write_file(participant / "jupyter_server_config.json", json.dumps(
-        {"ServerApp": {"jpserver_extensions": {name: False for name in TRAINER_ONLY_SERVER_EXTENSIONS}}}, indent=1))
-    write_file(trainer / "jupyter_server_config.json", json.dumps(
-        {"ServerApp": {"tornado_settings": {"headers": {"Content-Security-Policy": "frame-ancestors 'self'"}}}},
-        indent=1))
+    write_file(
+        participant / "jupyter_server_config.json",
+        json.dumps(
+            {"ServerApp": {"jpserver_extensions": {name: False for name in TRAINER_ONLY_SERVER_EXTENSIONS}}}, indent=1
+        ),
+    )
+    write_file(
+        trainer / "jupyter_server_config.json",
+        json.dumps(
+            {"ServerApp": {"tornado_settings": {"headers": {"Content-Security-Policy": "frame-ancestors 'self'"}}}},
+            indent=1,
+        ),
+    )
     for folder in (settings.state_dir / "jupyter", participant, participant / "labconfig", trainer):
         folder.chmod(0o755)
 
 
 # ---------------------------------------------------------------- the course directory
+
 
 def sync_file(source: Path, target: Path) -> bool:
     """Copy a file when the target is missing or different; return whether it changed."""
@@ -458,18 +566,24 @@ def prepare_course_dir(settings: HubSettings) -> list[str]:
     course = settings.course_dir
     with umask(0o077):  # solutions stay the trainer's
         course.mkdir(exist_ok=True)
-        changed = [p for p in [repo / "nbgrader_config.py", *tree_files(repo / "solutions"),
-                               *tree_files(repo / "course")]
-                   if sync_file(p, course / p.relative_to(repo))]
+        changed = [
+            p
+            for p in [repo / "nbgrader_config.py", *tree_files(repo / "solutions"), *tree_files(repo / "course")]
+            if sync_file(p, course / p.relative_to(repo))
+        ]
         home_config = settings.home(settings.trainer) / "nbgrader_config.py"
-        write_file(home_config, f'''"""{MARKER}: formgrader reads nbgrader_config.py in the folder
+        write_file(
+            home_config,
+            f'''"""{MARKER}: formgrader reads nbgrader_config.py in the folder
 your server starts in (this home folder). The course's own settings are in
 {course}/nbgrader_config.py; run nbgrader commands there or here.
 """
 
 c = get_config()  # noqa: F821
 load_subconfig({str(course / "nbgrader_config.py")!r})  # noqa: F821
-''', mode=0o600)
+''',
+            mode=0o600,
+        )
     if changed:
         say(f"Copied {len(changed)} changed course files into {course}")
     course.chmod(0o700)
@@ -494,8 +608,13 @@ load_subconfig({str(course / "nbgrader_config.py")!r})  # noqa: F821
         say(f"Generating {', '.join(n for n, _ in todo)} as {settings.trainer}")
 
         def generate(*names):
-            return run_as(settings, settings.trainer, [settings.env_bin / "ocop", "generate", *names,
-                                                       "--course-dir", course], cwd=course, check=False)
+            return run_as(
+                settings,
+                settings.trainer,
+                [settings.env_bin / "ocop", "generate", *names, "--course-dir", course],
+                cwd=course,
+                check=False,
+            )
 
         if generate(*(n for n, _ in todo)).returncode == 0:
             generated = todo
@@ -510,8 +629,10 @@ load_subconfig({str(course / "nbgrader_config.py")!r})  # noqa: F821
         write_file(stamp_path, json.dumps(stamp, indent=1), mode=0o600)
         os.chown(stamp_path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
     for name, lines in failed.items():
-        say(f"Warning: {name} could not be generated, so it cannot be released: {lines[0]} "
-            f"(fix solutions/{name} in the repository and run make hub again)")
+        say(
+            f"Warning: {name} could not be generated, so it cannot be released: {lines[0]} "
+            f"(fix solutions/{name} in the repository and run make hub again)"
+        )
     if settings.assignments is not None and failed:
         raise SetupError(f"Could not generate {', '.join(failed)}: see the warnings above.")
     return [n for n, _ in generated]
@@ -570,6 +691,7 @@ def write_kit_config(settings: HubSettings) -> Path:
 
 
 # ---------------------------------------------------------------- all of it
+
 
 def prepare(settings: HubSettings) -> HubSettings:
     """Do every step; return the settings, completed (course id, proxy path) and saved.

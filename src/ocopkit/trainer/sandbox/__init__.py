@@ -65,7 +65,8 @@ def unavailable_reason() -> str | None:
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         return _("missing {tools}: install them with apt-get install bubblewrap util-linux").format(
-            tools=", ".join(missing))
+            tools=", ".join(missing)
+        )
     return None
 
 
@@ -74,8 +75,20 @@ def ensure_user(name: str) -> tuple[int, int]:
     try:
         entry = pwd.getpwnam(name)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
-                        "--shell", "/usr/sbin/nologin", name], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--home-dir",
+                "/nonexistent",
+                "--shell",
+                "/usr/sbin/nologin",
+                name,
+            ],
+            check=True,
+            capture_output=True,
+        )
         entry = pwd.getpwnam(name)
     return entry.pw_uid, entry.pw_gid
 
@@ -84,20 +97,29 @@ def read_only_paths() -> list[str]:
     """Return what the kernel must read: system libraries, Python, and the ocopkit package with its data."""
     from ... import datasets
 
-    paths = ["/usr", "/etc/ld.so.cache", "/etc/localtime", sys.base_prefix, sys.prefix,
-             str(Path(__file__).resolve().parents[3]), str(datasets.dataset_dir().resolve())]
+    paths = [
+        "/usr",
+        "/etc/ld.so.cache",
+        "/etc/localtime",
+        sys.base_prefix,
+        sys.prefix,
+        str(Path(__file__).resolve().parents[3]),
+        str(datasets.dataset_dir().resolve()),
+    ]
     unique = []
     for path in paths:
-        if os.path.exists(path) and path not in unique and not any(
-                path.startswith(p.rstrip("/") + "/") for p in unique if os.path.isdir(p)):
+        if (
+            os.path.exists(path)
+            and path not in unique
+            and not any(path.startswith(p.rstrip("/") + "/") for p in unique if os.path.isdir(p))
+        ):
             unique.append(path)
     return unique
 
 
 def merged_usr_links() -> dict[str, str]:
     """Return /bin, /lib and the like that are links into /usr (Debian's merged /usr)."""
-    return {link: os.readlink(link) for link in ("/bin", "/sbin", "/lib", "/lib64", "/lib32")
-            if os.path.islink(link)}
+    return {link: os.readlink(link) for link in ("/bin", "/sbin", "/lib", "/lib64", "/lib32") if os.path.islink(link)}
 
 
 @dataclass
@@ -133,29 +155,56 @@ class WorkerSandbox:
         """Create the worker's folders, launcher spec and kernel spec."""
         # 0711: bwrap, running as the sandbox user, must pass through to the
         # kernel's socket folder, but may not list or change anything here.
-        for folder, mode in ((self.folder, 0o711), (self.folder / "stage", 0o711), (self.runtime_dir, 0o700),
-                             (self.sockets_dir, 0o711), (self.folder / "kernels", 0o755),
-                             (self.folder / "kernels" / KERNEL_NAME, 0o755)):
+        for folder, mode in (
+            (self.folder, 0o711),
+            (self.folder / "stage", 0o711),
+            (self.runtime_dir, 0o700),
+            (self.sockets_dir, 0o711),
+            (self.folder / "kernels", 0o755),
+            (self.folder / "kernels" / KERNEL_NAME, 0o755),
+        ):
             folder.mkdir(parents=True, exist_ok=True)
             folder.chmod(mode)
         read_only = read_only_paths()
         self._write_stage(read_only)
-        spec = {"uid": self.uid, "gid": self.gid, "limits": asdict(self.limits), "python": sys.executable,
-                "read_only": read_only, "symlinks": merged_usr_links(), "sockets_dir": str(self.sockets_dir),
-                "runtime_dir": str(self.runtime_dir), "stage_dir": str(self.folder / "stage"),
-                "environment": sandbox_environment(), "kernel_command": kernel_command()}
+        spec = {
+            "uid": self.uid,
+            "gid": self.gid,
+            "limits": asdict(self.limits),
+            "python": sys.executable,
+            "read_only": read_only,
+            "symlinks": merged_usr_links(),
+            "sockets_dir": str(self.sockets_dir),
+            "runtime_dir": str(self.runtime_dir),
+            "stage_dir": str(self.folder / "stage"),
+            "environment": sandbox_environment(),
+            "kernel_command": kernel_command(),
+        }
         (self.folder / "sandbox.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
         # -I: the launcher starts, as root, in the submission's folder; without
         # it a participant's own "ocopkit/" there would be imported and run.
         # interrupt_mode "message": signals sent to the launcher's process do
         # not reach a kernel inside bwrap, so interrupts go over the control channel.
-        kernel = {"argv": [sys.executable, "-I", "-m", "ocopkit.trainer.sandbox.launch",
-                           str(self.folder / "sandbox.json"), "{connection_file}"],
-                  "display_name": "OCOP sandbox", "language": "python", "interrupt_mode": "message",
-                  "metadata": {"kernel_provisioner": {"provisioner_name": PROVISIONER, "config": {
-                      "sockets_dir": str(self.sockets_dir), "uid": self.uid, "gid": self.gid}}}}
-        (self.folder / "kernels" / KERNEL_NAME / "kernel.json").write_text(json.dumps(kernel),
-                                                                                encoding="utf-8")
+        kernel = {
+            "argv": [
+                sys.executable,
+                "-I",
+                "-m",
+                "ocopkit.trainer.sandbox.launch",
+                str(self.folder / "sandbox.json"),
+                "{connection_file}",
+            ],
+            "display_name": "OCOP sandbox",
+            "language": "python",
+            "interrupt_mode": "message",
+            "metadata": {
+                "kernel_provisioner": {
+                    "provisioner_name": PROVISIONER,
+                    "config": {"sockets_dir": str(self.sockets_dir), "uid": self.uid, "gid": self.gid},
+                }
+            },
+        }
+        (self.folder / "kernels" / KERNEL_NAME / "kernel.json").write_text(json.dumps(kernel), encoding="utf-8")
 
     def _write_stage(self, read_only: list[str]) -> None:
         """Create the mount points the launcher binds the read-only paths onto."""
@@ -228,10 +277,19 @@ def kill_user_processes(uid: int, timeout: float = 10.0) -> None:
 
 def sandbox_environment() -> dict[str, str]:
     """The kernel's whole environment: nothing from the grader's leaks in."""
-    return {"HOME": "/tmp", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "MPLCONFIGDIR": "/tmp/matplotlib",
-            "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONSAFEPATH": "1",
-            "PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1", "OCOP_LANG": os.environ.get("OCOP_LANG", "vi")}
+    return {
+        "HOME": "/tmp",
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "PYTHONSAFEPATH": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "OCOP_LANG": os.environ.get("OCOP_LANG", "vi"),
+    }
 
 
 def prepare(workers: int, limits: Limits | None = None) -> list[WorkerSandbox]:
@@ -349,8 +407,9 @@ def claim_users(count: int) -> list[tuple[str, int]]:
             return claimed
     for _user, descriptor in claimed:
         os.close(descriptor)
-    raise RuntimeError(_("all {count} sandbox users are busy with other grading runs; try again later").format(
-        count=MAX_USERS))
+    raise RuntimeError(
+        _("all {count} sandbox users are busy with other grading runs; try again later").format(count=MAX_USERS)
+    )
 
 
 def cleanup(sandboxes: list[WorkerSandbox]) -> None:

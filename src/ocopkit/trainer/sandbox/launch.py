@@ -62,8 +62,12 @@ def socket_folder(connection: dict, spec: dict) -> str:
     """Return the kernel's own socket folder, checked to be a fresh one of this worker."""
     folder = os.path.dirname(connection["ip"])
     info = os.lstat(folder)
-    if (os.path.dirname(folder) != spec["sockets_dir"] or not stat.S_ISDIR(info.st_mode)
-            or info.st_uid != spec["uid"] or connection.get("transport") != "ipc"):
+    if (
+        os.path.dirname(folder) != spec["sockets_dir"]
+        or not stat.S_ISDIR(info.st_mode)
+        or info.st_uid != spec["uid"]
+        or connection.get("transport") != "ipc"
+    ):
         raise PermissionError(f"{folder} is not a socket folder made for this sandbox")
     return folder
 
@@ -88,8 +92,11 @@ def submission_files(workdir: str, limits: dict) -> list:
             except OSError:  # a link, a pipe that blocks, gone: not a file to copy
                 continue
             info = os.fstat(descriptor)
-            if (not stat.S_ISREG(info.st_mode) or info.st_size > limits["file_bytes"]
-                    or total + info.st_size > limits["workdir_bytes"]):
+            if (
+                not stat.S_ISREG(info.st_mode)
+                or info.st_size > limits["file_bytes"]
+                or total + info.st_size > limits["workdir_bytes"]
+            ):
                 os.close(descriptor)
                 continue
             total += info.st_size
@@ -161,20 +168,48 @@ def _is_socket(path: str) -> bool:
 def limit_chain(spec: dict) -> list:
     """Return ``setpriv`` and ``prlimit``: the worker's own user, with its limits."""
     limits = spec["limits"]
-    return ["setpriv", f"--reuid={spec['uid']}", f"--regid={spec['gid']}", "--clear-groups",
-            "--no-new-privs", "--",
-            "prlimit", f"--as={limits['memory_bytes']}", f"--nproc={limits['processes']}",
-            f"--cpu={limits['cpu_seconds']}", f"--fsize={limits['file_bytes']}",
-            f"--nofile={limits['open_files']}", "--core=0", "--"]
+    return [
+        "setpriv",
+        f"--reuid={spec['uid']}",
+        f"--regid={spec['gid']}",
+        "--clear-groups",
+        "--no-new-privs",
+        "--",
+        "prlimit",
+        f"--as={limits['memory_bytes']}",
+        f"--nproc={limits['processes']}",
+        f"--cpu={limits['cpu_seconds']}",
+        f"--fsize={limits['file_bytes']}",
+        f"--nofile={limits['open_files']}",
+        "--core=0",
+        "--",
+    ]
 
 
 def sandbox_chain(spec: dict, sockets: str, workdir: str, staged: dict, files: list, connection_fd: int) -> list:
     """Return the bwrap arguments: tmpfs for every writable place, read-only for the rest."""
     limits = spec["limits"]
-    chain = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
-             "--proc", "/proc", "--dev", "/dev",
-             "--size", str(limits["shm_bytes"]), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
-             "--size", str(limits["tmp_bytes"]), "--tmpfs", "/tmp"]
+    chain = [
+        "bwrap",
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--size",
+        str(limits["shm_bytes"]),
+        "--tmpfs",
+        "/dev/shm",
+        "--remount-ro",
+        "/dev",
+        "--size",
+        str(limits["tmp_bytes"]),
+        "--tmpfs",
+        "/tmp",
+    ]
     for path in spec["read_only"]:
         chain += ["--ro-bind", staged[path], path]
     for link, target in spec.get("symlinks", {}).items():
@@ -192,8 +227,15 @@ def command(spec: dict, sockets: str, workdir: str, staged: dict, files: list, c
     """Return the argv of setpriv → prlimit → bwrap → the kernel."""
     # -P: the working folder is not on sys.path, so a file named like a
     # module there (ipykernel_launcher.py, pandas.py) is never imported.
-    kernel = [spec["python"], "-P", *spec.get("kernel_command", ["-m", "ipykernel_launcher"]),
-              "-f", CONNECTION_INSIDE, "--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+    kernel = [
+        spec["python"],
+        "-P",
+        *spec.get("kernel_command", ["-m", "ipykernel_launcher"]),
+        "-f",
+        CONNECTION_INSIDE,
+        "--HistoryManager.hist_file=:memory:",
+        "--IPKernelApp.log_level=ERROR",
+    ]
     return limit_chain(spec) + sandbox_chain(spec, sockets, workdir, staged, files, connection_fd) + ["--"] + kernel
 
 
