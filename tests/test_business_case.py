@@ -89,10 +89,8 @@ class TestData:
             assert row["gia_ban"] > rows(costs, code)["so_tien_thang"].sum() / row["san_luong_thang"], code
 
     def test_the_lesson_does_not_give_the_exercise_its_lowest_month(self, products, costs, seasons):
-        honey = pandas_cash_flow(products, costs, seasons, LESSON,
-                                 finance.annuity_payment(120_000_000, 0.09 / 12, 24))
-        tea = pandas_cash_flow(products, costs, seasons, EXERCISE,
-                               finance.annuity_payment(150_000_000, 0.09 / 12, 24))
+        honey = pandas_cash_flow(products, costs, seasons, LESSON, finance.annuity_payment(120_000_000, 0.09 / 12, 24))
+        tea = pandas_cash_flow(products, costs, seasons, EXERCISE, finance.annuity_payment(150_000_000, 0.09 / 12, 24))
         months = [table.loc[table["tien_luy_ke"].idxmin(), "thang"] for table in (honey, tea)]
         assert months[0] != months[1]
 
@@ -106,8 +104,12 @@ class TestCostSheet:
         assert cost.variable == pytest.approx(sheet_rows.query("loai == 'bien_doi'")["so_tien_thang"].sum() / units)
 
     def test_categories_per_unit_and_overheads_per_month(self):
-        table = pd.DataFrame({"nhom": ["nguyen_lieu", "nguyen_lieu", "nhan_cong", "chi_phi_chung"],
-                              "so_tien_thang": [1_000_000, 500_000, 300_000, 2_000_000]})
+        table = pd.DataFrame(
+            {
+                "nhom": ["nguyen_lieu", "nguyen_lieu", "nhan_cong", "chi_phi_chung"],
+                "so_tien_thang": [1_000_000, 500_000, 300_000, 2_000_000],
+            }
+        )
         sheet = business_case.cost_sheet(table, 100)
         assert sheet.materials_per_unit == 15_000 and sheet.labour_per_unit == 3000
         assert sheet.overheads_per_period == 2_000_000 and sheet.packaging_per_unit == 0
@@ -156,8 +158,7 @@ class TestBusinessPlan:
     @pytest.mark.parametrize("code", [LESSON, EXERCISE])
     def test_the_pandas_table_is_the_plans_first_year(self, products, costs, seasons, code):
         principal = 120_000_000 if code == LESSON else 150_000_000
-        table = pandas_cash_flow(products, costs, seasons, code,
-                                 finance.annuity_payment(principal, 0.09 / 12, 24))
+        table = pandas_cash_flow(products, costs, seasons, code, finance.annuity_payment(principal, 0.09 / 12, 24))
         plan = business_case.business_plan(code, start_month=7, loan=loan(principal))
         first_year = finance.evaluate_plan(plan).table.iloc[1:13]
         assert np.allclose(table["dong_tien_thang"], first_year["cash_flow"])
@@ -187,8 +188,12 @@ def plan():
 
 
 class TestWhatIf:
-    CHANGES = {"unit_price": -0.10, "units_per_month": -0.20, "variable_cost_per_unit": 0.10,
-               "fixed_costs_per_month": 0.20}
+    CHANGES = {
+        "unit_price": -0.10,
+        "units_per_month": -0.20,
+        "variable_cost_per_unit": 0.10,
+        "fixed_costs_per_month": 0.20,
+    }
 
     def test_first_row_is_the_plan_as_written(self, plan):
         table = business_case.what_if(plan, self.CHANGES)
@@ -198,8 +203,12 @@ class TestWhatIf:
 
     def test_each_change_is_worked_out_alone(self, plan):
         table = business_case.what_if(plan, self.CHANGES).set_index("thay_doi")
-        assert list(table.index[1:]) == ["Giá bán đơn vị −10%", "Sản lượng bán mỗi tháng −20%",
-                                         "Chi phí biến đổi trên mỗi đơn vị +10%", "Chi phí cố định mỗi tháng +20%"]
+        assert list(table.index[1:]) == [
+            "Giá bán đơn vị −10%",
+            "Sản lượng bán mỗi tháng −20%",
+            "Chi phí biến đổi trên mỗi đơn vị +10%",
+            "Chi phí cố định mỗi tháng +20%",
+        ]
         lower_price = finance.evaluate_plan(finance.BusinessPlan(**{**plan.__dict__, "unit_price": 121_500}))
         assert table.loc["Giá bán đơn vị −10%", "npv"] == pytest.approx(lower_price.npv)
         assert (table["chenh_lech_npv"].iloc[1:] < 0).all()
@@ -234,13 +243,17 @@ class TestPricingCalculator:
         assert tool.result.price == row["gia_ban"]
         assert tool.result.cost.total == pytest.approx(pricing.unit_cost(sheet).total)
         assert tool.result.break_even_units == pytest.approx(
-            pricing.break_even_units(sheet.overheads_per_period, row["gia_ban"], pricing.unit_cost(sheet).variable))
+            pricing.break_even_units(sheet.overheads_per_period, row["gia_ban"], pricing.unit_cost(sheet).variable)
+        )
 
     def test_changing_the_markup_changes_price_summary_and_chart(self, products, costs):
         row = product(products, LESSON)
         tool = PricingCalculator(unit="chai")
-        tool.set_inputs(business_case.pricing_inputs(
-            business_case.cost_sheet(rows(costs, LESSON), row["san_luong_thang"]), price=row["gia_ban"]))
+        tool.set_inputs(
+            business_case.pricing_inputs(
+                business_case.cost_sheet(rows(costs, LESSON), row["san_luong_thang"]), price=row["gia_ban"]
+            )
+        )
         chart, summary = png(tool), tool.summary.value
         tool.fields["markup"].value = "15"
         assert tool.result.price == pricing.round_price(126_500 * 1.15, 1000, "up") == 146_000
@@ -314,7 +327,8 @@ class TestBusinessPlanBuilder:
     def test_seasonal_factors_read_back(self, tool):
         assert tool.fields["seasonal_factors"].value.startswith("1,5; 1,2; 0,8")
         assert tool.result.plan.seasonal_factors == business_case.seasonal_factors(
-            datasets.load("topic03_seasonality"), LESSON)
+            datasets.load("topic03_seasonality"), LESSON
+        )
 
 
 def test_lesson_numbers_quoted_in_the_text(products, costs, seasons):

@@ -45,12 +45,15 @@ class TestChannels:
         assert list(table.index)[0] == "Postmart" and len(table) == 6
         assert table["net_margin"].is_monotonic_decreasing
 
-    @pytest.mark.parametrize("kwargs, field", [
-        ({"fee_rate": 12}, "fee_rate"),
-        ({"fee_rate": 0.1, "shipping": -1}, "shipping"),
-        ({"fee_rate": 0.1, "return_rate": 0.8}, "return_rate"),
-        ({"fee_rate": "5%"}, "fee_rate"),
-    ])
+    @pytest.mark.parametrize(
+        "kwargs, field",
+        [
+            ({"fee_rate": 12}, "fee_rate"),
+            ({"fee_rate": 0.1, "shipping": -1}, "shipping"),
+            ({"fee_rate": 0.1, "return_rate": 0.8}, "return_rate"),
+            ({"fee_rate": "5%"}, "fee_rate"),
+        ],
+    )
     def test_bad_channel_values_name_the_field(self, kwargs, field):
         with pytest.raises(InputError) as error:
             digital.OnlineChannel("Sàn", **kwargs)
@@ -69,6 +72,40 @@ class TestChannels:
 
     def test_vietnamese_labels(self):
         assert digital.column_labels()["net_revenue"] == "Tiền về"
+
+
+class TestChannelPlan:
+    @pytest.fixture
+    def plan(self):
+        return digital.plan_channels(150_000, digital.example_channels(), orders=100, product="Mật ong")
+
+    def test_channels_keep_their_order_and_the_best_is_named(self, plan):
+        assert [item.channel for item in plan.channels] == [
+            "Postmart",
+            "Voso",
+            "Shopee",
+            "Lazada",
+            "TikTok Shop",
+            "Facebook",
+        ]
+        assert plan.best == "Postmart" == plan.ranked()[0].channel
+        margins = [item.net_margin for item in plan.ranked()]
+        assert margins == sorted(margins, reverse=True)
+
+    def test_the_same_numbers_as_channel_net(self, plan, shopee):
+        assert plan.channels[2].net_revenue == pytest.approx(digital.channel_net(150_000, shopee, 100).net_revenue)
+        pd.testing.assert_frame_equal(plan.table(), digital.compare_channels(150_000, digital.example_channels(), 100))
+
+    def test_a_tie_goes_to_the_first_channel(self):
+        same = [digital.OnlineChannel(name, 0.05) for name in ("A", "B")]
+        assert digital.plan_channels(100_000, same).best == "A"
+
+    def test_csv_and_markdown(self, plan, tmp_path):
+        text = digital.channel_plan_to_csv(plan, tmp_path / "kenh.csv")
+        assert text.splitlines()[0].startswith("Kênh,Số đơn") and text.splitlines()[1].startswith("Postmart,")
+        assert (tmp_path / "kenh.csv").read_text(encoding="utf-8-sig") == text
+        markdown = digital.channel_plan_to_markdown(plan)
+        assert markdown.startswith("## Kênh bán hàng trực tuyến: Mật ong") and "| Postmart |" in markdown
 
 
 class TestSalesData:
@@ -92,9 +129,10 @@ class TestSalesData:
         table = digital.net_revenue_table(sales, datasets.load("topic11_channel_costs"))
         row = table.iloc[0]
         assert row["tien_ve"] == pytest.approx(
-            row["doanh_so"] * (1 - row["phi_san"]) - row["so_don"] * (row["phi_co_dinh"] + row["van_chuyen"]))
+            row["doanh_so"] * (1 - row["phi_san"]) - row["so_don"] * (row["phi_co_dinh"] + row["van_chuyen"])
+        )
         summary = digital.channel_summary(table)
-        assert summary.index[0] == "Postmart"           # best margin
+        assert summary.index[0] == "Postmart"  # best margin
         assert summary["tien_ve"].idxmax() == "Shopee"  # most money: another question
 
     def test_rows_and_channels_agree_with_channel_net(self, sales):
@@ -102,8 +140,9 @@ class TestSalesData:
         costs = datasets.load("topic11_channel_costs").set_index("kenh")
         row = sales.iloc[7]
         cost = costs.loc[row["kenh"]]
-        channel = digital.OnlineChannel(row["kenh"], cost["phi_san"], cost["phi_co_dinh"], cost["van_chuyen"],
-                                        row["don_hoan"] / row["so_don"])
+        channel = digital.OnlineChannel(
+            row["kenh"], cost["phi_san"], cost["phi_co_dinh"], cost["van_chuyen"], row["don_hoan"] / row["so_don"]
+        )
         expected = digital.channel_net(cost["gia_don"], channel, row["so_don"]).net_revenue
         table = digital.net_revenue_table(sales, costs.reset_index())
         assert table.iloc[7]["tien_ve"] == pytest.approx(expected)
@@ -129,11 +168,12 @@ class TestQrCode:
         assert width == height == len(code.matrix) == len(code.matrix[0])
         assert code.error == "Q" and code.mode == "byte"
         assert {value for row in code.matrix for value in row} == {0, 1}
-        assert digital.product_qr(URL).matrix == code.matrix          # the same page, the same code
-        assert digital.product_qr(URL + "-2").matrix != code.matrix   # another page, another code
+        assert digital.product_qr(URL).matrix == code.matrix  # the same page, the same code
+        assert digital.product_qr(URL + "-2").matrix != code.matrix  # another page, another code
 
     def test_png_is_a_valid_image_of_the_expected_size(self):
         import struct
+
         data = digital.qr_png(URL, scale=4)
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR"
         width, height = struct.unpack(">II", data[16:24])
@@ -142,7 +182,9 @@ class TestQrCode:
 
     def test_png_opens_in_matplotlib(self):
         import io
+
         import matplotlib.image as mpimg
+
         image = mpimg.imread(io.BytesIO(digital.qr_png(URL)), format="png")
         assert image.shape[0] == image.shape[1] > 100
 

@@ -35,14 +35,7 @@ from ocopkit.i18n import LOCALE_DIR, set_language
 FAST = settings(max_examples=40, deadline=None, database=None)
 
 
-@pytest.fixture(autouse=True)
-def vietnamese():
-    """Every test starts in Vietnamese and leaves the kit in Vietnamese."""
-    set_language("vi")
-    try:
-        yield
-    finally:
-        set_language("vi")
+# Every test starts in Vietnamese: tests/conftest.py (vietnamese_by_default).
 
 
 def honey_plan(**changes) -> BusinessPlan:
@@ -133,13 +126,16 @@ class TestIrr:
     def test_simple_case(self):
         assert irr([-100, 110]) == pytest.approx(0.1)
 
-    @pytest.mark.parametrize("flows", [
-        [-600e6, *([30e6] * 36)],
-        [-1e6, 2e5, 3e5, -1e5, 4e5, 5e5],
-        [-5, 10.5, 1, -8, 1],  # two sign changes: closest root to zero, like npf
-        [-1, 2.3, -1.32],      # roots 10 % and 20 %
-        [-100, 10, 10],        # a loss: negative IRR
-    ])
+    @pytest.mark.parametrize(
+        "flows",
+        [
+            [-600e6, *([30e6] * 36)],
+            [-1e6, 2e5, 3e5, -1e5, 4e5, 5e5],
+            [-5, 10.5, 1, -8, 1],  # two sign changes: closest root to zero, like npf
+            [-1, 2.3, -1.32],  # roots 10 % and 20 %
+            [-100, 10, 10],  # a loss: negative IRR
+        ],
+    )
     def test_matches_numpy_financial(self, flows):
         assert irr(flows) == pytest.approx(npf.irr(flows), abs=1e-9)
 
@@ -148,8 +144,7 @@ class TestIrr:
         assert irr(flows) is None
 
     @FAST
-    @given(investment=st.floats(1e5, 1e9),
-           returns=st.lists(st.floats(-1e7, 1e8), min_size=12, max_size=60))
+    @given(investment=st.floats(1e5, 1e9), returns=st.lists(st.floats(-1e7, 1e8), min_size=12, max_size=60))
     def test_npv_at_irr_is_zero(self, investment, returns):
         flows = [-investment, *returns]
         rate = irr(flows)
@@ -190,8 +185,7 @@ class TestLoanSchedule:
         np.testing.assert_allclose(schedule["principal"], -npf.ppmt(rate, months, 36, 400e6))
 
     def test_grace_months_pay_interest_only(self):
-        schedule = loan_schedule(Loan(principal=120e6, annual_rate=0.12, term_months=24,
-                                      grace_months=6))
+        schedule = loan_schedule(Loan(principal=120e6, annual_rate=0.12, term_months=24, grace_months=6))
         grace = schedule.head(6)
         assert (grace["principal"] == 0).all()
         assert grace["interest"].tolist() == pytest.approx([1.2e6] * 6)
@@ -203,11 +197,11 @@ class TestLoanSchedule:
         assert schedule["principal"].tolist() == pytest.approx([10e6] * 12)
 
     @FAST
-    @given(principal=st.floats(1e6, 5e9), rate=st.floats(0, 0.5),
-           term=st.integers(1, 120), grace_share=st.floats(0, 0.99))
+    @given(
+        principal=st.floats(1e6, 5e9), rate=st.floats(0, 0.5), term=st.integers(1, 120), grace_share=st.floats(0, 0.99)
+    )
     def test_principal_repaid_sums_to_principal(self, principal, rate, term, grace_share):
-        loan = Loan(principal=principal, annual_rate=rate, term_months=term,
-                    grace_months=int(grace_share * (term - 1)))
+        loan = Loan(principal=principal, annual_rate=rate, term_months=term, grace_months=int(grace_share * (term - 1)))
         schedule = loan_schedule(loan)
         assert schedule["principal"].sum() == pytest.approx(principal, rel=1e-9)
         assert schedule["closing_balance"].iloc[-1] == pytest.approx(0, abs=1e-6 * principal)
@@ -227,27 +221,30 @@ class TestLoanSchedule:
 
 
 class TestBusinessPlanValidation:
-    @pytest.mark.parametrize("changes, field", [
-        ({"months": 11}, "months"),
-        ({"months": 61}, "months"),
-        ({"months": 24.5}, "months"),
-        ({"unit_price": -180_000}, "unit_price"),
-        ({"unit_price": "180.000"}, "unit_price"),
-        ({"units_per_month": 0}, "units_per_month"),
-        ({"units_per_month": -5}, "units_per_month"),
-        ({"variable_cost_per_unit": -1}, "variable_cost_per_unit"),
-        ({"fixed_costs_per_month": -1}, "fixed_costs_per_month"),
-        ({"seasonal_factors": [1.0] * 11}, "seasonal_factors"),
-        ({"seasonal_factors": [0.0] * 12}, "seasonal_factors"),
-        ({"seasonal_factors": [1.0] * 11 + [-1.0]}, "seasonal_factors"),
-        ({"start_month": 13}, "start_month"),
-        ({"growth_rate": 0.5, "growth_period": "month"}, "growth_rate"),
-        ({"growth_rate": 10}, "growth_rate"),
-        ({"growth_period": "week"}, "growth_period"),
-        ({"initial_investment": -1}, "initial_investment"),
-        ({"discount_rate": 0.8}, "discount_rate"),
-        ({"loan": 400_000_000}, "loan"),
-    ])
+    @pytest.mark.parametrize(
+        "changes, field",
+        [
+            ({"months": 11}, "months"),
+            ({"months": 61}, "months"),
+            ({"months": 24.5}, "months"),
+            ({"unit_price": -180_000}, "unit_price"),
+            ({"unit_price": "180.000"}, "unit_price"),
+            ({"units_per_month": 0}, "units_per_month"),
+            ({"units_per_month": -5}, "units_per_month"),
+            ({"variable_cost_per_unit": -1}, "variable_cost_per_unit"),
+            ({"fixed_costs_per_month": -1}, "fixed_costs_per_month"),
+            ({"seasonal_factors": [1.0] * 11}, "seasonal_factors"),
+            ({"seasonal_factors": [0.0] * 12}, "seasonal_factors"),
+            ({"seasonal_factors": [1.0] * 11 + [-1.0]}, "seasonal_factors"),
+            ({"start_month": 13}, "start_month"),
+            ({"growth_rate": 0.5, "growth_period": "month"}, "growth_rate"),
+            ({"growth_rate": 10}, "growth_rate"),
+            ({"growth_period": "week"}, "growth_period"),
+            ({"initial_investment": -1}, "initial_investment"),
+            ({"discount_rate": 0.8}, "discount_rate"),
+            ({"loan": 400_000_000}, "loan"),
+        ],
+    )
     def test_wrong_input_names_its_field(self, changes, field):
         with pytest.raises(InputError) as info:
             honey_plan(**changes)
@@ -297,16 +294,14 @@ class TestEvaluatePlan:
 
     def test_monthly_growth_compounds(self):
         units = evaluate_plan(honey_plan(growth_rate=0.01, growth_period="month")).table["units"]
-        assert units.iloc[3] == pytest.approx(800 * 1.01 ** 2)
+        assert units.iloc[3] == pytest.approx(800 * 1.01**2)
 
     def test_profit_and_cash_flow_add_up(self):
         loan = Loan(principal=400e6, annual_rate=0.09, term_months=24, grace_months=3)
         table = evaluate_plan(honey_plan(loan=loan)).table
-        profit = (table["revenue"] - table["variable_costs"] - table["fixed_costs"]
-                  - table["loan_interest"])
+        profit = table["revenue"] - table["variable_costs"] - table["fixed_costs"] - table["loan_interest"]
         np.testing.assert_allclose(table["profit"], profit)
-        cash = (table["profit"] - table["loan_principal_repaid"] - table["investment"]
-                + table["loan_received"])
+        cash = table["profit"] - table["loan_principal_repaid"] - table["investment"] + table["loan_received"]
         np.testing.assert_allclose(table["cash_flow"], cash)
         np.testing.assert_allclose(table["cumulative_cash"], cash.cumsum())
         assert table["loan_principal_repaid"].sum() == pytest.approx(400e6)
@@ -343,16 +338,27 @@ class TestEvaluatePlan:
         assert with_loan.payback_months == without.payback_months > 0
 
     @FAST
-    @given(units=st.floats(1, 1e5), variable=st.floats(1, 5e5), fixed=st.floats(0, 1e9),
-           months=st.integers(12, 60), growth=st.floats(-0.5, 1.0),
-           factors=st.lists(st.floats(0.1, 3), min_size=12, max_size=12),
-           with_loan=st.booleans())
-    def test_profit_is_zero_at_break_even_price(self, units, variable, fixed, months, growth,
-                                                factors, with_loan):
+    @given(
+        units=st.floats(1, 1e5),
+        variable=st.floats(1, 5e5),
+        fixed=st.floats(0, 1e9),
+        months=st.integers(12, 60),
+        growth=st.floats(-0.5, 1.0),
+        factors=st.lists(st.floats(0.1, 3), min_size=12, max_size=12),
+        with_loan=st.booleans(),
+    )
+    def test_profit_is_zero_at_break_even_price(self, units, variable, fixed, months, growth, factors, with_loan):
         loan = Loan(principal=2e8, annual_rate=0.1, term_months=24) if with_loan else None
-        plan = BusinessPlan(units_per_month=units, unit_price=1000, variable_cost_per_unit=variable,
-                            fixed_costs_per_month=fixed, months=months, growth_rate=growth,
-                            seasonal_factors=factors, loan=loan)
+        plan = BusinessPlan(
+            units_per_month=units,
+            unit_price=1000,
+            variable_cost_per_unit=variable,
+            fixed_costs_per_month=fixed,
+            months=months,
+            growth_rate=growth,
+            seasonal_factors=factors,
+            loan=loan,
+        )
         price = evaluate_plan(plan).break_even_price
         at_break_even = evaluate_plan(replace(plan, unit_price=price))
         revenue = at_break_even.total_revenue
@@ -385,6 +391,13 @@ class TestPlanExport:
         assert "| Payback period | Not reached within the plan |" in text
         assert "None (the cash flow never changes sign)" in text
 
+    def test_key_figures_are_the_markdown_table(self):
+        result = evaluate_plan(honey_plan())
+        rows = finance.key_figure_rows(result)
+        assert rows[0][0] == "Tổng doanh thu" and len(rows) == 9
+        text = plan_to_markdown(result)
+        assert all(f"| {label} | {value} |" in text for label, value in rows)
+
     def test_csv_has_translated_headers_and_plain_numbers(self, tmp_path):
         path = tmp_path / "plan.csv"
         text = plan_to_csv(evaluate_plan(honey_plan()), path)
@@ -401,8 +414,11 @@ class TestPlanExport:
 def _msgids(module) -> set[str]:
     """The literal strings a module passes to _()."""
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-    return {node.args[0].value for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_"}
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_"
+    }
 
 
 def _read(language: str):

@@ -30,8 +30,14 @@ def source_messages(repo):
     found = set()
     for path in (repo / "src" / "ocopkit").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "gettext")
-                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("_", "gettext")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
                 found.add(node.args[0].value)
     return found
 
@@ -105,3 +111,44 @@ class TestMoney:
         assert i18n.format_number(1234.5, 1) == "1.234,5"
         i18n.set_language("en")
         assert i18n.format_number(1234.5, 1) == "1,234.5"
+
+
+class TestTrimmedNumbers:
+    """format_number(..., trim=True): a figure as a person writes it, without the zeros that end it."""
+
+    @pytest.mark.parametrize(
+        "value, vietnamese, english",
+        [
+            (1.5, "1,5", "1.5"),
+            (240.0, "240", "240"),
+            (1250.5, "1.250,5", "1,250.5"),
+            (2.999, "3", "3"),
+            (1000, "1.000", "1,000"),
+            (0.125, "0,12", "0.12"),
+        ],
+    )
+    def test_in_both_languages(self, value, vietnamese, english):
+        assert i18n.format_number(value, 2, trim=True) == vietnamese
+        i18n.set_language("en")
+        assert i18n.format_number(value, 2, trim=True) == english
+
+    def test_no_decimals_keeps_the_zeros_of_the_whole_number(self):
+        assert i18n.format_number(100.4, 0, trim=True) == "100"
+
+    def test_infinity_is_written_as_a_sign(self):
+        assert i18n.format_number(float("inf"), 2, trim=True) == "∞"
+
+
+class TestPercent:
+    def test_one_decimal_by_default(self):
+        assert i18n.format_percent(0.075) == "7,5%" and i18n.format_percent(0.1) == "10,0%"
+
+    def test_none_drops_the_decimal_of_a_whole_percentage(self):
+        assert i18n.format_percent(0.1, None) == "10%" and i18n.format_percent(0.125, None) == "12,5%"
+        assert i18n.format_percent(0.30000000000000004, None) == "30%"
+
+    def test_english_and_infinity(self, english):
+        assert i18n.format_percent(0.125, None) == "12.5%" and i18n.format_percent(float("inf"), None) == "∞"
+
+    def test_not_a_number_is_a_dash(self):
+        assert i18n.format_percent(float("nan"), None) == "—%"

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from ocopkit import datasets, postharvest
 from ocopkit.errors import InputError
+from ocopkit.i18n import format_percent
 from ocopkit.postharvest import Intervention, Stage
 
 STAGES = {"Thu hoạch": 0.04, "Phân loại": 0.06, "Vận chuyển": 0.08, "Bán lẻ": 0.05}
@@ -55,8 +56,15 @@ class TestCompounding:
 
     def test_table_has_the_exercise_columns(self):
         table = postharvest.chain_losses(10_000, STAGES, 25_000).table()
-        assert list(table.columns) == ["cong_doan", "ty_le_ton_that", "kg_vao", "kg_mat", "kg_con_lai",
-                                       "gia_tri_mat", "ty_trong_mat"]
+        assert list(table.columns) == [
+            "cong_doan",
+            "ty_le_ton_that",
+            "kg_vao",
+            "kg_mat",
+            "kg_con_lai",
+            "gia_tri_mat",
+            "ty_trong_mat",
+        ]
         assert table["ty_trong_mat"].sum() == pytest.approx(1)
 
     def test_a_chain_without_losses(self):
@@ -101,17 +109,20 @@ class TestStages:
     def test_names_are_trimmed(self):
         assert postharvest.check_stages({" Vận chuyển ": 0.1})[0].name == "Vận chuyển"
 
-    @pytest.mark.parametrize("stages, words", [
-        ({}, "ít nhất một công đoạn"),
-        ({"": 0.1}, "chưa có tên"),
-        ([("a", 0.1), ("a", 0.2)], "cùng tên 'a'"),
-        ({"a": 7}, "0.07"),
-        ({"a": "7%"}, "chữ"),
-        ({"a": -0.1}, "từ 0 đến 0.9"),
-        ({"a": float("nan")}, "số thông thường"),
-        ("Vận chuyển", "từng cặp"),
-        ([0.1, 0.2], "từng cặp"),
-    ])
+    @pytest.mark.parametrize(
+        "stages, words",
+        [
+            ({}, "ít nhất một công đoạn"),
+            ({"": 0.1}, "chưa có tên"),
+            ([("a", 0.1), ("a", 0.2)], "cùng tên 'a'"),
+            ({"a": 7}, "0.07"),
+            ({"a": "7%"}, "chữ"),
+            ({"a": -0.1}, "từ 0 đến 0.9"),
+            ({"a": float("nan")}, "số thông thường"),
+            ("Vận chuyển", "từng cặp"),
+            ([0.1, 0.2], "từng cặp"),
+        ],
+    )
     def test_bad_stages_say_what_to_fix(self, stages, words):
         with pytest.raises(InputError, match=words):
             postharvest.check_stages(stages)
@@ -135,8 +146,9 @@ class TestStages:
             postharvest.check_stages({"a": 12})
 
 
-CRATES = Intervention("Sọt nhựa", "Vận chuyển", new_rate=0.03, investment=20_000_000, running_cost=1_000_000,
-                      life_years=5)
+CRATES = Intervention(
+    "Sọt nhựa", "Vận chuyển", new_rate=0.03, investment=20_000_000, running_cost=1_000_000, life_years=5
+)
 
 
 class TestIntervention:
@@ -154,8 +166,7 @@ class TestIntervention:
         assert result.pays_back_within_life is True
 
     def test_a_running_cost_above_the_saving_never_pays_back(self):
-        costly = Intervention("Kho lạnh", "Vận chuyển", 0.03, 500_000_000, running_cost=900_000_000,
-                              life_years=10)
+        costly = Intervention("Kho lạnh", "Vận chuyển", 0.03, 500_000_000, running_cost=900_000_000, life_years=10)
         result = postharvest.assess_intervention(10_000, STAGES, 25_000, costly)
         assert result.net_saving < 0 and result.payback_years is None
         assert result.pays_back_within_life is False
@@ -165,14 +176,17 @@ class TestIntervention:
         result = postharvest.assess_intervention(10_000, STAGES, 25_000, free)
         assert result.payback_years == 0 and result.pays_back_within_life is None
 
-    @pytest.mark.parametrize("measure, field, words", [
-        (Intervention("Sọt", "Kho", 0.01, 0), "stage", "không có công đoạn nào tên 'Kho'"),
-        (Intervention("Sọt", "Vận chuyển", 0.12, 0), "new_rate", "cao hơn hiện nay"),
-        (Intervention("Sọt", "Vận chuyển", 3, 0), "new_rate", "0.03"),
-        (Intervention("Sọt", "Vận chuyển", 0.03, -1), "investment", "âm"),
-        (Intervention("Sọt", "Vận chuyển", 0.03, 0, running_cost="1 triệu"), "running_cost", "chữ"),
-        (Intervention("Sọt", "Vận chuyển", 0.03, 0, life_years=0), "life_years", "lớn hơn 0"),
-    ])
+    @pytest.mark.parametrize(
+        "measure, field, words",
+        [
+            (Intervention("Sọt", "Kho", 0.01, 0), "stage", "không có công đoạn nào tên 'Kho'"),
+            (Intervention("Sọt", "Vận chuyển", 0.12, 0), "new_rate", "cao hơn hiện nay"),
+            (Intervention("Sọt", "Vận chuyển", 3, 0), "new_rate", "0.03"),
+            (Intervention("Sọt", "Vận chuyển", 0.03, -1), "investment", "âm"),
+            (Intervention("Sọt", "Vận chuyển", 0.03, 0, running_cost="1 triệu"), "running_cost", "chữ"),
+            (Intervention("Sọt", "Vận chuyển", 0.03, 0, life_years=0), "life_years", "lớn hơn 0"),
+        ],
+    )
     def test_bad_interventions_say_what_to_fix(self, measure, field, words):
         with pytest.raises(InputError, match=words) as error:
             postharvest.assess_intervention(10_000, STAGES, 25_000, measure)
@@ -190,9 +204,11 @@ class TestIntervention:
         assert result.after.delivered == pytest.approx(result.before.delivered * (1 - new) / (1 - old))
 
     def test_compare_puts_the_quickest_first_and_never_last(self):
-        measures = [Intervention("kho", "Vận chuyển", 0.01, 900_000_000, 800_000_000),
-                    Intervention("chậm", "Phân loại", 0.03, 50_000_000, 0),
-                    Intervention("nhanh", "Vận chuyển", 0.03, 5_000_000, 0)]
+        measures = [
+            Intervention("kho", "Vận chuyển", 0.01, 900_000_000, 800_000_000),
+            Intervention("chậm", "Phân loại", 0.03, 50_000_000, 0),
+            Intervention("nhanh", "Vận chuyển", 0.03, 5_000_000, 0),
+        ]
         table = postharvest.compare_interventions(10_000, STAGES, 25_000, measures)
         assert list(table["bien_phap"]) == ["nhanh", "chậm", "kho"]
         assert pd.isna(table["hoan_von_nam"].iloc[-1]) and table["loi_ich_rong_nam"].iloc[-1] < 0
@@ -238,6 +254,33 @@ class TestCourseData:
         assert (both["ton_that_thap_pct"] <= both["ton_that_cao_pct"]).all()
 
 
+class TestExports:
+    @pytest.fixture
+    def result(self):
+        chain = postharvest.example_chain("TL")
+        return postharvest.assess_intervention(chain.harvest, chain.stages, chain.price, chain.interventions[0])
+
+    def test_share_of_losses_is_the_table_column(self, result):
+        chain = result.before
+        assert [chain.share_of_losses(s) for s in chain.stages] == list(chain.table()["ty_trong_mat"])
+        assert sum(chain.share_of_losses(s) for s in chain.stages) == pytest.approx(1)
+        nothing_lost = postharvest.chain_losses(100, {"a": 0.0}, 1_000)
+        assert nothing_lost.share_of_losses(nothing_lost.stages[0]) == 0
+
+    def test_csv_one_row_per_stage_now_and_after(self, result, tmp_path):
+        text = postharvest.losses_to_csv(result, tmp_path / "ton-that.csv")
+        header, first, *rest = text.splitlines()
+        assert header.startswith("Công đoạn,Tỷ lệ tổn thất,kg đầu vào") and len(rest) == len(result.before.stages) - 1
+        assert first.split(",")[0] == result.before.stages[0].name
+        assert (tmp_path / "ton-that.csv").read_text(encoding="utf-8-sig") == text
+
+    def test_markdown_section(self, result):
+        text = postharvest.losses_to_markdown(result, "Thanh long")
+        assert text.startswith("## Tổn thất sau thu hoạch: Thanh long")
+        assert "| Bảo quản | 9,5% |" in text and "Hoàn vốn: 7 tháng" in text
+        assert postharvest.losses_to_markdown(result).startswith("## Tổn thất sau thu hoạch\n")
+
+
 class TestWords:
     def test_payback_text(self):
         assert postharvest.payback_text(None).startswith("không bao giờ")
@@ -246,4 +289,4 @@ class TestWords:
 
     def test_payback_text_in_english(self, english):
         assert postharvest.payback_text(2.5) == "2.5 years"
-        assert postharvest.percent(0.075) == "7.5%"
+        assert format_percent(0.075) == "7.5%"

@@ -37,27 +37,24 @@ money = st.floats(1_000, 10_000_000)
 margins = st.floats(0, 0.9)
 
 
-@pytest.fixture(autouse=True)
-def vietnamese():
-    """Every test starts in Vietnamese and leaves the kit in Vietnamese."""
-    set_language("vi")
-    try:
-        yield
-    finally:
-        set_language("vi")
+# Every test starts in Vietnamese: tests/conftest.py (vietnamese_by_default).
 
 
 def tea_sheet() -> CostSheet:
     """Cost of a 100 g box of Shan tuyết tea (synthetic figures)."""
-    return CostSheet(materials_per_unit=38_000, labour_per_unit=12_000, packaging_per_unit=9_000,
-                     overheads_per_period=30_000_000, units_per_period=2_000,
-                     logistics_per_unit=4_000)
+    return CostSheet(
+        materials_per_unit=38_000,
+        labour_per_unit=12_000,
+        packaging_per_unit=9_000,
+        overheads_per_period=30_000_000,
+        units_per_period=2_000,
+        logistics_per_unit=4_000,
+    )
 
 
 def shop_channel() -> ResellerChannel:
     """Distributor keeps 15 %, retailer 25 % of their selling prices."""
-    return ResellerChannel("Cửa hàng đặc sản", (Reseller("Nhà phân phối", 0.15),
-                                                 Reseller("Nhà bán lẻ", 0.25)))
+    return ResellerChannel("Cửa hàng đặc sản", (Reseller("Nhà phân phối", 0.15), Reseller("Nhà bán lẻ", 0.25)))
 
 
 def platform_channel() -> PlatformChannel:
@@ -78,11 +75,14 @@ class TestUnitCost:
         set_language("en")
         assert unit_cost(tea_sheet()).parts()[0][0] == "Materials"
 
-    @pytest.mark.parametrize("changes, field", [
-        ({"units_per_period": 0}, "units_per_period"),
-        ({"materials_per_unit": -1}, "materials_per_unit"),
-        ({"labour_per_unit": "12.000"}, "labour_per_unit"),
-    ])
+    @pytest.mark.parametrize(
+        "changes, field",
+        [
+            ({"units_per_period": 0}, "units_per_period"),
+            ({"materials_per_unit": -1}, "materials_per_unit"),
+            ({"labour_per_unit": "12.000"}, "labour_per_unit"),
+        ],
+    )
     def test_wrong_input_names_its_field(self, changes, field):
         values = dict(units_per_period=100, materials_per_unit=1)
         values.update(changes)
@@ -134,14 +134,14 @@ class TestMarginMarkup:
     @FAST
     @given(markup=st.floats(0, 9))
     def test_markup_round_trip(self, markup):
-        assert margin_to_markup(markup_to_margin(markup)) == pytest.approx(markup, rel=1e-9,
-                                                                           abs=1e-12)
+        assert margin_to_markup(markup_to_margin(markup)) == pytest.approx(markup, rel=1e-9, abs=1e-12)
 
     @FAST
     @given(cost=money, markup=st.floats(0, 9))
     def test_both_methods_agree(self, cost, markup):
         assert target_margin_price(cost, markup_to_margin(markup)) == pytest.approx(
-            cost_plus_price(cost, markup), rel=1e-9)
+            cost_plus_price(cost, markup), rel=1e-9
+        )
 
 
 class TestMarketCheck:
@@ -167,8 +167,7 @@ class TestChannels:
         amounts = [part.amount for part in split.parts]
         assert amounts == pytest.approx([76_500, 13_500, 30_000])
         assert split.producer_net == pytest.approx(76_500)
-        assert [part.label for part in split.parts] == ["Nhà sản xuất", "Nhà phân phối",
-                                                        "Nhà bán lẻ"]
+        assert [part.label for part in split.parts] == ["Nhà sản xuất", "Nhà phân phối", "Nhà bán lẻ"]
 
     def test_platform_takes_fees_and_shipping(self):
         split = split_consumer_price(120_000, platform_channel())
@@ -202,8 +201,7 @@ class TestChannels:
         assert math.fsum(part.amount for part in split.parts) == pytest.approx(price, rel=1e-12)
 
     @FAST
-    @given(price=money, fee=st.floats(0, 0.5), fixed=st.floats(0, 50_000),
-           shipping=st.floats(0, 100_000))
+    @given(price=money, fee=st.floats(0, 0.5), fixed=st.floats(0, 50_000), shipping=st.floats(0, 100_000))
     def test_platform_parts_add_up_to_consumer_price(self, price, fee, fixed, shipping):
         channel = PlatformChannel("x", fee_rate=fee, fixed_fee=fixed, shipping=shipping)
         split = split_consumer_price(price, channel)
@@ -212,8 +210,10 @@ class TestChannels:
     @FAST
     @given(net=money, chain=st.lists(margins, max_size=3), fee=st.floats(0, 0.5))
     def test_consumer_price_for_inverts_the_split(self, net, chain, fee):
-        channels = [ResellerChannel("x", tuple(Reseller("r", m) for m in chain)),
-                    PlatformChannel("y", fee_rate=fee, fixed_fee=2_000, shipping=20_000)]
+        channels = [
+            ResellerChannel("x", tuple(Reseller("r", m) for m in chain)),
+            PlatformChannel("y", fee_rate=fee, fixed_fee=2_000, shipping=20_000),
+        ]
         for channel in channels:
             shelf = consumer_price_for(net, channel)
             assert split_consumer_price(shelf, channel).producer_net == pytest.approx(net)
@@ -237,17 +237,20 @@ class TestBreakEvenUnits:
 
 
 class TestRoundPrice:
-    @pytest.mark.parametrize("price, step, mode, expected", [
-        (23_260, 500, "up", 23_500),
-        (23_260, 500, "down", 23_000),
-        (23_260, 500, "nearest", 23_500),
-        (23_240, 500, "nearest", 23_000),
-        (23_250, 500, "nearest", 23_500),  # halves go up, as shops do
-        (23_260, 1000, "up", 24_000),
-        (23_500, 1000, "nearest", 24_000),
-        (24_000, 1000, "up", 24_000),
-        (1500.0000001, 500, "up", 1500),  # float noise does not add a step
-    ])
+    @pytest.mark.parametrize(
+        "price, step, mode, expected",
+        [
+            (23_260, 500, "up", 23_500),
+            (23_260, 500, "down", 23_000),
+            (23_260, 500, "nearest", 23_500),
+            (23_240, 500, "nearest", 23_000),
+            (23_250, 500, "nearest", 23_500),  # halves go up, as shops do
+            (23_260, 1000, "up", 24_000),
+            (23_500, 1000, "nearest", 24_000),
+            (24_000, 1000, "up", 24_000),
+            (1500.0000001, 500, "up", 1500),  # float noise does not add a step
+        ],
+    )
     def test_shop_rounding(self, price, step, mode, expected):
         assert round_price(price, step, mode) == expected
 
@@ -263,11 +266,40 @@ class TestRoundPrice:
         assert info.value.field == "step"
 
 
+class TestShelfPrice:
+    def test_round_up_to_a_step_or_not_at_all(self):
+        assert pricing.round_up(109_200, 1000) == 110_000 and pricing.round_up(109_200, 0) == 109_200
+        assert isinstance(pricing.round_up(109_200, 1000), float)
+
+    def test_shelf_price_leaves_the_producer_its_net(self):
+        shelf = pricing.shelf_price(110_000, shop_channel(), 1000)
+        assert shelf == 173_000  # 110,000 / 0.85 / 0.75 = 172,549 → 173,000
+        assert split_consumer_price(shelf, shop_channel()).producer_net >= 110_000
+        unrounded = consumer_price_for(110_000, shop_channel())
+        assert pricing.shelf_price(110_000, shop_channel()) == pytest.approx(unrounded)
+
+    def test_each_channel_split_at_its_own_shelf_price(self):
+        channels = (ResellerChannel("Tại vườn"), shop_channel(), platform_channel())
+        sheet = build_price_sheet(tea_sheet(), 110_000, market_price=120_000, channels=channels, shelf_rounding=1000)
+        assert [split.consumer_price for split in sheet.channels] == [
+            pricing.shelf_price(110_000, channel, 1000) for channel in channels
+        ]
+        assert sheet.market.market_price == 120_000  # the market is compared, not used as the shelf price
+
+    def test_one_consumer_price_or_shelf_prices_not_both(self):
+        with pytest.raises(TypeError, match="not both"):
+            build_price_sheet(tea_sheet(), 110_000, consumer_price=120_000, shelf_rounding=500)
+
+    def test_cost_and_profit_of_the_producer(self):
+        split = split_consumer_price(120_000, shop_channel())  # the producer keeps 76,500
+        assert split.cost_and_profit(78_000) == (76_500, 0.0)
+        assert split.cost_and_profit(70_000) == (70_000, pytest.approx(6_500))
+
+
 class TestPriceSheet:
     def make(self, **options):
         options.setdefault("channels", (shop_channel(), platform_channel()))
-        return build_price_sheet(tea_sheet(), 95_000, product="Trà Shan tuyết",
-                                 market_price=120_000, **options)
+        return build_price_sheet(tea_sheet(), 95_000, product="Trà Shan tuyết", market_price=120_000, **options)
 
     def test_sheet_figures(self):
         sheet = self.make()
@@ -305,8 +337,11 @@ class TestPriceSheet:
 def _msgids(module) -> set[str]:
     """The literal strings a module passes to _()."""
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-    return {node.args[0].value for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_"}
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_"
+    }
 
 
 class TestCatalog:

@@ -65,11 +65,11 @@ class TestElementsFromRow:
 class TestReviewStories:
     def test_points_follow_the_2019_sheet(self, stories):
         review = story_review.review_stories(stories).set_index("ma")
-        got = {code: tuple(review.loc[code, ["diem_cau_chuyen", "diem_ban_sac", "diem_cau_truc"]])
-               for code in review.index}
+        got = {
+            code: tuple(review.loc[code, ["diem_cau_chuyen", "diem_ban_sac", "diem_cau_truc"]]) for code in review.index
+        }
         assert got == EXPECTED_POINTS
-        assert (review["tong_diem"] == review[["diem_cau_chuyen", "diem_ban_sac",
-                                                "diem_cau_truc"]].sum(axis=1)).all()
+        assert (review["tong_diem"] == review[["diem_cau_chuyen", "diem_ban_sac", "diem_cau_truc"]].sum(axis=1)).all()
 
     def test_agrees_with_the_pandas_steps_of_the_exercise(self, stories):
         review = story_review.review_stories(stories)
@@ -113,7 +113,10 @@ class TestLookAlikeStories:
     def test_only_the_stock_stories_look_alike(self, stories):
         pairs = story_review.look_alike_pairs(stories, threshold=0.4)
         assert {frozenset(pair) for pair in zip(pairs["ma_1"], pairs["ma_2"])} == {
-            frozenset({"CC05", "CC06"}), frozenset({"CC05", "CC07"}), frozenset({"CC06", "CC07"})}
+            frozenset({"CC05", "CC06"}),
+            frozenset({"CC05", "CC07"}),
+            frozenset({"CC06", "CC07"}),
+        }
         assert list(pairs["do_giong"]) == sorted(pairs["do_giong"], reverse=True)
 
     def test_similarity_table_is_square_symmetric_with_100_on_the_diagonal(self, stories):
@@ -132,8 +135,7 @@ class TestLookAlikeStories:
 
     def test_stock_phrases_in_list_order_whatever_the_tone_placement(self):
         text = "Sản phẩm chất lượng cao, an toàn cho sức khỏe, được thiên nhiên ưu đãi."
-        assert story_review.stock_phrases(text) == ["thiên nhiên ưu đãi", "chất lượng cao",
-                                                    "an toàn cho sức khoẻ"]
+        assert story_review.stock_phrases(text) == ["thiên nhiên ưu đãi", "chất lượng cao", "an toàn cho sức khoẻ"]
 
     def test_stock_phrases_match_whole_words_only(self):
         assert story_review.stock_phrases("Sức khoẻ của người trồng") == []
@@ -222,6 +224,8 @@ class TestLessonStoryBuilder:
 
 def test_builder_inputs_are_plain_python_values(stories):
     values = story_review.builder_inputs(story_row(stories, "CC01"))
-    assert all(type(values[name]) is bool for name in ("has_plot", "on_label", "on_website",
-                                                      "has_images_or_video", "evidence_1_verifiable"))
+    assert all(
+        type(values[name]) is bool
+        for name in ("has_plot", "on_label", "on_website", "has_images_or_video", "evidence_1_verifiable")
+    )
     assert type(values["local_identity"]) is int

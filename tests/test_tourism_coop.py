@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from ocopkit import datasets, tourism_coop
 from ocopkit.errors import InputError
+from ocopkit.i18n import format_number, format_percent
 
 
 @pytest.fixture
@@ -22,8 +23,13 @@ def months():
 
 
 def small_members(capital=(10, 20, 30), patronage=(5, 5, 10)):
-    return pd.DataFrame({"ho_thanh_vien": [f"Hộ {i}" for i in range(len(capital))],
-                         "von_gop": list(capital), "gia_tri_giao_dich": list(patronage)})
+    return pd.DataFrame(
+        {
+            "ho_thanh_vien": [f"Hộ {i}" for i in range(len(capital))],
+            "von_gop": list(capital),
+            "gia_tri_giao_dich": list(patronage),
+        }
+    )
 
 
 amounts = st.integers(min_value=0, max_value=10**12)
@@ -123,12 +129,17 @@ class TestShareSurplus:
 
     def test_the_parts_are_named_in_the_language(self, members, english):
         parts = tourism_coop.share_surplus(100, members).parts()
-        assert list(parts) == ["Development fund", "Community development fund", "To members by patronage",
-                               "To members by capital"]
+        assert list(parts) == [
+            "Development fund",
+            "Community development fund",
+            "To members by patronage",
+            "To members by capital",
+        ]
 
     def test_all_by_patronage_needs_no_capital(self):
-        table = tourism_coop.share_surplus(1000, small_members(capital=(0, 0, 0)),
-                                           tourism_coop.SharingRules(0, 0, 1)).table
+        table = tourism_coop.share_surplus(
+            1000, small_members(capital=(0, 0, 0)), tourism_coop.SharingRules(0, 0, 1)
+        ).table
         assert list(table["theo_giao_dich"]) == [250, 250, 500] and list(table["theo_von"]) == [0, 0, 0]
 
     def test_no_capital_at_all_cannot_be_shared_by_capital(self):
@@ -147,9 +158,13 @@ class TestShareSurplus:
         assert tourism_coop.share_surplus(1000.4, members).surplus == 1000
 
     @settings(deadline=None)  # builds a pandas table per example: slow on a busy machine, never wrong
-    @given(st.integers(min_value=0, max_value=10**11),
-           st.lists(st.tuples(st.integers(0, 10**9), st.integers(1, 10**9)), min_size=1, max_size=12),
-           st.integers(0, 50), st.integers(0, 50), st.integers(0, 100))
+    @given(
+        st.integers(min_value=0, max_value=10**11),
+        st.lists(st.tuples(st.integers(0, 10**9), st.integers(1, 10**9)), min_size=1, max_size=12),
+        st.integers(0, 50),
+        st.integers(0, 50),
+        st.integers(0, 100),
+    )
     def test_shares_always_add_up_to_the_surplus(self, surplus, figures, development, community, patronage):
         capital = [c + 1 for c, _p in figures]  # somebody has capital, so both parts can be split
         table = small_members(capital, [p for _c, p in figures])
@@ -226,8 +241,10 @@ class TestCarryingCapacity:
         with pytest.raises(InputError, match="0.25"):
             tourism_coop.carrying_capacity(300, 5, 8, 2, corrections=[25])
 
-    @pytest.mark.parametrize("field, values", [("area", ("300", 5, 8, 2)), ("area_per_visitor", (300, 0, 8, 2)),
-                                               ("visit_hours", (300, 5, 8, -1))])
+    @pytest.mark.parametrize(
+        "field, values",
+        [("area", ("300", 5, 8, 2)), ("area_per_visitor", (300, 0, 8, 2)), ("visit_hours", (300, 5, 8, -1))],
+    )
     def test_wrong_numbers_name_their_box(self, field, values):
         with pytest.raises(InputError) as caught:
             tourism_coop.carrying_capacity(*values)
@@ -253,8 +270,9 @@ class TestMonths:
         assert list(table.columns[:6]) == list(months.columns) and "chi_phi" not in months.columns
 
     def test_breaking_even_exactly_is_not_below(self):
-        table = pd.DataFrame({"thang": [1, 2], "doanh_thu": [100, 99], "chi_phi_co_dinh": [60, 60],
-                              "chi_phi_bien_doi": [40, 40]})
+        table = pd.DataFrame(
+            {"thang": [1, 2], "doanh_thu": [100, 99], "chi_phi_co_dinh": [60, 60], "chi_phi_bien_doi": [40, 40]}
+        )
         assert tourism_coop.months_below_break_even(table) == [2]
 
     def test_calendar_order(self, months):
@@ -329,10 +347,48 @@ class TestDashboard:
         assert len(result.indicators) == 6
 
 
+class TestExports:
+    @pytest.fixture
+    def result(self, members, months):
+        site = tourism_coop.carrying_capacity(300, 5, 8, 2)
+        return tourism_coop.review(480_000_000, members, tourism_coop.SharingRules(), site, months)
+
+    def test_the_shares_of_the_four_parts(self, result):
+        shares = result.sharing.shares()
+        assert list(shares) == list(result.sharing.parts())
+        assert list(shares.values()) == pytest.approx([0.20, 0.10, 0.49, 0.21]) and sum(shares.values()) == 1
+
+    def test_export_table_and_csv(self, result, tmp_path):
+        table = result.sharing.export_table()
+        assert list(table.columns) == [
+            "Hộ thành viên",
+            "Vốn góp",
+            "Giao dịch qua hợp tác xã",
+            "Theo vốn góp",
+            "Theo giao dịch",
+            "Tổng cộng",
+        ]
+        assert table["Tổng cộng"].sum() == result.sharing.to_members
+        text = tourism_coop.sharing_to_csv(result.sharing, tmp_path / "chia.csv")
+        assert text.splitlines()[0] == ",".join(table.columns) and len(text.splitlines()) == 11
+        assert (tmp_path / "chia.csv").read_text(encoding="utf-8-sig") == text
+
+    def test_markdown_has_the_three_sections(self, result):
+        text = tourism_coop.review_to_markdown(result)
+        assert "## Chia thặng dư" in text and "## Sức chứa của điểm tham quan" in text
+        assert "60 khách cùng lúc × hệ số luân chuyển 4 = 240 khách mỗi ngày" in text
+        assert "| Số tháng dưới điểm hòa vốn | 3 | ≤ 2 | ✗ |" in text
+
+    def test_a_mark_for_each_indicator(self, result):
+        assert [item.mark for item in result.indicators] == ["✓" if item.met else "✗" for item in result.indicators]
+
+
 class TestFormats:
+    """The cooperative's shares and figures, written by ocopkit.i18n (whole shares without decimals)."""
+
     def test_percent_and_plain_in_vietnamese(self):
-        assert tourism_coop.percent(0.1) == "10%" and tourism_coop.percent(0.125) == "12,5%"
-        assert tourism_coop.plain(1.5) == "1,5" and tourism_coop.plain(240.0) == "240"
+        assert format_percent(0.1, None) == "10%" and format_percent(0.125, None) == "12,5%"
+        assert format_number(1.5, 2, trim=True) == "1,5" and format_number(240.0, 2, trim=True) == "240"
 
     def test_in_english(self, english):
-        assert tourism_coop.percent(0.125) == "12.5%" and tourism_coop.plain(1250.5) == "1,250.5"
+        assert format_percent(0.125, None) == "12.5%" and format_number(1250.5, 2, trim=True) == "1,250.5"

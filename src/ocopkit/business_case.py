@@ -45,8 +45,13 @@ CATEGORY_FIELDS = {
 }
 OVERHEADS = "chi_phi_chung"
 # Assumptions of a plan that what_if may change, with their labels.
-WHAT_IF_FIELDS = ("unit_price", "units_per_month", "variable_cost_per_unit",
-                  "fixed_costs_per_month", "initial_investment")
+WHAT_IF_FIELDS = (
+    "unit_price",
+    "units_per_month",
+    "variable_cost_per_unit",
+    "fixed_costs_per_month",
+    "initial_investment",
+)
 
 
 def _labels() -> dict[str, str]:
@@ -64,8 +69,12 @@ def _require_columns(table: pd.DataFrame, needed: list[str]) -> None:
     """Say which columns a table lacks, if any."""
     missing = [column for column in needed if column not in table.columns]
     if missing:
-        raise InputError(_("The table lacks the column(s) {columns}. It needs: {needed}.").format(
-            columns=", ".join(missing), needed=", ".join(needed)), "table")
+        raise InputError(
+            _("The table lacks the column(s) {columns}. It needs: {needed}.").format(
+                columns=", ".join(missing), needed=", ".join(needed)
+            ),
+            "table",
+        )
 
 
 def _rows_of(table: pd.DataFrame, code: str) -> pd.DataFrame:
@@ -74,8 +83,10 @@ def _rows_of(table: pd.DataFrame, code: str) -> pd.DataFrame:
     rows = table[table["ma_san_pham"] == code]
     if rows.empty:
         known = ", ".join(sorted(table["ma_san_pham"].astype(str).unique()))
-        raise InputError(_("There is no product {code} in the table. The products are: {known}.").format(
-            code=code, known=known), "ma_san_pham")
+        raise InputError(
+            _("There is no product {code} in the table. The products are: {known}.").format(code=code, known=known),
+            "ma_san_pham",
+        )
     return rows
 
 
@@ -114,13 +125,15 @@ def cost_sheet(costs: pd.DataFrame, units_per_month: float) -> pricing.CostSheet
     totals = dict.fromkeys(CATEGORY_FIELDS.values(), 0.0)
     for row, (category, amount) in enumerate(zip(costs["nhom"], costs["so_tien_thang"]), start=1):
         if category not in CATEGORY_FIELDS:
-            raise InputError(_('Unknown cost category "{value}" in row {row}. The categories are: '
-                               "{known}.").format(value=category, row=row,
-                                                  known=", ".join(CATEGORY_FIELDS)), "nhom")
+            raise InputError(
+                _('Unknown cost category "{value}" in row {row}. The categories are: {known}.').format(
+                    value=category, row=row, known=", ".join(CATEGORY_FIELDS)
+                ),
+                "nhom",
+            )
         label = _("Amount in row {row}").format(row=row)
         totals[CATEGORY_FIELDS[category]] += check_number(amount, "so_tien_thang", label)
-    per_unit = {field: total if field == "overheads_per_period" else total / units
-                for field, total in totals.items()}
+    per_unit = {field: total if field == "overheads_per_period" else total / units for field, total in totals.items()}
     return pricing.CostSheet(units_per_period=units, **per_unit)
 
 
@@ -146,16 +159,28 @@ def seasonal_factors(seasons: pd.DataFrame, code: str) -> tuple[float, ...]:
     _require_columns(seasons, ["ma_san_pham", "thang", "he_so_mua_vu"])
     rows = _rows_of(seasons, code)
     if sorted(rows["thang"].tolist()) != list(range(1, 13)):
-        raise InputError(_("The seasonal factors of {code} need one row for each month from 1 to 12; "
-                           "the table has months {months}.").format(
-            code=code, months=", ".join(str(m) for m in sorted(rows["thang"].tolist()))), "thang")
+        raise InputError(
+            _(
+                "The seasonal factors of {code} need one row for each month from 1 to 12; "
+                "the table has months {months}."
+            ).format(code=code, months=", ".join(str(m) for m in sorted(rows["thang"].tolist()))),
+            "thang",
+        )
     return tuple(float(f) for f in rows.sort_values("thang")["he_so_mua_vu"])
 
 
-def business_plan(code: str, products: pd.DataFrame | None = None, costs: pd.DataFrame | None = None,
-                  seasons: pd.DataFrame | None = None, *, months: int = 36, start_month: int = 1,
-                  growth_rate: float = 0.0, loan: finance.Loan | None = None,
-                  discount_rate: float = 0.1) -> finance.BusinessPlan:
+def business_plan(
+    code: str,
+    products: pd.DataFrame | None = None,
+    costs: pd.DataFrame | None = None,
+    seasons: pd.DataFrame | None = None,
+    *,
+    months: int = 36,
+    start_month: int = 1,
+    growth_rate: float = 0.0,
+    loan: finance.Loan | None = None,
+    discount_rate: float = 0.1,
+) -> finance.BusinessPlan:
     """Build the business plan of one product of the course's tables.
 
     Use it to check a plan worked out step by step with pandas, or to fill
@@ -186,8 +211,7 @@ def business_plan(code: str, products: pd.DataFrame | None = None, costs: pd.Dat
     products = datasets.load(PRODUCTS) if products is None else products
     costs = datasets.load(COSTS) if costs is None else costs
     seasons = datasets.load(SEASONS) if seasons is None else seasons
-    _require_columns(products, ["ma_san_pham", "san_pham", "don_vi", "san_luong_thang", "gia_ban",
-                                "von_dau_tu"])
+    _require_columns(products, ["ma_san_pham", "san_pham", "don_vi", "san_luong_thang", "gia_ban", "von_dau_tu"])
     row = _rows_of(products, code).iloc[0]
     sheet = cost_sheet(_rows_of(costs, code), row["san_luong_thang"])
     return finance.BusinessPlan(
@@ -196,8 +220,12 @@ def business_plan(code: str, products: pd.DataFrame | None = None, costs: pd.Dat
         unit_price=float(row["gia_ban"]),
         variable_cost_per_unit=pricing.unit_cost(sheet).variable,
         fixed_costs_per_month=sheet.overheads_per_period,
-        months=months, seasonal_factors=seasonal_factors(seasons, code), start_month=start_month,
-        growth_rate=growth_rate, initial_investment=float(row["von_dau_tu"]), loan=loan,
+        months=months,
+        seasonal_factors=seasonal_factors(seasons, code),
+        start_month=start_month,
+        growth_rate=growth_rate,
+        initial_investment=float(row["von_dau_tu"]),
+        loan=loan,
         discount_rate=discount_rate,
     )
 
@@ -238,25 +266,34 @@ def what_if(plan: finance.BusinessPlan, changes: dict[str, float]) -> pd.DataFra
     results = [(_("As planned"), finance.evaluate_plan(plan))]
     for field, change in changes.items():
         if field not in WHAT_IF_FIELDS:
-            raise InputError(_("Unknown assumption {name}. You can change: {known}.").format(
-                name=field, known=", ".join(WHAT_IF_FIELDS)), field)
+            raise InputError(
+                _("Unknown assumption {name}. You can change: {known}.").format(
+                    name=field, known=", ".join(WHAT_IF_FIELDS)
+                ),
+                field,
+            )
         rate = check_number(change, field, labels[field])
         if rate <= -1:
-            raise InputError(_("A change of {value} would make {label} zero or less: give a change "
-                               "above -1 (-0.2 is 20% less).").format(
-                value=format_number(rate, 2), label=labels[field]), field)
+            raise InputError(
+                _(
+                    "A change of {value} would make {label} zero or less: give a change above -1 (-0.2 is 20% less)."
+                ).format(value=format_number(rate, 2), label=labels[field]),
+                field,
+            )
         changed = dataclasses.replace(plan, **{field: getattr(plan, field) * (1 + rate)})
         sign = "+" if rate >= 0 else "−"
         text = f"{labels[field]} {sign}{format_number(abs(rate) * 100, 0)}%"
         results.append((text, finance.evaluate_plan(changed)))
     base = results[0][1].npv
-    return pd.DataFrame({
-        "thay_doi": [text for text, _result in results],
-        "npv": [result.npv for _text, result in results],
-        "chenh_lech_npv": [result.npv - base for _text, result in results],
-        "tien_mat_thap_nhat": [result.lowest_cash for _text, result in results],
-        "thang_hoa_von": pd.array([result.break_even_month for _text, result in results], dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "thay_doi": [text for text, _result in results],
+            "npv": [result.npv for _text, result in results],
+            "chenh_lech_npv": [result.npv - base for _text, result in results],
+            "tien_mat_thap_nhat": [result.lowest_cash for _text, result in results],
+            "thang_hoa_von": pd.array([result.break_even_month for _text, result in results], dtype="Int64"),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- tools
@@ -264,14 +301,10 @@ def what_if(plan: finance.BusinessPlan, changes: dict[str, float]) -> pd.DataFra
 
 def _box(value: float, decimals: int = 2) -> str:
     """A number as a tool's box shows it (``84.000``, ``1,5``), in the current language."""
-    value = round(float(value), decimals)
-    if value.is_integer():
-        return format_number(value, 0)
-    return format_number(value, decimals).rstrip("0").rstrip(",.")
+    return format_number(value, decimals, trim=True)
 
 
-def pricing_inputs(sheet: pricing.CostSheet, *, product: str = "", price: float | None = None
-                   ) -> dict[str, object]:
+def pricing_inputs(sheet: pricing.CostSheet, *, product: str = "", price: float | None = None) -> dict[str, object]:
     """What to put in :class:`~ocopkit.widgets.PricingCalculator` for a cost sheet.
 
     Parameters
@@ -296,13 +329,20 @@ def pricing_inputs(sheet: pricing.CostSheet, *, product: str = "", price: float 
     InputError
         For a price that is not above the unit cost.
     """
-    values = {"product": product, "units_per_period": _box(sheet.units_per_period),
-              **{field: _box(getattr(sheet, field)) for field in CATEGORY_FIELDS.values()}}
+    values = {
+        "product": product,
+        "units_per_period": _box(sheet.units_per_period),
+        **{field: _box(getattr(sheet, field)) for field in CATEGORY_FIELDS.values()},
+    }
     if price is not None:
         cost = pricing.unit_cost(sheet).total
         if check_positive(price, "price", _("Selling price")) <= cost:
-            raise InputError(_("The price {price} does not cover the unit cost {cost}.").format(
-                price=format_number(price), cost=format_number(cost)), "price")
+            raise InputError(
+                _("The price {price} does not cover the unit cost {cost}.").format(
+                    price=format_number(price), cost=format_number(cost)
+                ),
+                "price",
+            )
         markup = math.floor(round((price / cost - 1) * 1000, 6)) / 10
         values.update(method="markup", markup=_box(markup, 1), rounding=1000)
     return values
@@ -324,10 +364,14 @@ def plan_inputs(plan: finance.BusinessPlan) -> dict[str, object]:
     """
     loan = plan.loan
     values = {
-        "product": plan.product, "units_per_month": _box(plan.units_per_month),
-        "unit_price": _box(plan.unit_price), "variable_cost_per_unit": _box(plan.variable_cost_per_unit),
-        "fixed_costs_per_month": _box(plan.fixed_costs_per_month), "months": _box(plan.months),
-        "start_month": plan.start_month, "growth_rate": _box(plan.growth_rate * 100),
+        "product": plan.product,
+        "units_per_month": _box(plan.units_per_month),
+        "unit_price": _box(plan.unit_price),
+        "variable_cost_per_unit": _box(plan.variable_cost_per_unit),
+        "fixed_costs_per_month": _box(plan.fixed_costs_per_month),
+        "months": _box(plan.months),
+        "start_month": plan.start_month,
+        "growth_rate": _box(plan.growth_rate * 100),
         "growth_period": plan.growth_period,
         "seasonal_factors": "; ".join(_box(f) for f in plan.seasonal_factors),
         "initial_investment": _box(plan.initial_investment),
@@ -335,6 +379,9 @@ def plan_inputs(plan: finance.BusinessPlan) -> dict[str, object]:
         "discount_rate": _box(plan.discount_rate * 100),
     }
     if loan is not None:
-        values.update(loan_rate=_box(loan.annual_rate * 100), loan_term=_box(loan.term_months),
-                      grace_months=_box(loan.grace_months))
+        values.update(
+            loan_rate=_box(loan.annual_rate * 100),
+            loan_term=_box(loan.term_months),
+            grace_months=_box(loan.grace_months),
+        )
     return values

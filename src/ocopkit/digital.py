@@ -4,7 +4,8 @@ Use this module to answer three questions of Topic 11:
 
 1. Of what the customers pay on a platform, how much reaches the cooperative
    after the platform fee, fixed fees per order, shipping and returned
-   orders? (:class:`OnlineChannel`, :func:`channel_net`, :func:`compare_channels`)
+   orders? (:class:`OnlineChannel`, :func:`channel_net`, :func:`compare_channels`,
+   and :func:`plan_channels` as the channel planner shows it)
 2. What do a year of sales records say: sales per month, growth, net
    revenue and net margin per channel? (:func:`monthly_totals`, :func:`growth`,
    :func:`net_revenue_table`, :func:`channel_summary`)
@@ -31,14 +32,16 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
 import segno
 
-from ocopkit import pricing
+from ocopkit import datasets, pricing
 from ocopkit.errors import InputError, check_non_negative, check_positive, check_rate, show_value
-from ocopkit.i18n import _
+from ocopkit.i18n import _, format_money, format_number, format_percent
+from ocopkit.spreadsheet import frame_csv
 
 MAX_RETURN_RATE = 0.5  # above half of the orders coming back, a typing slip is likelier
 SALES_COLUMNS = ("thang", "kenh", "so_don", "don_hoan", "doanh_so")
@@ -162,17 +165,25 @@ def channel_net(price: float, channel: OnlineChannel, orders: float = 1) -> Chan
     ocopkit.pricing.split_consumer_price : the split of one delivered order.
     """
     if not isinstance(channel, OnlineChannel):
-        raise InputError(_("A channel must be an OnlineChannel, you gave {value}.").format(
-            value=type(channel).__name__), "channel")
+        raise InputError(
+            _("A channel must be an OnlineChannel, you gave {value}.").format(value=type(channel).__name__), "channel"
+        )
     orders = check_non_negative(orders, "orders", _("Orders per month"))
     split = pricing.split_consumer_price(price, channel.platform())
     delivered = orders * (1 - channel.return_rate)
     gross = delivered * split.consumer_price
     fees = gross * channel.fee_rate
     fixed, shipping = orders * channel.fixed_fee, orders * channel.shipping
-    return ChannelNet(channel=channel.name, orders=orders, returned=orders - delivered, gross_sales=gross,
-                      platform_fees=fees, fixed_fees=fixed, shipping=shipping,
-                      net_revenue=gross - fees - fixed - shipping)
+    return ChannelNet(
+        channel=channel.name,
+        orders=orders,
+        returned=orders - delivered,
+        gross_sales=gross,
+        platform_fees=fees,
+        fixed_fees=fixed,
+        shipping=shipping,
+        net_revenue=gross - fees - fixed - shipping,
+    )
 
 
 def compare_channels(price: float, channels, orders: float = 1) -> pd.DataFrame:
@@ -206,19 +217,102 @@ def channel_table(results) -> pd.DataFrame:
     Columns: ``orders``, ``returned``, ``gross_sales``, ``platform_fees``,
     ``fixed_fees``, ``shipping``, ``net_revenue``, ``net_margin``.
     """
-    rows = [{"channel": r.channel, "orders": r.orders, "returned": r.returned, "gross_sales": r.gross_sales,
-             "platform_fees": r.platform_fees, "fixed_fees": r.fixed_fees, "shipping": r.shipping,
-             "net_revenue": r.net_revenue, "net_margin": r.net_margin} for r in results]
+    rows = [
+        {
+            "channel": r.channel,
+            "orders": r.orders,
+            "returned": r.returned,
+            "gross_sales": r.gross_sales,
+            "platform_fees": r.platform_fees,
+            "fixed_fees": r.fixed_fees,
+            "shipping": r.shipping,
+            "net_revenue": r.net_revenue,
+            "net_margin": r.net_margin,
+        }
+        for r in results
+    ]
     table = pd.DataFrame(rows).set_index("channel")
     return table.sort_values("net_margin", ascending=False, kind="stable")
 
 
+@dataclass(frozen=True)
+class ChannelPlan:
+    """Several channels compared at one price and number of orders, as the channel planner shows them.
+
+    Attributes
+    ----------
+    product : str
+        Product name.
+    price, orders : float
+        Price of one order and orders per month per channel.
+    channels : tuple of ChannelNet
+        One per channel, in the order given.
+    """
+
+    product: str
+    price: float
+    orders: float
+    channels: tuple[ChannelNet, ...]
+
+    @property
+    def best(self) -> str:
+        """Name of the channel with the highest net margin (the first one on a tie)."""
+        return self.ranked()[0].channel
+
+    def ranked(self) -> list[ChannelNet]:
+        """The channels from the highest net margin down (on a tie, in the order given)."""
+        return sorted(self.channels, key=lambda result: -result.net_margin)
+
+    def table(self) -> pd.DataFrame:
+        """The channels as :func:`channel_table`, best net margin first."""
+        return channel_table(self.channels)
+
+    def labelled_table(self) -> pd.DataFrame:
+        """:meth:`table` with headers in the current language (:func:`column_labels`), as the planner exports it."""
+        table = self.table().rename(columns=column_labels())
+        table.index.name = _("Channel")
+        return table
+
+
+def plan_channels(price: float, channels, orders: float = 1, product: str = "") -> ChannelPlan:
+    """Work out every channel at the same price and number of orders, keeping their order.
+
+    Parameters
+    ----------
+    price : float
+        What the customer pays for one order, in đồng (> 0).
+    channels : iterable of OnlineChannel
+        The channels to compare.
+    orders : float
+        Orders placed per channel.
+    product : str
+        Product name, for the exports.
+
+    Returns
+    -------
+    ChannelPlan
+        ``.channels``, ``.best``, ``.ranked()`` and ``.table()``.
+
+    See Also
+    --------
+    compare_channels : the same comparison as a table only.
+    ocopkit.widgets.digital.ChannelPlanner : the planner, whose ``.result`` this is.
+    """
+    return ChannelPlan(product, price, orders, tuple(channel_net(price, channel, orders) for channel in channels))
+
+
 def column_labels() -> dict[str, str]:
     """Translated headers for the columns of :func:`channel_table`."""
-    return {"orders": _("Orders"), "returned": _("Returned orders"), "gross_sales": _("Sales"),
-            "platform_fees": _("Platform fee"), "fixed_fees": _("Fixed fees"),
-            "shipping": _("Shipping paid by the seller"), "net_revenue": _("Net revenue"),
-            "net_margin": _("Net margin")}
+    return {
+        "orders": _("Orders"),
+        "returned": _("Returned orders"),
+        "gross_sales": _("Sales"),
+        "platform_fees": _("Platform fee"),
+        "fixed_fees": _("Fixed fees"),
+        "shipping": _("Shipping paid by the seller"),
+        "net_revenue": _("Net revenue"),
+        "net_margin": _("Net margin"),
+    }
 
 
 # --------------------------------------------------------------------------- sales data
@@ -227,12 +321,13 @@ def column_labels() -> dict[str, str]:
 def _check_columns(table: object, columns: tuple[str, ...], name: str) -> pd.DataFrame:
     """Refuse anything but a DataFrame with the needed columns, naming the missing ones."""
     if not isinstance(table, pd.DataFrame):
-        raise InputError(_("{name} must be a pandas DataFrame, you gave {value}.").format(
-            name=name, value=type(table).__name__), name)
+        raise InputError(
+            _("{name} must be a pandas DataFrame, you gave {value}.").format(name=name, value=type(table).__name__),
+            name,
+        )
     missing = [column for column in columns if column not in table.columns]
     if missing:
-        raise InputError(_("{name} has no column {columns}.").format(
-            name=name, columns=", ".join(missing)), name)
+        raise InputError(_("{name} has no column {columns}.").format(name=name, columns=", ".join(missing)), name)
     return table
 
 
@@ -272,8 +367,10 @@ def growth(values: pd.Series) -> pd.Series:
     The same as ``values.pct_change()``, which the exercise uses.
     """
     if not isinstance(values, pd.Series):
-        raise InputError(_("{name} must be a pandas Series, you gave {value}.").format(
-            name="values", value=type(values).__name__), "values")
+        raise InputError(
+            _("{name} must be a pandas Series, you gave {value}.").format(name="values", value=type(values).__name__),
+            "values",
+        )
     return values.pct_change()
 
 
@@ -305,11 +402,14 @@ def net_revenue_table(sales: pd.DataFrame, costs: pd.DataFrame) -> pd.DataFrame:
     _check_columns(costs, COST_COLUMNS, "costs")
     unknown = sorted(set(sales["kenh"]) - set(costs["kenh"]))
     if unknown:
-        raise InputError(_("No costs for the channel(s) {names}: add them to the cost table.").format(
-            names=", ".join(unknown)), "costs")
+        raise InputError(
+            _("No costs for the channel(s) {names}: add them to the cost table.").format(names=", ".join(unknown)),
+            "costs",
+        )
     table = sales.merge(costs, on="kenh", how="left")
-    table["tien_ve"] = (table["doanh_so"] * (1 - table["phi_san"])
-                        - table["so_don"] * (table["phi_co_dinh"] + table["van_chuyen"]))
+    table["tien_ve"] = table["doanh_so"] * (1 - table["phi_san"]) - table["so_don"] * (
+        table["phi_co_dinh"] + table["van_chuyen"]
+    )
     return table
 
 
@@ -331,8 +431,60 @@ def channel_summary(table: pd.DataFrame) -> pd.DataFrame:
 def channels_from_table(costs: pd.DataFrame) -> list[OnlineChannel]:
     """Turn a cost table like ``topic11_channel_costs`` into :class:`OnlineChannel` objects."""
     _check_columns(costs, (*COST_COLUMNS, "ty_le_hoan"), "costs")
-    return [OnlineChannel(row.kenh, float(row.phi_san), float(row.phi_co_dinh), float(row.van_chuyen),
-                          float(row.ty_le_hoan)) for row in costs.itertuples()]
+    return [
+        OnlineChannel(
+            row.kenh, float(row.phi_san), float(row.phi_co_dinh), float(row.van_chuyen), float(row.ty_le_hoan)
+        )
+        for row in costs.itertuples()
+    ]
+
+
+def example_channels() -> list[OnlineChannel]:
+    """The six channels of the exercise, with its assumed costs (synthetic, from ``topic11_channel_costs``)."""
+    return channels_from_table(datasets.load("topic11_channel_costs"))
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def channel_plan_to_csv(plan: ChannelPlan, path: str | Path | None = None) -> str:
+    """Export a channel comparison as CSV, best net margin first (plain numbers, translated headers).
+
+    Parameters
+    ----------
+    plan : ChannelPlan
+        From :func:`plan_channels`.
+    path : str or Path, optional
+        Also write the file there (UTF-8 with a byte-order mark, see :mod:`ocopkit.spreadsheet`).
+
+    Returns
+    -------
+    str
+        The CSV text of :meth:`ChannelPlan.labelled_table`.
+    """
+    return frame_csv(plan.labelled_table(), path, index=True)
+
+
+def channel_plan_to_markdown(plan: ChannelPlan) -> str:
+    """Write a channel comparison as a Markdown section for a digital plan, best net margin first."""
+    title = _("Online sales channels")
+    heads = " | ".join((_("Channel"), _("Sales"), _("Net revenue"), _("Net margin")))
+    lines = [
+        f"## {title}: {plan.product}" if plan.product else f"## {title}",
+        "",
+        _("Price of one order: {price}; orders per month per channel: {orders}.").format(
+            price=format_money(plan.price), orders=format_number(plan.orders)
+        ),
+        "",
+        f"| {heads} |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {item.channel} | {format_money(item.gross_sales)} | {format_money(item.net_revenue)} | "
+        f"{format_percent(item.net_margin)} |"
+        for item in plan.ranked()
+    ]
+    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- QR codes
@@ -341,14 +493,19 @@ def channels_from_table(costs: pd.DataFrame) -> list[OnlineChannel]:
 def _check_url(url: object) -> str:
     """Accept a web address starting with http:// or https://, without spaces."""
     if not isinstance(url, str):
-        raise InputError(_("The address must be text in quotes, you gave {value}.").format(
-            value=show_value(url)), "url")
+        raise InputError(
+            _("The address must be text in quotes, you gave {value}.").format(value=show_value(url)), "url"
+        )
     address = url.strip()
     parts = urlsplit(address)
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in address):
-        raise InputError(_('"{value}" is not a web address: write it in full, starting with https://, '
-                           "without spaces, e.g. https://ocop.example.vn/san-pham/mat-ong.").format(
-            value=address), "url")
+        raise InputError(
+            _(
+                '"{value}" is not a web address: write it in full, starting with https://, '
+                "without spaces, e.g. https://ocop.example.vn/san-pham/mat-ong."
+            ).format(value=address),
+            "url",
+        )
     return address
 
 
@@ -405,8 +562,12 @@ def qr_png(url: str, scale: int = 6) -> bytes:
     """
     size = check_positive(scale, "scale", _("Scale"))
     if size != int(size) or size > 50:
-        raise InputError(_("{label} must be a whole number from 1 to 50, you gave {value}.").format(
-            label=_("Scale"), value=show_value(scale)), "scale")
+        raise InputError(
+            _("{label} must be a whole number from 1 to 50, you gave {value}.").format(
+                label=_("Scale"), value=show_value(scale)
+            ),
+            "scale",
+        )
     buffer = io.BytesIO()
     product_qr(url).save(buffer, kind="png", scale=int(size), border=4)
     return buffer.getvalue()

@@ -35,8 +35,8 @@ ocopkit.pricing : unit cost and price, the inputs of a plan.
 
 from __future__ import annotations
 
-import math
 import dataclasses
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +52,7 @@ from ocopkit.errors import (
     check_rate,
     check_whole,
 )
-from ocopkit.i18n import _, format_money, format_number
+from ocopkit.i18n import _, format_money, format_number, format_percent
 from ocopkit.pricing import break_even_units
 from ocopkit.spreadsheet import frame_csv
 
@@ -190,8 +190,9 @@ def irr(cash_flows) -> float | None:
     flows = _as_flows(cash_flows)
     if not (flows > 0).any() or not (flows < 0).any():
         return None
-    rates = np.concatenate([np.linspace(_IRR_LOW, 0.0, _IRR_GRID // 2, endpoint=False),
-                            np.geomspace(1e-6, _IRR_HIGH, _IRR_GRID // 2)])
+    rates = np.concatenate(
+        [np.linspace(_IRR_LOW, 0.0, _IRR_GRID // 2, endpoint=False), np.geomspace(1e-6, _IRR_HIGH, _IRR_GRID // 2)]
+    )
     rates = np.sort(np.append(rates, 0.0))
     # Evaluate the NPV on the whole grid at once: rows are rates, columns months.
     discount = (1 + rates[:, None]) ** -np.arange(len(flows))[None, :]
@@ -368,8 +369,9 @@ def loan_schedule(loan: Loan) -> pd.DataFrame:
         closing = balance - principal
         rows.append((month, balance, interest + principal, interest, principal, closing))
         balance = closing
-    return pd.DataFrame(rows, columns=["month", "opening_balance", "instalment", "interest",
-                                       "principal", "closing_balance"])
+    return pd.DataFrame(
+        rows, columns=["month", "opening_balance", "instalment", "interest", "principal", "closing_balance"]
+    )
 
 
 # --------------------------------------------------------------------------- plan
@@ -383,20 +385,28 @@ def _check_seasonal(factors) -> tuple[float, ...]:
         values = (factors,)
     if len(values) != 12:
         raise InputError(
-            _("Seasonal factors need exactly 12 numbers, one for each month from January "
-              "to December; you gave {count}. Use 1 for an ordinary month.").format(
-                count=len(values)),
+            _(
+                "Seasonal factors need exactly 12 numbers, one for each month from January "
+                "to December; you gave {count}. Use 1 for an ordinary month."
+            ).format(count=len(values)),
             "seasonal_factors",
         )
     checked = tuple(
-        check_range(value, "seasonal_factors",
-                    _("Seasonal factor of month {month}").format(month=month), 0.0,
-                    MAX_SEASONAL_FACTOR)
-        for month, value in enumerate(values, start=1))
+        check_range(
+            value,
+            "seasonal_factors",
+            _("Seasonal factor of month {month}").format(month=month),
+            0.0,
+            MAX_SEASONAL_FACTOR,
+        )
+        for month, value in enumerate(values, start=1)
+    )
     if not any(checked):
         raise InputError(
-            _("All 12 seasonal factors are 0, so nothing would ever be sold. "
-              "Use 1 for an ordinary month and 0 only for months without sales."),
+            _(
+                "All 12 seasonal factors are 0, so nothing would ever be sold. "
+                "Use 1 for an ordinary month and 0 only for months without sales."
+            ),
             "seasonal_factors",
         )
     return checked
@@ -474,22 +484,21 @@ class BusinessPlan:
 
     def __post_init__(self):
         # Store whole numbers as int: 36.0 passes the check but cannot size an array.
-        object.__setattr__(self, "months", check_whole(
-            self.months, "months", _("Plan length in months"), MIN_MONTHS, MAX_MONTHS))
+        object.__setattr__(
+            self, "months", check_whole(self.months, "months", _("Plan length in months"), MIN_MONTHS, MAX_MONTHS)
+        )
         check_positive(self.units_per_month, "units_per_month", _("Units sold per month"))
         check_positive(self.unit_price, "unit_price", _("Unit price"))
-        check_non_negative(self.variable_cost_per_unit, "variable_cost_per_unit",
-                           _("Variable cost per unit"))
-        check_non_negative(self.fixed_costs_per_month, "fixed_costs_per_month",
-                           _("Fixed costs per month"))
+        check_non_negative(self.variable_cost_per_unit, "variable_cost_per_unit", _("Variable cost per unit"))
+        check_non_negative(self.fixed_costs_per_month, "fixed_costs_per_month", _("Fixed costs per month"))
         object.__setattr__(self, "seasonal_factors", _check_seasonal(self.seasonal_factors))
-        object.__setattr__(self, "start_month",
-                           check_whole(self.start_month, "start_month", _("Starting month"), 1, 12))
+        object.__setattr__(
+            self, "start_month", check_whole(self.start_month, "start_month", _("Starting month"), 1, 12)
+        )
         _check_growth(self.growth_rate, self.growth_period)
         check_non_negative(self.initial_investment, "initial_investment", _("Initial investment"))
         if self.loan is not None and not isinstance(self.loan, Loan):
-            raise InputError(_("The loan must be described with Loan(...), or left empty."),
-                             "loan")
+            raise InputError(_("The loan must be described with Loan(...), or left empty."), "loan")
         check_rate(self.discount_rate, "discount_rate", _("Discount rate"), 0.0, MAX_DISCOUNT_RATE)
 
 
@@ -591,18 +600,23 @@ def _plan_table(plan: BusinessPlan) -> pd.DataFrame:
     loan_in = float(plan.loan.principal) if plan.loan else 0.0
     investment = float(plan.initial_investment)
     pad = _with_month_zero
-    table = pd.DataFrame({
-        "month": np.arange(plan.months + 1),
-        "calendar_month": pad(calendar, 0).astype(int),
-        "units": pad(units), "revenue": pad(revenue),
-        "variable_costs": pad(variable), "fixed_costs": pad(fixed),
-        "loan_interest": pad(interest), "profit": pad(profit),
-        "investment": pad(np.zeros(plan.months), investment),
-        "loan_received": pad(np.zeros(plan.months), loan_in),
-        "loan_principal_repaid": pad(repaid),
-        "project_cash_flow": pad(revenue - variable - fixed, -investment),
-        "cash_flow": pad(profit - repaid, loan_in - investment),
-    })
+    table = pd.DataFrame(
+        {
+            "month": np.arange(plan.months + 1),
+            "calendar_month": pad(calendar, 0).astype(int),
+            "units": pad(units),
+            "revenue": pad(revenue),
+            "variable_costs": pad(variable),
+            "fixed_costs": pad(fixed),
+            "loan_interest": pad(interest),
+            "profit": pad(profit),
+            "investment": pad(np.zeros(plan.months), investment),
+            "loan_received": pad(np.zeros(plan.months), loan_in),
+            "loan_principal_repaid": pad(repaid),
+            "project_cash_flow": pad(revenue - variable - fixed, -investment),
+            "cash_flow": pad(profit - repaid, loan_in - investment),
+        }
+    )
     table["cumulative_profit"] = table["profit"].cumsum()
     table["cumulative_cash"] = table["cash_flow"].cumsum()
     return table
@@ -644,8 +658,7 @@ def evaluate_plan(plan: BusinessPlan) -> PlanResult:
     return PlanResult(
         plan=plan,
         table=table,
-        break_even_units=break_even_units(plan.fixed_costs_per_month, plan.unit_price,
-                                          plan.variable_cost_per_unit),
+        break_even_units=break_even_units(plan.fixed_costs_per_month, plan.unit_price, plan.variable_cost_per_unit),
         break_even_price=plan.variable_cost_per_unit + costs_to_cover / total_units,
         break_even_month=break_even_month(trading["profit"]),
         payback_months=payback_period(table["project_cash_flow"]),
@@ -691,21 +704,17 @@ def column_labels() -> dict[str, str]:
 def plan_to_csv(result: PlanResult, path: str | Path | None = None) -> str:
     """Export the month-by-month table as CSV with translated headings.
 
-    Numbers are plain (no thousands separators, ``.`` for decimals) so that
-    spreadsheets read them as numbers.
-
     Parameters
     ----------
     result : PlanResult
         From :func:`evaluate_plan`.
     path : str or Path, optional
-        If given, also write the file, in UTF-8 with a byte-order mark so
-        Excel shows Vietnamese letters correctly.
+        Also write the file there (UTF-8 with a byte-order mark, see :mod:`ocopkit.spreadsheet`).
 
     Returns
     -------
     str
-        The CSV text.
+        The CSV text: one line per month from month 0, amounts as plain numbers.
 
     See Also
     --------
@@ -714,18 +723,13 @@ def plan_to_csv(result: PlanResult, path: str | Path | None = None) -> str:
     return frame_csv(result.table.rename(columns=column_labels()), path)
 
 
-def _percent(rate: float) -> str:
-    """Write a fraction as a percentage with one decimal, in local style."""
-    return f"{format_number(rate * 100, 1)}%"
-
-
 def _loan_text(loan: Loan | None) -> str:
     """One line describing the loan, or 'none'."""
     if loan is None:
         return _("No loan")
     text = _("{amount} at {rate} a year over {months} months").format(
-        amount=format_money(loan.principal), rate=_percent(loan.annual_rate),
-        months=loan.term_months)
+        amount=format_money(loan.principal), rate=format_percent(loan.annual_rate), months=loan.term_months
+    )
     if loan.grace_months:
         text += _(", of which {grace} months interest only").format(grace=loan.grace_months)
     return text
@@ -734,23 +738,22 @@ def _loan_text(loan: Loan | None) -> str:
 def _growth_text(plan: BusinessPlan) -> str:
     """The growth assumption in words."""
     if plan.growth_period == "month":
-        return _("{rate} a month").format(rate=_percent(plan.growth_rate))
-    return _("{rate} a year").format(rate=_percent(plan.growth_rate))
+        return _("{rate} a month").format(rate=format_percent(plan.growth_rate))
+    return _("{rate} a year").format(rate=format_percent(plan.growth_rate))
 
 
 def _assumption_rows(plan: BusinessPlan) -> list[tuple[str, str]]:
     """Label and value of each assumption, formatted for the dossier."""
     return [
         (_("Plan length"), _("{months} months").format(months=plan.months)),
-        (_("Units sold per month"),
-         _("{units} units a month").format(units=format_number(plan.units_per_month))),
+        (_("Units sold per month"), _("{units} units a month").format(units=format_number(plan.units_per_month))),
         (_("Unit price"), format_money(plan.unit_price)),
         (_("Variable cost per unit"), format_money(plan.variable_cost_per_unit)),
         (_("Fixed costs per month"), format_money(plan.fixed_costs_per_month)),
         (_("Growth of sales"), _growth_text(plan)),
         (_("Initial investment"), format_money(plan.initial_investment)),
         (_("Loan"), _loan_text(plan.loan)),
-        (_("Discount rate"), _("{rate} a year").format(rate=_percent(plan.discount_rate))),
+        (_("Discount rate"), _("{rate} a year").format(rate=format_percent(plan.discount_rate))),
     ]
 
 
@@ -759,27 +762,51 @@ def _or_not_reached(value, text: str) -> str:
     return _("Not reached within the plan") if value is None else text
 
 
-def _key_figure_rows(result: PlanResult) -> list[tuple[str, str]]:
-    """Label and value of each key figure, formatted for the dossier."""
+def key_figure_rows(result: PlanResult) -> list[tuple[str, str]]:
+    """Return the key figures of a plan as (label, value) pairs, formatted in the current language.
+
+    Use it to show the figures as the dossier states them: they are the
+    "Key figures" table of :func:`plan_to_markdown` and the summary of
+    :class:`~ocopkit.widgets.BusinessPlanBuilder`.
+
+    Parameters
+    ----------
+    result : PlanResult
+        The plan worked out by :func:`evaluate_plan`.
+
+    Returns
+    -------
+    list of (str, str)
+        Revenue, profit, break-even volume, price and month, payback, NPV, IRR
+        and the lowest cumulative cash; "not reached" where the plan never gets there.
+    """
     units, month, payback = result.break_even_units, result.break_even_month, result.payback_months
     irr_text = _("None (the cash flow never changes sign)")
     if result.irr_monthly is not None:
         irr_text = _("{monthly} a month ({annual} a year)").format(
-            monthly=_percent(result.irr_monthly), annual=_percent(result.irr_annual))
+            monthly=format_percent(result.irr_monthly), annual=format_percent(result.irr_annual)
+        )
     return [
         (_("Total revenue"), format_money(result.total_revenue)),
         (_("Total profit"), format_money(result.total_profit)),
-        (_("Break-even volume"), _or_not_reached(
-            units, _("{units} units a month").format(units=format_number(math.ceil(units or 0))))),
+        (
+            _("Break-even volume"),
+            _or_not_reached(units, _("{units} units a month").format(units=format_number(math.ceil(units or 0)))),
+        ),
         (_("Break-even price"), format_money(result.break_even_price)),
-        (_("Break-even month"), _or_not_reached(
-            month, _("Month {month}").format(month=month))),
-        (_("Payback period"), _or_not_reached(
-            payback, _("{months} months").format(months=format_number(payback or 0, 1)))),
+        (_("Break-even month"), _or_not_reached(month, _("Month {month}").format(month=month))),
+        (
+            _("Payback period"),
+            _or_not_reached(payback, _("{months} months").format(months=format_number(payback or 0, 1))),
+        ),
         (_("Net present value (NPV)"), format_money(result.npv)),
         (_("Internal rate of return (IRR)"), irr_text),
-        (_("Lowest cumulative cash"), _("{amount} in month {month}").format(
-            amount=format_money(result.lowest_cash), month=result.lowest_cash_month)),
+        (
+            _("Lowest cumulative cash"),
+            _("{amount} in month {month}").format(
+                amount=format_money(result.lowest_cash), month=result.lowest_cash_month
+            ),
+        ),
     ]
 
 
@@ -788,10 +815,12 @@ def _yearly_rows(result: PlanResult) -> list[str]:
     table = result.table.assign(year=np.maximum(1, (result.table["month"] + 11) // 12))
     rows = []
     for year, group in table.groupby("year"):
-        rows.append(f"| {year} | {format_money(group['revenue'].sum())} | "
-                    f"{format_money(group['profit'].sum())} | "
-                    f"{format_money(group['cash_flow'].sum())} | "
-                    f"{format_money(group['cumulative_cash'].iloc[-1])} |")
+        rows.append(
+            f"| {year} | {format_money(group['revenue'].sum())} | "
+            f"{format_money(group['profit'].sum())} | "
+            f"{format_money(group['cash_flow'].sum())} | "
+            f"{format_money(group['cumulative_cash'].iloc[-1])} |"
+        )
     return rows
 
 
@@ -820,20 +849,31 @@ def plan_to_markdown(result: PlanResult) -> str:
     plan_to_csv : the month-by-month table for a spreadsheet.
     """
     plan, title = result.plan, _("Business plan")
-    header = [_("Year"), _("Revenue"), _("Profit"), _("Cash flow"),
-              _("Cumulative cash at year end")]
+    header = [_("Year"), _("Revenue"), _("Profit"), _("Cash flow"), _("Cumulative cash at year end")]
     lines = [
-        f"## {title}: {plan.product}" if plan.product else f"## {title}", "",
-        f"### {_('Assumptions')}", "",
-        *_two_column_table(_assumption_rows(plan), _("Item"), _("Value")), "",
-        f"### {_('Key figures')}", "",
-        *_two_column_table(_key_figure_rows(result), _("Figure"), _("Value")), "",
-        f"### {_('Results by year')}", "",
-        "| " + " | ".join(header) + " |", "|---:|---:|---:|---:|---:|", *_yearly_rows(result), "",
-        f"### {_('Method')}", "",
-        _("Profit is revenue minus variable costs, fixed costs and loan interest, before "
-          "depreciation and income tax. Payback, NPV and IRR use the project's cash flow: "
-          "the investment in month 0, then revenue minus variable and fixed costs, before "
-          "the loan."),
+        f"## {title}: {plan.product}" if plan.product else f"## {title}",
+        "",
+        f"### {_('Assumptions')}",
+        "",
+        *_two_column_table(_assumption_rows(plan), _("Item"), _("Value")),
+        "",
+        f"### {_('Key figures')}",
+        "",
+        *_two_column_table(key_figure_rows(result), _("Figure"), _("Value")),
+        "",
+        f"### {_('Results by year')}",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|---:|---:|---:|---:|---:|",
+        *_yearly_rows(result),
+        "",
+        f"### {_('Method')}",
+        "",
+        _(
+            "Profit is revenue minus variable costs, fixed costs and loan interest, before "
+            "depreciation and income tax. Payback, NPV and IRR use the project's cash flow: "
+            "the investment in month 0, then revenue minus variable and fixed costs, before "
+            "the loan."
+        ),
     ]
     return "\n".join(lines) + "\n"

@@ -21,10 +21,10 @@ Examples
 
 from __future__ import annotations
 
+import decimal
 import functools
 import gettext as _gettext
 import hashlib
-import decimal
 import io
 import numbers
 import os
@@ -135,7 +135,7 @@ def write_compiled_catalogs() -> list[Path]:
     return paths
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _translations(language: str) -> _gettext.NullTranslations:
     """Load the compiled catalog, or compile the .po files in memory when it is missing or stale.
 
@@ -144,8 +144,9 @@ def _translations(language: str) -> _gettext.NullTranslations:
     """
     path = compiled_path(language)
     recorded = path.with_suffix(".sha256")
-    fresh = path.exists() and recorded.exists() and recorded.read_text(encoding="ascii").strip() == sources_digest(
-        language)
+    fresh = (
+        path.exists() and recorded.exists() and recorded.read_text(encoding="ascii").strip() == sources_digest(language)
+    )
     data = path.read_bytes() if fresh else compile_catalog(language)
     if not data:
         return _gettext.NullTranslations()
@@ -187,7 +188,7 @@ def _exact(value) -> decimal.Decimal:
     return decimal.Decimal(int(value) if isinstance(value, numbers.Integral) else float(value))
 
 
-def format_number(value: float, decimals: int = 0) -> str:
+def format_number(value: float, decimals: int = 0, *, trim: bool = False) -> str:
     """Format a number with the current language's separators (Babel, CLDR data).
 
     Vietnamese groups thousands with ``.`` and uses ``,`` for decimals;
@@ -195,29 +196,50 @@ def format_number(value: float, decimals: int = 0) -> str:
     (half to even on the exact binary value), so a figure shown agrees with
     the same figure formatted in a test.
 
-    >>> set_language("vi"); format_number(1234567.5, 1)
-    '1.234.567,5'
+    Parameters
+    ----------
+    value : float
+        The number; an infinite one is written ``∞`` (or ``-∞``), NaN ``—``.
+    decimals : int
+        Decimals to round to.
+    trim : bool
+        Drop the zeros that end the decimals, and the separator when none is
+        left (``1,50`` → ``1,5``, ``240,00`` → ``240``): a figure as a person
+        writes it, in a sentence or a box.
+
+    >>> set_language("vi"); format_number(1234567.5, 1), format_number(240.0, 2, trim=True)
+    ('1.234.567,5', '240')
     """
     exact = _exact(value)
-    if not exact.is_finite():
-        return "∞" if exact > 0 else "-∞" if exact < 0 else "—"
-    return babel.numbers.format_decimal(exact, format=_pattern(decimals),
-                                        locale=BABEL_LOCALES[get_language()])
+    if exact.is_nan():  # compared first: a NaN Decimal refuses < and >
+        return "—"
+    if exact.is_infinite():
+        return "∞" if exact > 0 else "-∞"
+    locale = BABEL_LOCALES[get_language()]
+    text = babel.numbers.format_decimal(exact, format=_pattern(decimals), locale=locale)
+    if trim and decimals > 0:
+        return text.rstrip("0").rstrip(babel.numbers.get_decimal_symbol(locale))
+    return text
 
 
-def format_percent(rate: float, decimals: int = 1) -> str:
+def format_percent(rate: float, decimals: int | None = 1) -> str:
     """Format a fraction as a percentage in the current language's style (``0.075`` → ``7,5%``).
 
     Parameters
     ----------
     rate : float
         The fraction; an infinite one is written ``∞``.
-    decimals : int
-        Decimals of the percentage.
+    decimals : int or None
+        Decimals of the percentage. ``None`` writes a whole percentage without
+        decimals and any other with one (``10%``, ``12,5%``), as a charter
+        writes its shares.
     """
     if _exact(rate).is_infinite():
         return "∞"
-    return f"{format_number(rate * 100, decimals)}%"
+    value = rate * 100
+    if decimals is None:
+        decimals = 0 if _exact(value).is_nan() or abs(value - round(value)) < 1e-6 else 1
+    return f"{format_number(value, decimals)}%"
 
 
 def format_money(amount: float) -> str:
@@ -235,5 +257,10 @@ def format_money(amount: float) -> str:
     """
     # "¤" is the currency sign (₫), "¤¤" its ISO code (VND): the way each language writes đồng.
     pattern = "#,##0 ¤" if get_language() == "vi" else "#,##0 ¤¤"
-    return babel.numbers.format_currency(decimal.Decimal(round(amount)), "VND", format=pattern,
-                                         locale=BABEL_LOCALES[get_language()], currency_digits=False)
+    return babel.numbers.format_currency(
+        decimal.Decimal(round(amount)),
+        "VND",
+        format=pattern,
+        locale=BABEL_LOCALES[get_language()],
+        currency_digits=False,
+    )

@@ -52,12 +52,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pandas as pd
 
 from . import datasets
 from .errors import InputError, check_non_negative, check_positive, check_rate
-from .i18n import _, format_number
+from .i18n import _, format_money, format_number, format_percent
+from .spreadsheet import rows_csv
 
 MAX_STAGE_LOSS = 0.9
 # Column names of the tables, the same as in the course datasets and exercises.
@@ -96,8 +98,12 @@ def _stage_pairs(stages) -> list[tuple]:
     if isinstance(stages, Mapping):
         return list(stages.items())
     if isinstance(stages, str):
-        raise InputError(_("Give the stages as pairs of a name and a loss rate, for example "
-                           "{example}.").format(example='{"Vận chuyển": 0.07}'), "stages")
+        raise InputError(
+            _("Give the stages as pairs of a name and a loss rate, for example {example}.").format(
+                example='{"Vận chuyển": 0.07}'
+            ),
+            "stages",
+        )
     pairs = []
     for stage in stages:
         if isinstance(stage, Stage):
@@ -105,16 +111,21 @@ def _stage_pairs(stages) -> list[tuple]:
         elif isinstance(stage, (tuple, list)) and len(stage) == 2:
             pairs.append(tuple(stage))
         else:
-            raise InputError(_("Give the stages as pairs of a name and a loss rate, for example "
-                               "{example}.").format(example='{"Vận chuyển": 0.07}'), "stages")
+            raise InputError(
+                _("Give the stages as pairs of a name and a loss rate, for example {example}.").format(
+                    example='{"Vận chuyển": 0.07}'
+                ),
+                "stages",
+            )
     return pairs
 
 
 def _check_name(name, number: int) -> str:
     """A stage's name: text that is not empty."""
     if not isinstance(name, str) or not name.strip():
-        raise InputError(_("Stage {number} has no name: give it one, such as \"Transport\".").format(
-            number=number), "stages")
+        raise InputError(
+            _('Stage {number} has no name: give it one, such as "Transport".').format(number=number), "stages"
+        )
     return name.strip()
 
 
@@ -145,16 +156,18 @@ def check_stages(stages) -> tuple[Stage, ...]:
     for number, (name, rate) in enumerate(pairs, start=1):
         name = _check_name(name, number)
         if name in seen:
-            raise InputError(_("Two stages are called {name!r}: give each stage its own name.").format(
-                name=name), "stages")
+            raise InputError(
+                _("Two stages are called {name!r}: give each stage its own name.").format(name=name), "stages"
+            )
         seen.add(name)
         label = _("Loss rate of {stage}").format(stage=name)
         checked.append(Stage(name, check_rate(rate, "stages", label, 0, MAX_STAGE_LOSS)))
     return tuple(checked)
 
 
-def stages_from_table(table: pd.DataFrame, name_column: str = STAGE_COLUMN,
-                      rate_column: str = RATE_COLUMN) -> tuple[Stage, ...]:
+def stages_from_table(
+    table: pd.DataFrame, name_column: str = STAGE_COLUMN, rate_column: str = RATE_COLUMN
+) -> tuple[Stage, ...]:
     """Return the stages of a table with one row per stage, in the table's order.
 
     Raises
@@ -169,12 +182,12 @@ def stages_from_table(table: pd.DataFrame, name_column: str = STAGE_COLUMN,
 def _require_columns(table, columns) -> None:
     """Say which columns a table lacks."""
     if not isinstance(table, pd.DataFrame):
-        raise InputError(_("Give a pandas table (DataFrame), you gave {kind}.").format(
-            kind=type(table).__name__), "table")
+        raise InputError(
+            _("Give a pandas table (DataFrame), you gave {kind}.").format(kind=type(table).__name__), "table"
+        )
     missing = [column for column in columns if column not in table.columns]
     if missing:
-        raise InputError(_("The table needs the column(s) {columns}.").format(columns=", ".join(missing)),
-                         "table")
+        raise InputError(_("The table needs the column(s) {columns}.").format(columns=", ".join(missing)), "table")
 
 
 def compound_loss_rate(rates) -> float:
@@ -191,8 +204,10 @@ def compound_loss_rate(rates) -> float:
         The share of the harvest lost along the chain; less than the sum of the
         rates whenever two or more stages lose something.
     """
-    return 1 - math.prod(1 - stage.loss_rate for stage in check_stages(
-        [(str(number), rate) for number, rate in enumerate(rates, start=1)]))
+    return 1 - math.prod(
+        1 - stage.loss_rate
+        for stage in check_stages([(str(number), rate) for number, rate in enumerate(rates, start=1)])
+    )
 
 
 # --------------------------------------------------------------------------- a chain
@@ -269,13 +284,21 @@ class ChainLoss:
         """The stage that loses the most kilograms (the first one on a tie)."""
         return max(self.stages, key=lambda stage: stage.kg_lost)
 
+    def share_of_losses(self, stage: StageLoss) -> float:
+        """The share of all the kilograms lost that one stage loses (0 when the chain loses nothing)."""
+        return stage.kg_lost / self.lost if self.lost else 0.0
+
     def stage(self, name: str) -> StageLoss:
         """Return one stage by its name."""
         for stage in self.stages:
             if stage.name == name:
                 return stage
-        raise InputError(_("There is no stage called {stage!r} in the chain. The stages are: {known}.").format(
-            stage=name, known=", ".join(s.name for s in self.stages)), "stage")
+        raise InputError(
+            _("There is no stage called {stage!r} in the chain. The stages are: {known}.").format(
+                stage=name, known=", ".join(s.name for s in self.stages)
+            ),
+            "stage",
+        )
 
     def table(self) -> pd.DataFrame:
         """Return one row per stage: rate, kilograms in, lost and out, value lost, share of all losses.
@@ -284,9 +307,18 @@ class ChainLoss:
         ``kg_mat``, ``kg_con_lai``, ``gia_tri_mat`` and ``ty_trong_mat``, as in
         the Topic 6 exercise.
         """
-        rows = [{STAGE_COLUMN: s.name, RATE_COLUMN: s.loss_rate, IN_COLUMN: s.kg_in, LOST_COLUMN: s.kg_lost,
-                 OUT_COLUMN: s.kg_out, VALUE_COLUMN: s.value_lost,
-                 SHARE_COLUMN: s.kg_lost / self.lost if self.lost else 0.0} for s in self.stages]
+        rows = [
+            {
+                STAGE_COLUMN: s.name,
+                RATE_COLUMN: s.loss_rate,
+                IN_COLUMN: s.kg_in,
+                LOST_COLUMN: s.kg_lost,
+                OUT_COLUMN: s.kg_out,
+                VALUE_COLUMN: s.value_lost,
+                SHARE_COLUMN: self.share_of_losses(s),
+            }
+            for s in self.stages
+        ]
         return pd.DataFrame(rows)
 
 
@@ -416,21 +448,30 @@ def check_intervention(intervention: Intervention, stages) -> Intervention:
     name = name or _("The intervention")
     current = {stage.name: stage.loss_rate for stage in stages}
     if intervention.stage not in current:
-        raise InputError(_("{measure}: there is no stage called {stage!r} in the chain. The stages are: "
-                           "{known}.").format(measure=name, stage=intervention.stage, known=", ".join(current)),
-                         "stage")
+        raise InputError(
+            _("{measure}: there is no stage called {stage!r} in the chain. The stages are: {known}.").format(
+                measure=name, stage=intervention.stage, known=", ".join(current)
+            ),
+            "stage",
+        )
     label = _("Loss rate of {stage} after the change").format(stage=intervention.stage)
     new_rate = check_rate(intervention.new_rate, "new_rate", label, 0, MAX_STAGE_LOSS)
     if new_rate > current[intervention.stage]:
-        raise InputError(_("{label} ({after}) is higher than now ({before}): an intervention should lower "
-                           "the loss.").format(label=label, after=percent(new_rate),
-                                               before=percent(current[intervention.stage])), "new_rate")
+        raise InputError(
+            _("{label} ({after}) is higher than now ({before}): an intervention should lower the loss.").format(
+                label=label, after=format_percent(new_rate), before=format_percent(current[intervention.stage])
+            ),
+            "new_rate",
+        )
     life = intervention.life_years
     return Intervention(
-        name, intervention.stage, new_rate,
+        name,
+        intervention.stage,
+        new_rate,
         check_non_negative(intervention.investment, "investment", _("Investment")),
         check_non_negative(intervention.running_cost, "running_cost", _("Running cost per year")),
-        None if life is None else check_positive(life, "life_years", _("Useful life")))
+        None if life is None else check_positive(life, "life_years", _("Useful life")),
+    )
 
 
 def assess_intervention(harvest, stages, price, intervention: Intervention) -> InterventionResult:
@@ -457,10 +498,13 @@ def assess_intervention(harvest, stages, price, intervention: Intervention) -> I
     """
     stages = check_stages(stages)
     intervention = check_intervention(intervention, stages)
-    improved = [replace(stage, loss_rate=intervention.new_rate) if stage.name == intervention.stage else stage
-                for stage in stages]
-    return InterventionResult(intervention, chain_losses(harvest, stages, price),
-                              chain_losses(harvest, improved, price))
+    improved = [
+        replace(stage, loss_rate=intervention.new_rate) if stage.name == intervention.stage else stage
+        for stage in stages
+    ]
+    return InterventionResult(
+        intervention, chain_losses(harvest, stages, price), chain_losses(harvest, improved, price)
+    )
 
 
 def compare_interventions(harvest, stages, price, interventions) -> pd.DataFrame:
@@ -481,21 +525,41 @@ def compare_interventions(harvest, stages, price, interventions) -> pd.DataFrame
     if isinstance(interventions, pd.DataFrame):
         interventions = interventions_from_table(interventions)
     rows = [_comparison_row(assess_intervention(harvest, stages, price, measure)) for measure in interventions]
-    table = pd.DataFrame(rows, columns=[MEASURE_COLUMN, STAGE_COLUMN, BEFORE_COLUMN, AFTER_COLUMN,
-                                        KG_GAINED_COLUMN, VALUE_GAINED_COLUMN, RUNNING_COLUMN, NET_COLUMN,
-                                        INVESTMENT_COLUMN, PAYBACK_COLUMN, LIFE_COLUMN])
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            MEASURE_COLUMN,
+            STAGE_COLUMN,
+            BEFORE_COLUMN,
+            AFTER_COLUMN,
+            KG_GAINED_COLUMN,
+            VALUE_GAINED_COLUMN,
+            RUNNING_COLUMN,
+            NET_COLUMN,
+            INVESTMENT_COLUMN,
+            PAYBACK_COLUMN,
+            LIFE_COLUMN,
+        ],
+    )
     return table.sort_values(PAYBACK_COLUMN, na_position="last", kind="stable").reset_index(drop=True)
 
 
 def _comparison_row(result: InterventionResult) -> dict:
     """One row of :func:`compare_interventions`."""
     measure = result.intervention
-    return {MEASURE_COLUMN: measure.name, STAGE_COLUMN: measure.stage,
-            BEFORE_COLUMN: result.before.stage(measure.stage).loss_rate, AFTER_COLUMN: measure.new_rate,
-            KG_GAINED_COLUMN: result.kg_saved, VALUE_GAINED_COLUMN: result.value_saved,
-            RUNNING_COLUMN: measure.running_cost, NET_COLUMN: result.net_saving,
-            INVESTMENT_COLUMN: measure.investment, PAYBACK_COLUMN: result.payback_years,
-            LIFE_COLUMN: measure.life_years}
+    return {
+        MEASURE_COLUMN: measure.name,
+        STAGE_COLUMN: measure.stage,
+        BEFORE_COLUMN: result.before.stage(measure.stage).loss_rate,
+        AFTER_COLUMN: measure.new_rate,
+        KG_GAINED_COLUMN: result.kg_saved,
+        VALUE_GAINED_COLUMN: result.value_saved,
+        RUNNING_COLUMN: measure.running_cost,
+        NET_COLUMN: result.net_saving,
+        INVESTMENT_COLUMN: measure.investment,
+        PAYBACK_COLUMN: result.payback_years,
+        LIFE_COLUMN: measure.life_years,
+    }
 
 
 def interventions_from_table(table: pd.DataFrame) -> list[Intervention]:
@@ -506,9 +570,17 @@ def interventions_from_table(table: pd.DataFrame) -> list[Intervention]:
     """
     _require_columns(table, (MEASURE_COLUMN, STAGE_COLUMN, AFTER_COLUMN, INVESTMENT_COLUMN, RUNNING_COLUMN))
     lives = table[LIFE_COLUMN] if LIFE_COLUMN in table.columns else [None] * len(table)
-    return [Intervention(row[MEASURE_COLUMN], row[STAGE_COLUMN], row[AFTER_COLUMN], row[INVESTMENT_COLUMN],
-                         row[RUNNING_COLUMN], None if life is None or pd.isna(life) else life)
-            for row, life in zip(table.to_dict("records"), lives)]
+    return [
+        Intervention(
+            row[MEASURE_COLUMN],
+            row[STAGE_COLUMN],
+            row[AFTER_COLUMN],
+            row[INVESTMENT_COLUMN],
+            row[RUNNING_COLUMN],
+            None if life is None or pd.isna(life) else life,
+        )
+        for row, life in zip(table.to_dict("records"), lives)
+    ]
 
 
 # --------------------------------------------------------------------------- course examples
@@ -555,23 +627,28 @@ def example_chain(code: str = "TL") -> ExampleChain:
     """
     chains = datasets.load("topic06_chains").set_index("ma_chuoi")
     if code not in chains.index:
-        raise InputError(_("There is no example chain {code!r}. The chains are: {known}.").format(
-            code=code, known=", ".join(chains.index)), "chain")
+        raise InputError(
+            _("There is no example chain {code!r}. The chains are: {known}.").format(
+                code=code, known=", ".join(chains.index)
+            ),
+            "chain",
+        )
     info = chains.loc[code]
     stages = datasets.load("topic06_chain_stages")
     measures = datasets.load("topic06_interventions")
-    return ExampleChain(code, info["san_pham"], info["tinh"], info["chu_the"], float(info["san_luong_kg"]),
-                        float(info["gia_ban_dong_kg"]),
-                        stages_from_table(stages[stages["ma_chuoi"] == code].sort_values("thu_tu")),
-                        tuple(interventions_from_table(measures[measures["ma_chuoi"] == code])))
+    return ExampleChain(
+        code,
+        info["san_pham"],
+        info["tinh"],
+        info["chu_the"],
+        float(info["san_luong_kg"]),
+        float(info["gia_ban_dong_kg"]),
+        stages_from_table(stages[stages["ma_chuoi"] == code].sort_values("thu_tu")),
+        tuple(interventions_from_table(measures[measures["ma_chuoi"] == code])),
+    )
 
 
 # --------------------------------------------------------------------------- words
-
-
-def percent(rate: float, decimals: int = 1) -> str:
-    """A fraction written as a percentage in the current language's style (``7,5%``)."""
-    return f"{format_number(rate * 100, decimals)}%"
 
 
 def payback_text(years: float | None) -> str:
@@ -581,3 +658,85 @@ def payback_text(years: float | None) -> str:
     if years < 1:
         return _("{months} months").format(months=format_number(max(years * 12, 0), 0))
     return _("{years} years").format(years=format_number(years, 1))
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def losses_to_csv(result: InterventionResult, path: str | Path | None = None) -> str:
+    """Export the stage table, now and with the intervention, as CSV with translated headers.
+
+    Numbers are plain (rates as fractions) so spreadsheets read them as numbers.
+
+    Parameters
+    ----------
+    result : InterventionResult
+        From :func:`assess_intervention`.
+    path : str or Path, optional
+        Also write the file there (UTF-8 with a byte-order mark, see :mod:`ocopkit.spreadsheet`).
+
+    Returns
+    -------
+    str
+        The CSV text: one row per stage.
+    """
+    rows = [
+        (now.name, now.loss_rate, now.kg_in, now.kg_lost, now.kg_out, now.value_lost, after.loss_rate, after.kg_lost)
+        for now, after in zip(result.before.stages, result.after.stages)
+    ]
+    return rows_csv(
+        rows,
+        [
+            _("Stage"),
+            _("Loss rate"),
+            _("kg in"),
+            _("kg lost"),
+            _("kg out"),
+            _("Value lost"),
+            _("Loss rate with the intervention"),
+            _("kg lost with the intervention"),
+        ],
+        path,
+    )
+
+
+def losses_to_markdown(result: InterventionResult, product: str = "") -> str:
+    """Write the chain's losses and the intervention as a Markdown section, in the current language.
+
+    Parameters
+    ----------
+    result : InterventionResult
+        From :func:`assess_intervention`.
+    product : str
+        The product, for the heading.
+    """
+    chain, measure = result.before, result.intervention
+    lines = [
+        f"## {_('Post-harvest losses')}" + (f": {product}" if product else ""),
+        "",
+        _("Harvest {harvest} kg; {delivered} kg reach the buyer; {lost} kg lost ({rate}), worth {value}.").format(
+            harvest=format_number(chain.harvest, 0),
+            delivered=format_number(chain.delivered, 0),
+            lost=format_number(chain.lost, 0),
+            rate=format_percent(chain.loss_rate),
+            value=format_money(chain.value_lost),
+        ),
+        "",
+        f"| {_('Stage')} | {_('Loss rate')} | {_('kg lost')} | {_('Value lost')} |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {s.name} | {format_percent(s.loss_rate)} | {format_number(s.kg_lost, 0)} | {format_money(s.value_lost)} |"
+        for s in chain.stages
+    ]
+    lines += [
+        "",
+        f"### {measure.name}",
+        "",
+        f"- {_('More kg reaching the buyer per year')}: {format_number(result.kg_saved, 0)} kg",
+        f"- {_('Extra sales per year')}: {format_money(result.value_saved)}",
+        f"- {_('Net benefit per year')}: {format_money(result.net_saving)}",
+        f"- {_('Investment')}: {format_money(measure.investment)}",
+        f"- {_('Payback')}: {payback_text(result.payback_years)}",
+    ]
+    return "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ price on the label:
    (:func:`split_consumer_price`, :func:`consumer_price_for`)
 5. How many units must we sell to cover overheads? (:func:`break_even_units`)
 6. What is the shelf price rounded the way Vietnamese shops write it?
-   (:func:`round_price`)
+   (:func:`round_price`, :func:`round_up`, and :func:`shelf_price` in a channel)
 
 All amounts are in Vietnamese đồng; all rates are fractions (``0.25`` is 25 %).
 
@@ -31,8 +31,6 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from ocopkit.errors import (
     InputError,
     check_non_negative,
@@ -41,8 +39,8 @@ from ocopkit.errors import (
     check_rate,
     show_value,
 )
-from ocopkit.i18n import _, format_money, format_number
-from ocopkit.spreadsheet import frame_csv
+from ocopkit.i18n import _, format_money, format_number, format_percent
+from ocopkit.spreadsheet import rows_csv
 
 # 1,000 %: above this, a typing slip (30 for 30 %) is far likelier than a real markup.
 MAX_MARKUP = 10.0
@@ -58,10 +56,11 @@ def _check_margin(value: object, field: str, label: str) -> float:
     margin = check_number(value, field, label)
     if margin >= 1:
         raise InputError(
-            _("{label} must be below 100% (below 1 as a fraction: 0.3 means 30%), "
-              "you gave {value}. A margin is a share of the selling price, so it can "
-              "never reach 100%; to add more than the cost itself, use a markup.").format(
-                label=label, value=show_value(value)),
+            _(
+                "{label} must be below 100% (below 1 as a fraction: 0.3 means 30%), "
+                "you gave {value}. A margin is a share of the selling price, so it can "
+                "never reach 100%; to add more than the cost itself, use a markup."
+            ).format(label=label, value=show_value(value)),
             field,
         )
     return check_rate(margin, field, label, 0.0, 1.0)
@@ -70,11 +69,6 @@ def _check_margin(value: object, field: str, label: str) -> float:
 def _check_markup(value: object, field: str = "markup") -> float:
     """Check a markup on cost: a fraction from 0 to :data:`MAX_MARKUP`."""
     return check_rate(value, field, _("Markup"), 0.0, MAX_MARKUP)
-
-
-def _percent(rate: float) -> str:
-    """Write a fraction as a percentage with one decimal, in local style."""
-    return f"{format_number(rate * 100, 1)}%"
 
 
 # --------------------------------------------------------------------------- unit cost
@@ -421,8 +415,7 @@ class ResellerChannel:
 
     def __post_init__(self):
         # Accept plain ("Retailer", 0.25) pairs too: participants type those first.
-        resellers = tuple(item if isinstance(item, Reseller) else Reseller(*item)
-                          for item in self.resellers)
+        resellers = tuple(item if isinstance(item, Reseller) else Reseller(*item) for item in self.resellers)
         object.__setattr__(self, "resellers", resellers)
 
 
@@ -484,6 +477,14 @@ class ChannelSplit:
     parts: tuple[PricePart, ...]
     producer_net: float
 
+    def cost_and_profit(self, unit_cost: float) -> tuple[float, float]:
+        """Split the producer's net into the unit cost it covers and the profit above it (never below 0).
+
+        The price build-up chart of :class:`~ocopkit.widgets.PricingCalculator` stacks these two first.
+        """
+        cost = min(unit_cost, self.producer_net)
+        return cost, max(self.producer_net - cost, 0.0)
+
 
 def _reseller_parts(consumer_price: float, channel: ResellerChannel) -> list[PricePart]:
     """Walk back from the shelf price: each reseller buys at price × (1 − margin)."""
@@ -511,14 +512,14 @@ def _check_channel(channel: object) -> None:
     """Refuse anything that is not one of the two channel kinds."""
     if not isinstance(channel, (ResellerChannel, PlatformChannel)):
         raise InputError(
-            _("A channel must be a ResellerChannel or a PlatformChannel, "
-              "you gave {value}.").format(value=type(channel).__name__),
+            _("A channel must be a ResellerChannel or a PlatformChannel, you gave {value}.").format(
+                value=type(channel).__name__
+            ),
             "channel",
         )
 
 
-def split_consumer_price(consumer_price: float, channel: ResellerChannel | PlatformChannel
-                         ) -> ChannelSplit:
+def split_consumer_price(consumer_price: float, channel: ResellerChannel | PlatformChannel) -> ChannelSplit:
     """Split what the consumer pays into what each party in a channel gets.
 
     Use it to compare channels at the same shelf price: a shop chain that
@@ -592,8 +593,7 @@ def consumer_price_for(producer_net: float, channel: ResellerChannel | PlatformC
 # --------------------------------------------------------------------------- volume and rounding
 
 
-def break_even_units(fixed_costs: float, price: float, variable_cost_per_unit: float
-                     ) -> float | None:
+def break_even_units(fixed_costs: float, price: float, variable_cost_per_unit: float) -> float | None:
     """Units to sell so that contributions cover the fixed costs.
 
     Use it to check whether a price is realistic for the volume the
@@ -626,8 +626,7 @@ def break_even_units(fixed_costs: float, price: float, variable_cost_per_unit: f
     """
     fixed = check_non_negative(fixed_costs, "fixed_costs", _("Fixed costs"))
     unit_price = check_positive(price, "price", _("Selling price"))
-    variable = check_non_negative(variable_cost_per_unit, "variable_cost_per_unit",
-                                  _("Variable cost per unit"))
+    variable = check_non_negative(variable_cost_per_unit, "variable_cost_per_unit", _("Variable cost per unit"))
     contribution = unit_price - variable
     if contribution <= 0:
         return None
@@ -667,15 +666,62 @@ def round_price(price: float, step: int = 1000, mode: str = "nearest") -> int:
     step = int(check_positive(step, "step", _("Rounding step")))
     if mode not in ROUNDING_MODES:
         raise InputError(
-            _('Rounding must be "up", "down" or "nearest", you gave "{value}".').format(
-                value=mode),
+            _('Rounding must be "up", "down" or "nearest", you gave "{value}".').format(value=mode),
             "mode",
         )
     # Round the quotient first so that 1500.0000001 / 500 still counts as exactly 3.
     steps = round(amount / step, 9)
-    whole = {"up": math.ceil, "down": math.floor,
-             "nearest": lambda x: math.floor(x + 0.5)}[mode](steps)
+    whole = {"up": math.ceil, "down": math.floor, "nearest": lambda x: math.floor(x + 0.5)}[mode](steps)
     return int(whole * step)
+
+
+def round_up(price: float, step: int = 0) -> float:
+    """Round a price up to a whole number of steps (500 or 1,000 đồng); a step of 0 leaves it as it is.
+
+    Use it for a price the cooperative prints: rounding up never lowers its margin.
+
+    Parameters
+    ----------
+    price : float
+        Price in đồng (≥ 0).
+    step : int
+        Rounding step in đồng; 0 for no rounding.
+
+    Returns
+    -------
+    float
+
+    See Also
+    --------
+    round_price : rounding up, down or to the nearest step.
+    """
+    return float(round_price(price, step, "up")) if step else float(price)
+
+
+def shelf_price(producer_net: float, channel: ResellerChannel | PlatformChannel, step: int = 0) -> float:
+    """Find the shelf price of a channel: what the consumer pays so the producer keeps its net, rounded up.
+
+    Use it to print one price per channel: the shop's price is higher than
+    the cooperative's own because each reseller or platform takes its share.
+
+    Parameters
+    ----------
+    producer_net, channel
+        As for :func:`consumer_price_for`.
+    step : int
+        Round the shelf price up to this many đồng, as shops write it; 0 for no rounding.
+
+    Returns
+    -------
+    float
+        The shelf price; after rounding up the producer keeps a little more than ``producer_net``.
+
+    See Also
+    --------
+    consumer_price_for : the same price before rounding.
+    build_price_sheet : every channel split at its shelf price (``shelf_rounding``).
+    """
+    return round_up(consumer_price_for(producer_net, channel), step)
 
 
 # --------------------------------------------------------------------------- price sheet
@@ -700,7 +746,8 @@ class PriceSheet:
     market : MarketCheck or None
         Comparison with a market price, if one was given.
     channels : tuple of ChannelSplit
-        Split of the consumer price in each channel.
+        Split of the consumer price in each channel, at one consumer price or
+        at each channel's own shelf price (see :func:`build_price_sheet`).
     """
 
     product: str
@@ -723,9 +770,16 @@ class PriceSheet:
         return (self.price - self.cost.total) / self.price
 
 
-def build_price_sheet(sheet: CostSheet, price: float, *, product: str = "",
-                      market_price: float | None = None, consumer_price: float | None = None,
-                      channels: tuple[ResellerChannel | PlatformChannel, ...] = ()) -> PriceSheet:
+def build_price_sheet(
+    sheet: CostSheet,
+    price: float,
+    *,
+    product: str = "",
+    market_price: float | None = None,
+    consumer_price: float | None = None,
+    channels: tuple[ResellerChannel | PlatformChannel, ...] = (),
+    shelf_rounding: int | None = None,
+) -> PriceSheet:
     """Put a cost sheet, a chosen price, the market and the channels together.
 
     Use it once the price is chosen, to export the pricing section of an OCOP
@@ -742,10 +796,16 @@ def build_price_sheet(sheet: CostSheet, price: float, *, product: str = "",
     market_price : float, optional
         A comparable product's price, for :func:`market_check`.
     consumer_price : float, optional
-        Shelf price used to split each channel; defaults to ``market_price``,
-        else ``price``.
+        One shelf price at which every channel is split; defaults to
+        ``market_price``, else ``price``.
     channels : tuple of ResellerChannel or PlatformChannel
         Channels to compare.
+    shelf_rounding : int, optional
+        Split each channel at its own shelf price instead, the one that leaves
+        the producer ``price`` (see :func:`shelf_price`), rounded up to this
+        many đồng (0: not rounded). This is what
+        :class:`~ocopkit.widgets.PricingCalculator` shows. Leave
+        ``consumer_price`` out then.
 
     Returns
     -------
@@ -755,11 +815,14 @@ def build_price_sheet(sheet: CostSheet, price: float, *, product: str = "",
     ------
     InputError
         For a price or market price that is not positive, or a bad channel.
+    TypeError
+        When both ``consumer_price`` and ``shelf_rounding`` are given.
     """
+    if consumer_price is not None and shelf_rounding is not None:
+        raise TypeError("build_price_sheet takes consumer_price or shelf_rounding, not both")
     cost = unit_cost(sheet)
     own = check_positive(price, "price", _("Selling price"))
     market = None if market_price is None else market_check(cost.total, market_price, own)
-    shelf = consumer_price if consumer_price is not None else (market_price or own)
     return PriceSheet(
         product=product,
         cost=cost,
@@ -768,8 +831,17 @@ def build_price_sheet(sheet: CostSheet, price: float, *, product: str = "",
         units_per_period=float(sheet.units_per_period),
         break_even_units=break_even_units(sheet.overheads_per_period, own, cost.variable),
         market=market,
-        channels=tuple(split_consumer_price(shelf, channel) for channel in channels),
+        channels=_channel_splits(
+            own, channels, (market_price or own) if consumer_price is None else consumer_price, shelf_rounding
+        ),
     )
+
+
+def _channel_splits(price: float, channels, consumer_price: float, shelf_rounding: int | None) -> tuple:
+    """Each channel split at one consumer price, or at its own shelf price when a rounding is given."""
+    if shelf_rounding is None:
+        return tuple(split_consumer_price(consumer_price, channel) for channel in channels)
+    return tuple(split_consumer_price(shelf_price(price, channel, shelf_rounding), channel) for channel in channels)
 
 
 def _sheet_rows(sheet: PriceSheet) -> list[tuple[str, str, float]]:
@@ -781,8 +853,11 @@ def _sheet_rows(sheet: PriceSheet) -> list[tuple[str, str, float]]:
         (price_section, _("Price per unit"), sheet.price),
         (price_section, _("Markup on cost"), sheet.markup),
         (price_section, _("Margin on price"), sheet.margin),
-        (price_section, _("Break-even units per period"),
-         math.nan if sheet.break_even_units is None else sheet.break_even_units),
+        (
+            price_section,
+            _("Break-even units per period"),
+            math.nan if sheet.break_even_units is None else sheet.break_even_units,
+        ),
     ]
     if sheet.market is not None:
         market_section = _("Market check")
@@ -800,29 +875,26 @@ def _sheet_rows(sheet: PriceSheet) -> list[tuple[str, str, float]]:
 def price_sheet_to_csv(sheet: PriceSheet, path: str | Path | None = None) -> str:
     """Export a price sheet as CSV: one row per figure (section, item, value).
 
-    Numbers are plain (no thousands separators, ``.`` for decimals; rates
-    as fractions) so spreadsheets read them as numbers; labels follow the
-    current language.
+    Labels follow the current language; values are plain numbers, rates as
+    fractions, so a spreadsheet can compute with them.
 
     Parameters
     ----------
     sheet : PriceSheet
         From :func:`build_price_sheet`.
     path : str or Path, optional
-        If given, also write the file, in UTF-8 with a byte-order mark so
-        Excel shows Vietnamese letters correctly.
+        Also write the file there (UTF-8 with a byte-order mark, see :mod:`ocopkit.spreadsheet`).
 
     Returns
     -------
     str
-        The CSV text.
+        The CSV text: a header, then one line per figure.
 
     See Also
     --------
     price_sheet_to_markdown : the same figures for a dossier.
     """
-    frame = pd.DataFrame(_sheet_rows(sheet), columns=[_("Section"), _("Item"), _("Value")])
-    return frame_csv(frame, path)
+    return rows_csv(_sheet_rows(sheet), [_("Section"), _("Item"), _("Value")], path)
 
 
 def _cost_table(sheet: PriceSheet) -> list[str]:
@@ -837,16 +909,24 @@ def _price_lines(sheet: PriceSheet) -> list[str]:
     """Markdown bullet list of the price and its break-even volume."""
     lines = [
         f"- {_('Price per unit')}: **{format_money(sheet.price)}**",
-        f"- {_('Markup on cost')}: {_percent(sheet.markup)}",
-        f"- {_('Margin on price')}: {_percent(sheet.margin)}",
+        f"- {_('Markup on cost')}: {format_percent(sheet.markup)}",
+        f"- {_('Margin on price')}: {format_percent(sheet.margin)}",
     ]
     if sheet.break_even_units is None:
-        lines.append("- " + _("The price does not cover the variable cost, so no volume "
-                              "breaks even. Raise the price or lower the cost."))
+        lines.append(
+            "- "
+            + _(
+                "The price does not cover the variable cost, so no volume "
+                "breaks even. Raise the price or lower the cost."
+            )
+        )
     else:
-        lines.append("- " + _("Break-even: {units} units per period (planned: {planned}).").format(
-            units=format_number(math.ceil(sheet.break_even_units)),
-            planned=format_number(sheet.units_per_period)))
+        lines.append(
+            "- "
+            + _("Break-even: {units} units per period (planned: {planned}).").format(
+                units=format_number(math.ceil(sheet.break_even_units)), planned=format_number(sheet.units_per_period)
+            )
+        )
     return lines
 
 
@@ -854,15 +934,14 @@ def _market_lines(market: MarketCheck) -> list[str]:
     """Markdown bullet list comparing the price with the market."""
     return [
         f"- {_('Market price')}: {format_money(market.market_price)}",
-        f"- {_('Gap to market price')}: {format_money(market.gap)} ({_percent(market.gap_share)})",
-        f"- {_('Margin at market price')}: {_percent(market.implied_margin)}",
+        f"- {_('Gap to market price')}: {format_money(market.gap)} ({format_percent(market.gap_share)})",
+        f"- {_('Margin at market price')}: {format_percent(market.implied_margin)}",
     ]
 
 
 def _channel_lines(split: ChannelSplit) -> list[str]:
     """Markdown table of one channel's split of the consumer price."""
-    lines = [f"#### {split.channel}", "", f"| {_('Who gets it')} | {_('Amount per unit')} |",
-             "|---|---:|"]
+    lines = [f"#### {split.channel}", "", f"| {_('Who gets it')} | {_('Amount per unit')} |", "|---|---:|"]
     lines += [f"| {part.label} | {format_money(part.amount)} |" for part in split.parts]
     lines.append(f"| **{_('Consumer price')}** | **{format_money(split.consumer_price)}** |")
     return lines + [""]
@@ -888,9 +967,18 @@ def price_sheet_to_markdown(sheet: PriceSheet) -> str:
     price_sheet_to_csv : the same figures for a spreadsheet.
     """
     title = _("Price sheet")
-    lines = [f"## {title}: {sheet.product}" if sheet.product else f"## {title}", "",
-             f"### {_('Unit cost')}", "", *_cost_table(sheet), "",
-             f"### {_('Selling price')}", "", *_price_lines(sheet), ""]
+    lines = [
+        f"## {title}: {sheet.product}" if sheet.product else f"## {title}",
+        "",
+        f"### {_('Unit cost')}",
+        "",
+        *_cost_table(sheet),
+        "",
+        f"### {_('Selling price')}",
+        "",
+        *_price_lines(sheet),
+        "",
+    ]
     if sheet.market is not None:
         lines += [f"### {_('Market check')}", "", *_market_lines(sheet.market), ""]
     if sheet.channels:

@@ -15,7 +15,8 @@ a ``;`` or a line break inside a text cell can start a cell too: text after
 one that begins with a formula character gets the quote as well.
 
 - :func:`safe_cell`: the neutralising function.
-- :func:`csv_text`: rows as CSV text; :func:`frame_csv` for a DataFrame.
+- :func:`csv_text`: rows as CSV text; :func:`frame_csv` for a DataFrame, and
+  :func:`rows_csv` for rows typed as one (the tools' exports).
 - :func:`write_csv`: rows to a file, UTF-8 with the byte-order mark Excel
   needs for Vietnamese letters (or without, for the course's own datasets).
 
@@ -121,12 +122,34 @@ def frame_csv(frame, path: str | Path | None = None, *, index: bool = False) -> 
     columns = list(frame.columns)
     if index:
         columns = [frame.index.name or ""] + columns
-    rows = ([None if _missing(value, pd) else value for value in row]
-            for row in frame.itertuples(index=index, name=None))
+    rows = (
+        [None if _missing(value, pd) else value for value in row] for row in frame.itertuples(index=index, name=None)
+    )
     text = csv_text(rows, columns)
     if path is not None:
         _save(text, path, bom=True)
     return text
+
+
+def rows_csv(rows, columns, path: str | Path | None = None) -> str:
+    """Return rows under a header as CSV text, as :func:`frame_csv` writes them; with ``path``, also write it.
+
+    Use it for a tool's export built row by row: each column gets one type,
+    as in a DataFrame (a whole number in a column of decimals is written
+    ``3.0``), and the file is UTF-8 with a byte-order mark, for Excel.
+
+    Parameters
+    ----------
+    rows : iterable of sequence
+        The cells of each row, in column order.
+    columns : sequence of str
+        The header.
+    path : str or Path, optional
+        Where to write the file as well.
+    """
+    import pandas as pd
+
+    return frame_csv(pd.DataFrame(list(rows), columns=list(columns)), path)
 
 
 def _missing(value, pd) -> bool:

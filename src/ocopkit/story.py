@@ -3,8 +3,10 @@
 Use this module to help a cooperative write the "câu chuyện sản phẩm"
 (product story) of its OCOP dossier: collect the elements in
 :class:`StoryElements`, print a structured draft with
-:func:`build_story_markdown`, list what to add with :func:`missing_elements`
-and estimate the points with :func:`story_subscore`.
+:func:`build_story_markdown` (or a table with :func:`story_to_csv`), list what
+to add with :func:`missing_elements` and estimate the points with
+:func:`story_subscore`; :func:`assess_story` does both, as the story builder
+shows them.
 
 Source of the scoring
 ---------------------
@@ -43,13 +45,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from pathlib import Path
 
 from ocopkit.errors import InputError, check_whole
 from ocopkit.i18n import _
+from ocopkit.spreadsheet import rows_csv
 
 EVIDENCE_KINDS = ("photo", "video", "certificate", "document")
-STORY_FIELDS = ("place", "people", "history", "raw_materials", "process", "uniqueness",
-                "commitments")
+STORY_FIELDS = ("place", "people", "history", "raw_materials", "process", "uniqueness", "commitments")
 
 
 class LocalIdentity(IntEnum):
@@ -68,8 +71,7 @@ def _check_text(value: object, field: str, label: str) -> str:
     """Return the text stripped of spaces, or explain that text is expected."""
     if not isinstance(value, str):
         raise InputError(
-            _("{label} must be text, you gave {value}.").format(
-                label=label, value=repr(value)),
+            _("{label} must be text, you gave {value}.").format(label=label, value=repr(value)),
             field,
         )
     return value.strip()
@@ -80,7 +82,8 @@ def _check_flag(value: object, field: str, label: str) -> bool:
     if not isinstance(value, bool):
         raise InputError(
             _('The answer to "{label}" must be True (yes) or False (no), you gave {value}.').format(
-                label=label, value=repr(value)),
+                label=label, value=repr(value)
+            ),
             field,
         )
     return value
@@ -120,16 +123,17 @@ class Evidence:
             raise InputError(_("Describe each piece of evidence in a few words."), "evidence")
         if self.kind not in EVIDENCE_KINDS:
             raise InputError(
-                _('Evidence kind must be "photo", "video", "certificate" or "document", '
-                  'you gave "{value}".').format(value=self.kind),
+                _('Evidence kind must be "photo", "video", "certificate" or "document", you gave "{value}".').format(
+                    value=self.kind
+                ),
                 "evidence",
             )
         _check_flag(self.verifiable, "evidence", _("Verifiable"))
         _check_text(self.source, "evidence", _("Source of the evidence"))
 
 
-def _element_labels() -> dict[str, str]:
-    """Translated headings of the story elements, in story order."""
+def element_labels() -> dict[str, str]:
+    """Return the translated heading of each story element and of the evidence, in story order."""
     return {
         "place": _("Place"),
         "people": _("People"),
@@ -140,6 +144,11 @@ def _element_labels() -> dict[str, str]:
         "commitments": _("Commitments"),
         "evidence": _("Evidence"),
     }
+
+
+def evidence_kind_labels() -> dict[str, str]:
+    """Return the translated name of each kind of evidence, in :data:`EVIDENCE_KINDS` order."""
+    return {"photo": _("Photo"), "video": _("Video clip"), "certificate": _("Certificate"), "document": _("Document")}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -188,15 +197,14 @@ class StoryElements:
     evidence: tuple[Evidence, ...] = ()
 
     def __post_init__(self):
-        labels = _element_labels()
+        labels = element_labels()
         _check_text(self.product, "product", _("Product name"))
         for name in STORY_FIELDS:
             _check_text(getattr(self, name), name, labels[name])
         if isinstance(self.evidence, (str, Evidence)):
             object.__setattr__(self, "evidence", (self.evidence,))
         # A bare description is the common first attempt: keep it as an unverified photo.
-        items = tuple(item if isinstance(item, Evidence) else Evidence(description=item)
-                      for item in self.evidence)
+        items = tuple(item if isinstance(item, Evidence) else Evidence(description=item) for item in self.evidence)
         object.__setattr__(self, "evidence", items)
 
 
@@ -209,22 +217,27 @@ def _missing_fields(elements: StoryElements) -> list[str]:
 def _what_to_add() -> dict[str, str]:
     """For each element, a message saying what to write."""
     return {
-        "place": _("Add the place: where the product comes from (commune, district, province) "
-                   "and what the land, water or climate gives it."),
-        "people": _("Add the people: who makes the product (the cooperative, its members, "
-                    "a master craftsman) and what drives them."),
-        "history": _("Add the history and heritage: since when the product has been made "
-                     "here and which traditions or customs it carries."),
-        "raw_materials": _("Add the raw materials: what the product is made from and where "
-                           "they are grown, raised or collected."),
-        "process": _("Add the process and craft: how the product is made, step by step, "
-                     "and the skills it takes."),
-        "uniqueness": _("Add what makes the product unique: what a buyer cannot find in a "
-                        "similar product from elsewhere."),
-        "commitments": _("Add your commitments: to quality, food safety, the environment "
-                         "and the community."),
-        "evidence": _("Add evidence that backs up the story: photos, video clips, "
-                      "certificates or documents."),
+        "place": _(
+            "Add the place: where the product comes from (commune, district, province) "
+            "and what the land, water or climate gives it."
+        ),
+        "people": _(
+            "Add the people: who makes the product (the cooperative, its members, "
+            "a master craftsman) and what drives them."
+        ),
+        "history": _(
+            "Add the history and heritage: since when the product has been made "
+            "here and which traditions or customs it carries."
+        ),
+        "raw_materials": _(
+            "Add the raw materials: what the product is made from and where they are grown, raised or collected."
+        ),
+        "process": _("Add the process and craft: how the product is made, step by step, and the skills it takes."),
+        "uniqueness": _(
+            "Add what makes the product unique: what a buyer cannot find in a similar product from elsewhere."
+        ),
+        "commitments": _("Add your commitments: to quality, food safety, the environment and the community."),
+        "evidence": _("Add evidence that backs up the story: photos, video clips, certificates or documents."),
     }
 
 
@@ -253,18 +266,19 @@ def missing_elements(elements: StoryElements) -> list[str]:
     advice = _what_to_add()
     messages = [advice[name] for name in _missing_fields(elements)]
     messages += [
-        _('The evidence "{description}" cannot be verified yet: say who issued it or '
-          "where it can be checked (certificate number, issuing office, link).").format(
-            description=item.description)
-        for item in elements.evidence if not item.verifiable
+        _(
+            'The evidence "{description}" cannot be verified yet: say who issued it or '
+            "where it can be checked (certificate number, issuing office, link)."
+        ).format(description=item.description)
+        for item in elements.evidence
+        if not item.verifiable
     ]
     return messages
 
 
 def _evidence_line(item: Evidence) -> str:
     """One Markdown bullet describing a piece of evidence."""
-    kinds = {"photo": _("Photo"), "video": _("Video clip"),
-             "certificate": _("Certificate"), "document": _("Document")}
+    kinds = evidence_kind_labels()
     status = _("can be verified") if item.verifiable else _("not yet verifiable")
     source = f" ({item.source.strip()})" if item.source.strip() else ""
     return f"- **{kinds[item.kind]}**: {item.description.strip()}{source}: _{status}_"
@@ -292,16 +306,47 @@ def build_story_markdown(elements: StoryElements) -> str:
     --------
     missing_elements : the same gaps as a list.
     """
-    labels, advice = _element_labels(), _what_to_add()
+    labels, advice = element_labels(), _what_to_add()
     title = _("Product story")
-    lines = [f"# {title}: {elements.product.strip()}" if elements.product.strip()
-             else f"# {title}", ""]
+    lines = [f"# {title}: {elements.product.strip()}" if elements.product.strip() else f"# {title}", ""]
     for name in STORY_FIELDS:
         text = getattr(elements, name).strip()
         lines += [f"## {labels[name]}", "", text or f"_{advice[name]}_", ""]
     lines += [f"## {labels['evidence']}", ""]
     lines += [_evidence_line(item) for item in elements.evidence] or [f"_{advice['evidence']}_"]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def story_to_csv(elements: StoryElements, path: str | Path | None = None) -> str:
+    """Export the story as CSV: one row per element, then one per piece of evidence.
+
+    The columns are element, kind, content, verifiable and source, with
+    headings in the current language.
+
+    Parameters
+    ----------
+    elements : StoryElements
+        The story's elements.
+    path : str or Path, optional
+        Also write the file there (UTF-8 with a byte-order mark, see :mod:`ocopkit.spreadsheet`).
+
+    Returns
+    -------
+    str
+        The CSV text: the product name, the seven elements, then the evidence.
+
+    See Also
+    --------
+    build_story_markdown : the same story as a document.
+    """
+    labels, kinds = element_labels(), evidence_kind_labels()
+    rows = [(_("Product name"), "", elements.product, "", "")]
+    rows += [(labels[name], "", getattr(elements, name), "", "") for name in STORY_FIELDS]
+    rows += [
+        (labels["evidence"], kinds[item.kind], item.description, _("yes") if item.verifiable else _("no"), item.source)
+        for item in elements.evidence
+    ]
+    return rows_csv(rows, [_("Element"), _("Kind"), _("Content"), _("Verifiable"), _("Source")], path)
 
 
 # --------------------------------------------------------------------------- scoring
@@ -347,8 +392,7 @@ class StorySubscore:
         return sum(item.maximum for item in self.items)
 
 
-def _story_level(written: bool, has_plot: bool, on_label: bool, on_website: bool,
-                 has_images: bool) -> int:
+def _story_level(written: bool, has_plot: bool, on_label: bool, on_website: bool, has_images: bool) -> int:
     """Level 0–5 of "Câu chuyện SP"; each level needs all the ones below ("+")."""
     steps = (written, has_plot, on_label, on_website, has_images)
     level = 0
@@ -401,21 +445,33 @@ def _structure_item(elements: StoryElements, written: bool) -> ScoreItem:
     """Score item for the structure: 2 only with every element and checkable evidence."""
     name = _("Story structure")
     if not written:
-        return ScoreItem(name, 0, 2, _("No story to structure yet."),
-                         _("Write the story down: fill in the story elements."))
-    labels = _element_labels()
+        return ScoreItem(
+            name, 0, 2, _("No story to structure yet."), _("Write the story down: fill in the story elements.")
+        )
+    labels = element_labels()
     gaps = [labels[gap] for gap in _missing_fields(elements)]
     if elements.evidence and not any(item.verifiable for item in elements.evidence):
         gaps.append(_("evidence that can be verified"))
     if not gaps:
         return ScoreItem(name, 2, 2, _("The story has all its elements."), None)
-    return ScoreItem(name, 1, 2, _("The story has a simple structure; some elements are missing."),
-                     _("Add: {elements}.").format(elements=", ".join(gaps)))
+    return ScoreItem(
+        name,
+        1,
+        2,
+        _("The story has a simple structure; some elements are missing."),
+        _("Add: {elements}.").format(elements=", ".join(gaps)),
+    )
 
 
-def story_subscore(elements: StoryElements, *, has_plot: bool = False, on_label: bool = False,
-                   on_website: bool = False, has_images_or_video: bool = False,
-                   local_identity: int = LocalIdentity.SAME_AS_ELSEWHERE) -> StorySubscore:
+def story_subscore(
+    elements: StoryElements,
+    *,
+    has_plot: bool = False,
+    on_label: bool = False,
+    on_website: bool = False,
+    has_images_or_video: bool = False,
+    local_identity: int = LocalIdentity.SAME_AS_ELSEWHERE,
+) -> StorySubscore:
     """Estimate the story's points under the 2019 OCOP sheet (0–10).
 
     Use it to show a cooperative where its story stands and which step
@@ -463,17 +519,75 @@ def story_subscore(elements: StoryElements, *, has_plot: bool = False, on_label:
     --------
     missing_elements : what to add for full structure points.
     """
-    flags = {"has_plot": (has_plot, _("Has a plot")),
-             "on_label": (on_label, _("On the label or a leaflet")),
-             "on_website": (on_website, _("On a website")),
-             "has_images_or_video": (has_images_or_video, _("Has images or video clips"))}
+    flags = {
+        "has_plot": (has_plot, _("Has a plot")),
+        "on_label": (on_label, _("On the label or a leaflet")),
+        "on_website": (on_website, _("On a website")),
+        "has_images_or_video": (has_images_or_video, _("Has images or video clips")),
+    }
     for field, (value, label) in flags.items():
         _check_flag(value, field, label)
     identity = check_whole(local_identity, "local_identity", _("Local wisdom and identity"), 0, 3)
     written = any(getattr(elements, name).strip() for name in STORY_FIELDS)
     level = _story_level(written, has_plot, on_label, on_website, has_images_or_video)
-    return StorySubscore((
-        _story_item(level),
-        _identity_item(identity if written else 0),
-        _structure_item(elements, written),
-    ))
+    return StorySubscore(
+        (
+            _story_item(level),
+            _identity_item(identity if written else 0),
+            _structure_item(elements, written),
+        )
+    )
+
+
+# --------------------------------------------------------------------------- the whole story
+
+
+@dataclass(frozen=True)
+class StoryResult:
+    """A story checked as a whole: what is written, what is missing and its estimated points.
+
+    Attributes
+    ----------
+    elements : StoryElements
+        The story as entered.
+    missing : tuple of str
+        What to add, as messages (from :func:`missing_elements`).
+    subscore : StorySubscore
+        Estimated points under the 2019 sheet, out of 10.
+    """
+
+    elements: StoryElements
+    missing: tuple[str, ...]
+    subscore: StorySubscore
+
+    @property
+    def written(self) -> int:
+        """How many of the eight parts (seven elements and the evidence) are there."""
+        return self.total_parts - len(_missing_fields(self.elements))
+
+    @property
+    def total_parts(self) -> int:
+        """Eight: the seven text elements and the evidence."""
+        return len(STORY_FIELDS) + 1
+
+
+def assess_story(elements: StoryElements, **scoring) -> StoryResult:
+    """List what a story lacks and estimate its points, as the story builder shows them.
+
+    Parameters
+    ----------
+    elements : StoryElements
+        The story's elements.
+    **scoring
+        ``has_plot``, ``on_label``, ``on_website``, ``has_images_or_video``
+        and ``local_identity``, as for :func:`story_subscore`.
+
+    Returns
+    -------
+    StoryResult
+
+    See Also
+    --------
+    ocopkit.widgets.ProductStoryBuilder : the builder, whose ``.result`` this is.
+    """
+    return StoryResult(elements, tuple(missing_elements(elements)), story_subscore(elements, **scoring))

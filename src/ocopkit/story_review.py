@@ -41,12 +41,22 @@ from ocopkit.errors import InputError
 from ocopkit.i18n import _
 
 # Column of the table -> field of StoryElements, in story order.
-ELEMENT_COLUMNS = {"vung_dat": "place", "con_nguoi": "people", "lich_su": "history",
-                   "nguyen_lieu": "raw_materials", "quy_trinh": "process",
-                   "diem_doc_dao": "uniqueness", "cam_ket": "commitments"}
+ELEMENT_COLUMNS = {
+    "vung_dat": "place",
+    "con_nguoi": "people",
+    "lich_su": "history",
+    "nguyen_lieu": "raw_materials",
+    "quy_trinh": "process",
+    "diem_doc_dao": "uniqueness",
+    "cam_ket": "commitments",
+}
 # Column of the table -> argument of story.story_subscore.
-TOLD_COLUMNS = {"co_cot_truyen": "has_plot", "tren_nhan": "on_label", "tren_website": "on_website",
-                "co_hinh_anh": "has_images_or_video"}
+TOLD_COLUMNS = {
+    "co_cot_truyen": "has_plot",
+    "tren_nhan": "on_label",
+    "tren_website": "on_website",
+    "co_hinh_anh": "has_images_or_video",
+}
 EVIDENCE_COLUMNS = ("bang_chung", "loai_bang_chung", "nguon_kiem_chung", "kiem_chung_duoc")
 REQUIRED_COLUMNS = ("ma", "san_pham", *ELEMENT_COLUMNS, *EVIDENCE_COLUMNS, *TOLD_COLUMNS, "ban_sac")
 
@@ -54,10 +64,21 @@ REQUIRED_COLUMNS = ("ma", "san_pham", *ELEMENT_COLUMNS, *EVIDENCE_COLUMNS, *TOLD
 # drawn from stories that "all look alike". Matched without accents, so "sức khoẻ" and
 # "sức khỏe" (two ways of placing the tone mark) are the same phrase.
 STOCK_PHRASES = (
-    "thiên nhiên ưu đãi", "khí hậu trong lành", "đất đai màu mỡ", "cần cù chịu khó",
-    "tâm huyết", "lâu đời", "niềm tự hào", "nguyên liệu sạch", "chọn lọc kỹ lưỡng",
-    "bí quyết gia truyền", "công nghệ hiện đại", "hương vị đặc trưng", "không lẫn với nơi khác",
-    "chất lượng cao", "an toàn cho sức khoẻ",
+    "thiên nhiên ưu đãi",
+    "khí hậu trong lành",
+    "đất đai màu mỡ",
+    "cần cù chịu khó",
+    "tâm huyết",
+    "lâu đời",
+    "niềm tự hào",
+    "nguyên liệu sạch",
+    "chọn lọc kỹ lưỡng",
+    "bí quyết gia truyền",
+    "công nghệ hiện đại",
+    "hương vị đặc trưng",
+    "không lẫn với nơi khác",
+    "chất lượng cao",
+    "an toàn cho sức khoẻ",
 )
 
 
@@ -90,12 +111,15 @@ def check_table(stories: pd.DataFrame) -> pd.DataFrame:
         When ``stories`` is not a DataFrame or lacks columns.
     """
     if not isinstance(stories, pd.DataFrame):
-        raise InputError(_("The stories must be a table (pandas DataFrame), such as "
-                           'datasets.load("topic04_sample_stories").'), "stories")
+        raise InputError(
+            _('The stories must be a table (pandas DataFrame), such as datasets.load("topic04_sample_stories").'),
+            "stories",
+        )
     missing = [name for name in REQUIRED_COLUMNS if name not in stories.columns]
     if missing:
-        raise InputError(_("The table of stories lacks the columns: {columns}.").format(
-            columns=", ".join(missing)), "stories")
+        raise InputError(
+            _("The table of stories lacks the columns: {columns}.").format(columns=", ".join(missing)), "stories"
+        )
     return stories
 
 
@@ -123,13 +147,19 @@ def elements_from_row(row: pd.Series) -> story.StoryElements:
     try:
         evidence = ()
         if _text(row["bang_chung"]):
-            evidence = (story.Evidence(description=_text(row["bang_chung"]),
-                                       kind=_text(row["loai_bang_chung"]) or "photo",
-                                       verifiable=_flag(row["kiem_chung_duoc"]),
-                                       source=_text(row["nguon_kiem_chung"])),)
-        return story.StoryElements(product=_text(row["san_pham"]), evidence=evidence,
-                                   **{field: _text(row[column])
-                                      for column, field in ELEMENT_COLUMNS.items()})
+            evidence = (
+                story.Evidence(
+                    description=_text(row["bang_chung"]),
+                    kind=_text(row["loai_bang_chung"]) or "photo",
+                    verifiable=_flag(row["kiem_chung_duoc"]),
+                    source=_text(row["nguon_kiem_chung"]),
+                ),
+            )
+        return story.StoryElements(
+            product=_text(row["san_pham"]),
+            evidence=evidence,
+            **{field: _text(row[column]) for column, field in ELEMENT_COLUMNS.items()},
+        )
     except InputError as error:
         raise _about_story(row, error) from None
 
@@ -148,8 +178,11 @@ def subscore_from_row(row: pd.Series) -> story.StorySubscore:
     """
     elements = elements_from_row(row)
     try:
-        return story.story_subscore(elements, local_identity=_whole(row["ban_sac"]),
-                                    **{arg: _flag(row[column]) for column, arg in TOLD_COLUMNS.items()})
+        return story.story_subscore(
+            elements,
+            local_identity=_whole(row["ban_sac"]),
+            **{arg: _flag(row[column]) for column, arg in TOLD_COLUMNS.items()},
+        )
     except InputError as error:
         raise _about_story(row, error) from None
 
@@ -190,23 +223,38 @@ def review_stories(stories: pd.DataFrame) -> pd.DataFrame:
     look_alike_pairs : stories that are nearly the same.
     """
     check_table(stories)
-    labels = story._element_labels()  # the headings of the story document, translated
+    labels = story.element_labels()  # the headings of the story document, translated
     rows = []
     for index, row in stories.iterrows():
         elements = elements_from_row(row)
         points = [item.points for item in subscore_from_row(row).items]
         missing = [labels[field] for field in story.STORY_FIELDS if not getattr(elements, field)]
-        rows.append({
-            "ma": row["ma"], "san_pham": row["san_pham"],
-            "so_yeu_to": len(story.STORY_FIELDS) - len(missing),
-            "yeu_to_thieu": ", ".join(missing),
-            "kiem_chung_duoc": any(item.verifiable for item in elements.evidence),
-            "cum_tu_chung_chung": len(stock_phrases(story_text(row))),
-            "diem_cau_chuyen": points[0], "diem_ban_sac": points[1], "diem_cau_truc": points[2],
-            "tong_diem": sum(points),
-        })
-    columns = ["ma", "san_pham", "so_yeu_to", "yeu_to_thieu", "kiem_chung_duoc",
-               "cum_tu_chung_chung", "diem_cau_chuyen", "diem_ban_sac", "diem_cau_truc", "tong_diem"]
+        rows.append(
+            {
+                "ma": row["ma"],
+                "san_pham": row["san_pham"],
+                "so_yeu_to": len(story.STORY_FIELDS) - len(missing),
+                "yeu_to_thieu": ", ".join(missing),
+                "kiem_chung_duoc": any(item.verifiable for item in elements.evidence),
+                "cum_tu_chung_chung": len(stock_phrases(story_text(row))),
+                "diem_cau_chuyen": points[0],
+                "diem_ban_sac": points[1],
+                "diem_cau_truc": points[2],
+                "tong_diem": sum(points),
+            }
+        )
+    columns = [
+        "ma",
+        "san_pham",
+        "so_yeu_to",
+        "yeu_to_thieu",
+        "kiem_chung_duoc",
+        "cum_tu_chung_chung",
+        "diem_cau_chuyen",
+        "diem_ban_sac",
+        "diem_cau_truc",
+        "tong_diem",
+    ]
     return pd.DataFrame(rows, index=stories.index, columns=columns)
 
 
@@ -316,16 +364,20 @@ def look_alike_pairs(stories: pd.DataFrame, threshold: float = 0.4) -> pd.DataFr
     InputError
         For a threshold outside 0–1 (such as 40 typed for 40 %).
     """
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) \
-            or not 0 <= threshold <= 1:
-        raise InputError(_("The threshold is a share between 0 and 1 (0.4 means 40%), "
-                           "you gave {value}.").format(value=repr(threshold)), "threshold")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+        raise InputError(
+            _("The threshold is a share between 0 and 1 (0.4 means 40%), you gave {value}.").format(
+                value=repr(threshold)
+            ),
+            "threshold",
+        )
     check_table(stories)
     texts = {row["ma"]: story_text(row) for _index, row in stories.iterrows()}
-    found = [(a, b, similarity(texts[a], texts[b]))
-             for a, b in itertools.combinations(texts, 2)]
-    pairs = pd.DataFrame([(a, b, round(100 * value)) for a, b, value in found
-                          if value >= threshold], columns=["ma_1", "ma_2", "do_giong"])
+    found = [(a, b, similarity(texts[a], texts[b])) for a, b in itertools.combinations(texts, 2)]
+    pairs = pd.DataFrame(
+        [(a, b, round(100 * value)) for a, b, value in found if value >= threshold],
+        columns=["ma_1", "ma_2", "do_giong"],
+    )
     return pairs.sort_values("do_giong", ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -349,11 +401,18 @@ def builder_inputs(row: pd.Series) -> dict:
     values.update({field: getattr(elements, field) for field in story.STORY_FIELDS})
     if elements.evidence:
         item = elements.evidence[0]
-        values.update({"evidence_1": item.description, "evidence_1_kind": item.kind,
-                       "evidence_1_verifiable": item.verifiable, "evidence_1_source": item.source})
+        values.update(
+            {
+                "evidence_1": item.description,
+                "evidence_1_kind": item.kind,
+                "evidence_1_verifiable": item.verifiable,
+                "evidence_1_source": item.source,
+            }
+        )
     else:  # clear the row, in case the tool held another story
-        values.update({"evidence_1": "", "evidence_1_kind": "photo",
-                       "evidence_1_verifiable": False, "evidence_1_source": ""})
+        values.update(
+            {"evidence_1": "", "evidence_1_kind": "photo", "evidence_1_verifiable": False, "evidence_1_source": ""}
+        )
     # Values that do not fit a box are left as they are: the tool then says which box.
     values.update({arg: _flag(row[column]) for column, arg in TOLD_COLUMNS.items()})
     values["local_identity"] = _whole(row["ban_sac"])

@@ -54,11 +54,13 @@ import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 
 import pandas as pd
 
 from .errors import InputError, check_non_negative, check_number, check_positive, check_range, check_rate
-from .i18n import _, format_number, get_language
+from .i18n import _, format_money, format_number, format_percent
+from .spreadsheet import frame_csv
 
 # Column names, the same as in the course datasets and exercises.
 NAME_COLUMN, CAPITAL_COLUMN, PATRONAGE_COLUMN = "ho_thanh_vien", "von_gop", "gia_tri_giao_dich"
@@ -104,8 +106,9 @@ def split_whole(amount: int, weights: Sequence[float]) -> list[int]:
     if total <= 0:
         raise InputError(_("At least one weight must be above zero to split an amount."), "weights")
     if isinstance(amount, bool) or not isinstance(amount, numbers.Integral) or amount < 0:
-        raise InputError(_("Only a whole amount of zero or more can be split, you gave {value}.").format(
-            value=amount), "amount")
+        raise InputError(
+            _("Only a whole amount of zero or more can be split, you gave {value}.").format(value=amount), "amount"
+        )
     amount = int(amount)
     quotas = [amount * weight / total for weight in exact]
     parts = [math.floor(quota) for quota in quotas]
@@ -165,10 +168,14 @@ class SharingRules:
     def __post_init__(self):
         for name, label in _rule_labels().items():
             object.__setattr__(self, name, check_rate(getattr(self, name), name, label, 0, 1))
-        if self.development_fund + self.community_fund > 1 + 1e-12:
-            raise InputError(_("The two funds take {total} of the surplus: together they can take at most "
-                               "100%.").format(total=percent(self.development_fund + self.community_fund)),
-                             "community_fund")
+        funds = self.development_fund + self.community_fund
+        if funds > 1 + 1e-12:
+            raise InputError(
+                _("The two funds take {total} of the surplus: together they can take at most 100%.").format(
+                    total=format_percent(funds, None)
+                ),
+                "community_fund",
+            )
 
     @property
     def to_members(self) -> float:
@@ -183,9 +190,11 @@ class SharingRules:
 
 def _rule_labels() -> dict[str, str]:
     """The translated name of each share, for messages."""
-    return {"development_fund": _("Share for the development fund"),
-            "community_fund": _("Share for the community development fund"),
-            "by_patronage": _("Share of the members' part by patronage")}
+    return {
+        "development_fund": _("Share for the development fund"),
+        "community_fund": _("Share for the community development fund"),
+        "by_patronage": _("Share of the members' part by patronage"),
+    }
 
 
 # --------------------------------------------------------------------------- members
@@ -194,12 +203,20 @@ def _rule_labels() -> dict[str, str]:
 def _require_columns(table, columns: Sequence[str], what: str, field_name: str) -> None:
     """A table with the columns a calculation needs, or a message naming the missing ones."""
     if not isinstance(table, pd.DataFrame):
-        raise InputError(_("The {what} must be a table (a pandas DataFrame) with the columns {columns}.").format(
-            what=what, columns=", ".join(columns)), field_name)
+        raise InputError(
+            _("The {what} must be a table (a pandas DataFrame) with the columns {columns}.").format(
+                what=what, columns=", ".join(columns)
+            ),
+            field_name,
+        )
     missing = [column for column in columns if column not in table.columns]
     if missing:
-        raise InputError(_("The {what} table has no column {missing}; it needs {columns}.").format(
-            what=what, missing=", ".join(missing), columns=", ".join(columns)), field_name)
+        raise InputError(
+            _("The {what} table has no column {missing}; it needs {columns}.").format(
+                what=what, missing=", ".join(missing), columns=", ".join(columns)
+            ),
+            field_name,
+        )
     if table.empty:
         raise InputError(_("The {what} table is empty.").format(what=what), field_name)
 
@@ -211,13 +228,16 @@ def _check_amounts(values, label: str, field_name: str, names) -> list[float]:
         row_label = _("{label} of {name}").format(label=label, name=name)
         if value is None or (isinstance(value, float) and math.isnan(value)):
             raise InputError(_("{label} is empty: enter 0 if there is none.").format(label=row_label), field_name)
-        checked.append(check_non_negative(value.item() if hasattr(value, "item") else value, field_name,
-                                          row_label))
+        checked.append(check_non_negative(value.item() if hasattr(value, "item") else value, field_name, row_label))
     return checked
 
 
-def check_members(members: pd.DataFrame, name_column: str = NAME_COLUMN, capital_column: str = CAPITAL_COLUMN,
-                  patronage_column: str = PATRONAGE_COLUMN) -> pd.DataFrame:
+def check_members(
+    members: pd.DataFrame,
+    name_column: str = NAME_COLUMN,
+    capital_column: str = CAPITAL_COLUMN,
+    patronage_column: str = PATRONAGE_COLUMN,
+) -> pd.DataFrame:
     """Return the members' names, capital and patronage, checked, in the order given.
 
     Parameters
@@ -242,17 +262,26 @@ def check_members(members: pd.DataFrame, name_column: str = NAME_COLUMN, capital
     _require_columns(members, [name_column, capital_column, patronage_column], _("members"), "members")
     names = [str(name).strip() if isinstance(name, str) else "" for name in members[name_column]]
     if "" in names:
-        raise InputError(_("Member {number} has no name: every member needs one.").format(
-            number=names.index("") + 1), "members")
+        raise InputError(
+            _("Member {number} has no name: every member needs one.").format(number=names.index("") + 1), "members"
+        )
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
-        raise InputError(_("Each member can appear only once; named more than once: {names}.").format(
-            names=", ".join(twice)), "members")
+        raise InputError(
+            _("Each member can appear only once; named more than once: {names}.").format(names=", ".join(twice)),
+            "members",
+        )
     capital = _check_amounts(members[capital_column], _("Capital contribution"), "members", names)
-    patronage = _check_amounts(members[patronage_column], _("Value of services through the cooperative"),
-                               "members", names)
-    return pd.DataFrame({NAME_COLUMN: names, CAPITAL_COLUMN: _whole_if_possible(capital),
-                         PATRONAGE_COLUMN: _whole_if_possible(patronage)})
+    patronage = _check_amounts(
+        members[patronage_column], _("Value of services through the cooperative"), "members", names
+    )
+    return pd.DataFrame(
+        {
+            NAME_COLUMN: names,
+            CAPITAL_COLUMN: _whole_if_possible(capital),
+            PATRONAGE_COLUMN: _whole_if_possible(patronage),
+        }
+    )
 
 
 def _whole_if_possible(values: list[float]) -> pd.Series:
@@ -271,9 +300,13 @@ def check_surplus(surplus) -> int:
     """
     number = check_number(surplus, "surplus", _("The surplus"))
     if number < 0:
-        raise InputError(_("The surplus is negative ({value}): a loss is not shared out among the members; the "
-                           "general meeting decides how to cover it, as the charter says.").format(
-            value=format_number(number)), "surplus")
+        raise InputError(
+            _(
+                "The surplus is negative ({value}): a loss is not shared out among the members; the "
+                "general meeting decides how to cover it, as the charter says."
+            ).format(value=format_number(number)),
+            "surplus",
+        )
     return int(round(number))
 
 
@@ -315,10 +348,39 @@ class SurplusSharing:
 
     def parts(self) -> dict[str, int]:
         """The four parts of the surplus by translated name; they add up to the surplus."""
-        return {_("Development fund"): self.development_fund,
-                _("Community development fund"): self.community_fund,
-                _("To members by patronage"): self.by_patronage,
-                _("To members by capital"): self.by_capital}
+        return {
+            _("Development fund"): self.development_fund,
+            _("Community development fund"): self.community_fund,
+            _("To members by patronage"): self.by_patronage,
+            _("To members by capital"): self.by_capital,
+        }
+
+    def shares(self) -> dict[str, float]:
+        """The share of the surplus each part takes under the rules, by the names of :meth:`parts`."""
+        rules = self.rules
+        return dict(
+            zip(
+                self.parts(),
+                (
+                    rules.development_fund,
+                    rules.community_fund,
+                    rules.to_members * rules.by_patronage,
+                    rules.to_members * rules.by_capital,
+                ),
+            )
+        )
+
+    def export_table(self) -> pd.DataFrame:
+        """Return each member's figures and share under translated headers, as the calculator's CSV has them."""
+        labels = {
+            NAME_COLUMN: _("Household"),
+            CAPITAL_COLUMN: _("Capital contributed"),
+            PATRONAGE_COLUMN: _("Services through the cooperative"),
+            BY_CAPITAL_COLUMN: _("By capital"),
+            BY_PATRONAGE_COLUMN: _("By patronage"),
+            TOTAL_COLUMN: _("In all"),
+        }
+        return self.table[list(labels)].rename(columns=labels)
 
 
 def _split_by(amount: int, weights: list[float], what: str) -> list[int]:
@@ -326,14 +388,25 @@ def _split_by(amount: int, weights: list[float], what: str) -> list[int]:
     if amount == 0:
         return [0] * len(weights)
     if sum(weights) <= 0:
-        raise InputError(_("Every member's {what} is 0, so the part shared by {what} cannot be split: enter the "
-                           "figures, or set that part's share to 0.").format(what=what), "members")
+        raise InputError(
+            _(
+                "Every member's {what} is 0, so the part shared by {what} cannot be split: enter the "
+                "figures, or set that part's share to 0."
+            ).format(what=what),
+            "members",
+        )
     return split_whole(amount, weights)
 
 
-def share_surplus(surplus, members: pd.DataFrame, rules: SharingRules | None = None, *,
-                  name_column: str = NAME_COLUMN, capital_column: str = CAPITAL_COLUMN,
-                  patronage_column: str = PATRONAGE_COLUMN) -> SurplusSharing:
+def share_surplus(
+    surplus,
+    members: pd.DataFrame,
+    rules: SharingRules | None = None,
+    *,
+    name_column: str = NAME_COLUMN,
+    capital_column: str = CAPITAL_COLUMN,
+    patronage_column: str = PATRONAGE_COLUMN,
+) -> SurplusSharing:
     """Share a year's surplus under the charter: funds first, then members by patronage and by capital.
 
     Parameters
@@ -373,9 +446,12 @@ def share_surplus(surplus, members: pd.DataFrame, rules: SharingRules | None = N
     development, community, to_members = split_whole(whole, [development, community, left])
     patronage = _exact(rules.by_patronage)
     by_patronage, by_capital = split_whole(to_members, [patronage, 1 - patronage])
-    table = clean.assign(**{
-        BY_CAPITAL_COLUMN: _split_by(by_capital, list(clean[CAPITAL_COLUMN]), _("capital")),
-        BY_PATRONAGE_COLUMN: _split_by(by_patronage, list(clean[PATRONAGE_COLUMN]), _("patronage"))})
+    table = clean.assign(
+        **{
+            BY_CAPITAL_COLUMN: _split_by(by_capital, list(clean[CAPITAL_COLUMN]), _("capital")),
+            BY_PATRONAGE_COLUMN: _split_by(by_patronage, list(clean[PATRONAGE_COLUMN]), _("patronage")),
+        }
+    )
     table[TOTAL_COLUMN] = table[BY_CAPITAL_COLUMN] + table[BY_PATRONAGE_COLUMN]
     return SurplusSharing(whole, rules, development, community, by_patronage, by_capital, table)
 
@@ -470,17 +546,33 @@ def carrying_capacity(area, area_per_visitor, open_hours, visit_hours, correctio
     """
     area = check_positive(area, "area", _("Usable area"))
     per_visitor = check_positive(area_per_visitor, "area_per_visitor", _("Area per visitor"))
-    hours = check_range(check_positive(open_hours, "open_hours", _("Hours open a day")), "open_hours",
-                        _("Hours open a day"), 0, HOURS_IN_A_DAY)
+    hours = check_range(
+        check_positive(open_hours, "open_hours", _("Hours open a day")),
+        "open_hours",
+        _("Hours open a day"),
+        0,
+        HOURS_IN_A_DAY,
+    )
     visit = check_positive(visit_hours, "visit_hours", _("Hours of a visit"))
+    shown = {"visit": visit, "hours": hours, "area": area, "per": per_visitor}
+    shown = {name: format_number(value, 2, trim=True) for name, value in shown.items()}
     if visit > hours:
-        raise InputError(_("A visit of {visit} hours is longer than the {hours} hours the site is open: check "
-                           "both figures.").format(visit=plain(visit), hours=plain(hours)), "visit_hours")
+        raise InputError(
+            _("A visit of {visit} hours is longer than the {hours} hours the site is open: check both figures.").format(
+                **shown
+            ),
+            "visit_hours",
+        )
     if per_visitor > area:
-        raise InputError(_("The usable area ({area} m²) is smaller than the area one visitor needs ({per} m²): "
-                           "check both figures.").format(area=plain(area), per=plain(per_visitor)), "area")
-    factors = tuple(check_rate(factor, "corrections", _("Correction factor"), 0, MAX_CORRECTION)
-                    for factor in corrections)
+        raise InputError(
+            _(
+                "The usable area ({area} m²) is smaller than the area one visitor needs ({per} m²): check both figures."
+            ).format(**shown),
+            "area",
+        )
+    factors = tuple(
+        check_rate(factor, "corrections", _("Correction factor"), 0, MAX_CORRECTION) for factor in corrections
+    )
     return CarryingCapacity(area, per_visitor, hours, visit, factors)
 
 
@@ -508,14 +600,16 @@ def monthly_results(months: pd.DataFrame) -> pd.DataFrame:
         For a missing column, a month that is not 1–12 or appears twice, or
         an amount that is not a number of zero or more.
     """
-    _require_columns(months, [MONTH_COLUMN, REVENUE_COLUMN, FIXED_COLUMN, VARIABLE_COLUMN], _("monthly"),
-                     "months")
+    _require_columns(months, [MONTH_COLUMN, REVENUE_COLUMN, FIXED_COLUMN, VARIABLE_COLUMN], _("monthly"), "months")
     labels = [_("Month {month}").format(month=month) for month in months[MONTH_COLUMN]]
     checked = [_check_month(month) for month in months[MONTH_COLUMN]]
     if len(set(checked)) < len(checked):
         raise InputError(_("Each month can appear only once in the monthly table."), "months")
-    for column, label in ((REVENUE_COLUMN, _("Revenue")), (FIXED_COLUMN, _("Fixed costs")),
-                          (VARIABLE_COLUMN, _("Variable costs"))):
+    for column, label in (
+        (REVENUE_COLUMN, _("Revenue")),
+        (FIXED_COLUMN, _("Fixed costs")),
+        (VARIABLE_COLUMN, _("Variable costs")),
+    ):
         _check_amounts(months[column], label, "months", labels)
     table = months.copy()
     table[COST_COLUMN] = table[FIXED_COLUMN] + table[VARIABLE_COLUMN]
@@ -593,13 +687,18 @@ def break_even_visitors(fixed_costs, revenue_per_visitor, variable_cost_per_visi
     """
     fixed = check_non_negative(fixed_costs, "fixed_costs", _("Fixed costs"))
     revenue = check_positive(revenue_per_visitor, "revenue_per_visitor", _("Revenue per visitor"))
-    variable = check_non_negative(variable_cost_per_visitor, "variable_cost_per_visitor",
-                                  _("Variable cost per visitor"))
+    variable = check_non_negative(
+        variable_cost_per_visitor, "variable_cost_per_visitor", _("Variable cost per visitor")
+    )
     if variable >= revenue:
-        raise InputError(_("Each visitor costs {cost} and brings in {revenue}: with no margin per visitor, no "
-                           "number of visitors covers the fixed costs. Raise prices or cut the cost per "
-                           "visitor.").format(cost=format_number(variable), revenue=format_number(revenue)),
-                         "variable_cost_per_visitor")
+        raise InputError(
+            _(
+                "Each visitor costs {cost} and brings in {revenue}: with no margin per visitor, no "
+                "number of visitors covers the fixed costs. Raise prices or cut the cost per "
+                "visitor."
+            ).format(cost=format_number(variable), revenue=format_number(revenue)),
+            "variable_cost_per_visitor",
+        )
     return math.ceil(fixed / (revenue - variable) - 1e-9)
 
 
@@ -621,16 +720,23 @@ def seasonality(months: pd.DataFrame, column: str = VISITORS_COLUMN) -> pd.Serie
     _require_columns(months, [MONTH_COLUMN, column], _("monthly"), "months")
     values = months.set_index(MONTH_COLUMN)[column].astype(float)
     if values.mean() <= 0:
-        raise InputError(_("Every month has 0 in {column}: there is no season to compare.").format(column=column),
-                         "months")
+        raise InputError(
+            _("Every month has 0 in {column}: there is no season to compare.").format(column=column), "months"
+        )
     return values / values.mean()
 
 
 # --------------------------------------------------------------------------- dashboard
 
 # Suggested targets of the dashboard: points to discuss and set in the cooperative, not rules.
-DEFAULT_TARGETS = {"loss_months": 2, "over_capacity_months": 0, "peak_use": 1.0, "seasonality": 2.0,
-                   "community_fund": 0.05, "by_patronage": 0.5}
+DEFAULT_TARGETS = {
+    "loss_months": 2,
+    "over_capacity_months": 0,
+    "peak_use": 1.0,
+    "seasonality": 2.0,
+    "community_fund": 0.05,
+    "by_patronage": 0.5,
+}
 
 
 @dataclass(frozen=True)
@@ -670,6 +776,11 @@ class Indicator:
         """Why it matters, in one sentence."""
         return _indicator_texts()[self.code][1]
 
+    @property
+    def mark(self) -> str:
+        """✓ when the target is met, ✗ when it is not."""
+        return "✓" if self.met else "✗"
+
     def value_text(self) -> str:
         """The value written for people: a count, a ratio or a percentage."""
         return _show(self.code, self.value)
@@ -686,29 +797,42 @@ def _show(code: str, value: float) -> str:
         return format_number(value, 0)
     if code == "seasonality":
         return format_number(value, 1)
-    return percent(value)
+    return format_percent(value, None)
 
 
 def _indicator_texts() -> dict[str, tuple[str, str]]:
     """Name and reason of each indicator, translated now."""
     return {
-        "loss_months": (_("Months below break-even"),
-                        _("Too many months with a loss eat the year's surplus and the members' income.")),
-        "over_capacity_months": (_("Months whose busiest day is over capacity"),
-                                 _("Crowds spoil the visit and wear out paths, water and goodwill.")),
-        "peak_use": (_("Busiest day of the year against daily capacity"),
-                     _("Above 100% the site takes more visitors than it can carry.")),
-        "seasonality": (_("Busiest month against an average month"),
-                        _("A sharp peak means idle rooms and people the rest of the year.")),
-        "community_fund": (_("Share of the surplus for the community development fund"),
-                           _("The village that hosts the visitors shares in the benefits (ASEAN CBT Standard).")),
-        "by_patronage": (_("Share of the members' part by patronage"),
-                         _("A cooperative rewards the business members do through it more than their capital.")),
+        "loss_months": (
+            _("Months below break-even"),
+            _("Too many months with a loss eat the year's surplus and the members' income."),
+        ),
+        "over_capacity_months": (
+            _("Months whose busiest day is over capacity"),
+            _("Crowds spoil the visit and wear out paths, water and goodwill."),
+        ),
+        "peak_use": (
+            _("Busiest day of the year against daily capacity"),
+            _("Above 100% the site takes more visitors than it can carry."),
+        ),
+        "seasonality": (
+            _("Busiest month against an average month"),
+            _("A sharp peak means idle rooms and people the rest of the year."),
+        ),
+        "community_fund": (
+            _("Share of the surplus for the community development fund"),
+            _("The village that hosts the visitors shares in the benefits (ASEAN CBT Standard)."),
+        ),
+        "by_patronage": (
+            _("Share of the members' part by patronage"),
+            _("A cooperative rewards the business members do through it more than their capital."),
+        ),
     }
 
 
-def sustainability_dashboard(months: pd.DataFrame, capacity: CarryingCapacity, rules: SharingRules | None = None,
-                             targets: dict | None = None) -> list[Indicator]:
+def sustainability_dashboard(
+    months: pd.DataFrame, capacity: CarryingCapacity, rules: SharingRules | None = None, targets: dict | None = None
+) -> list[Indicator]:
     """Return the six indicators of a simple sustainability dashboard.
 
     Parameters
@@ -753,12 +877,15 @@ def _indicators(table: pd.DataFrame, capacity: CarryingCapacity, rules: SharingR
 
 def dashboard_table(indicators: Sequence[Indicator]) -> pd.DataFrame:
     """Return the dashboard as a table with headers in the current language."""
-    return pd.DataFrame({
-        _("Indicator"): [item.label for item in indicators],
-        _("Value"): [item.value_text() for item in indicators],
-        _("Target"): [item.target_text() for item in indicators],
-        _("Met"): ["✓" if item.met else "✗" for item in indicators],
-    }, index=[item.code for item in indicators])
+    return pd.DataFrame(
+        {
+            _("Indicator"): [item.label for item in indicators],
+            _("Value"): [item.value_text() for item in indicators],
+            _("Target"): [item.target_text() for item in indicators],
+            _("Met"): [item.mark for item in indicators],
+        },
+        index=[item.code for item in indicators],
+    )
 
 
 # --------------------------------------------------------------------------- all together
@@ -794,8 +921,9 @@ class CoopReview:
         return sorted(int(m) for m in self.months.loc[over, MONTH_COLUMN])
 
 
-def review(surplus, members: pd.DataFrame, rules: SharingRules, capacity: CarryingCapacity,
-           months: pd.DataFrame) -> CoopReview:
+def review(
+    surplus, members: pd.DataFrame, rules: SharingRules, capacity: CarryingCapacity, months: pd.DataFrame
+) -> CoopReview:
     """Share the surplus, and put the year's months against break-even and the site's capacity.
 
     Parameters
@@ -812,21 +940,81 @@ def review(surplus, members: pd.DataFrame, rules: SharingRules, capacity: Carryi
     CoopReview
     """
     table = check_months(months)
-    return CoopReview(share_surplus(surplus, members, rules), capacity, table,
-                      _indicators(table, capacity, rules, DEFAULT_TARGETS))
+    return CoopReview(
+        share_surplus(surplus, members, rules), capacity, table, _indicators(table, capacity, rules, DEFAULT_TARGETS)
+    )
 
 
-def plain(value: float, decimals: int = 2) -> str:
-    """A number in the current language's style without useless zeros (``4``, ``1,5``, ``1.250``)."""
-    text = format_number(value, decimals)
-    separator = "," if get_language() == "vi" else "."
-    return text.rstrip("0").rstrip(separator) if separator in text else text
+# --------------------------------------------------------------------------- exports
 
 
-def percent(rate: float, decimals: int = 0) -> str:
-    """A fraction as a percentage in the current language's style (``0.125`` → ``12,5%`` in Vietnamese)."""
-    if math.isinf(rate):
-        return "∞"
-    value = rate * 100
-    shown = decimals or (0 if abs(value - round(value)) < 1e-6 else 1)
-    return f"{format_number(value, shown)}%"
+def sharing_to_csv(sharing: SurplusSharing, path: str | Path | None = None) -> str:
+    """Export each member's figures and share as CSV (plain numbers, đồng), with translated headers.
+
+    Parameters
+    ----------
+    sharing : SurplusSharing
+        From :func:`share_surplus`.
+    path : str or Path, optional
+        Also write the file there (UTF-8 with a byte-order mark, see :mod:`ocopkit.spreadsheet`).
+
+    Returns
+    -------
+    str
+        The CSV text of :meth:`SurplusSharing.export_table`.
+    """
+    return frame_csv(sharing.export_table(), path)
+
+
+def review_to_markdown(result: CoopReview) -> str:
+    """Write the sharing, the site's capacity and the dashboard as a Markdown section, in the current language.
+
+    See Also
+    --------
+    ocopkit.widgets.tourism_coop.TourismCoopCalculator.to_markdown : the same text from the calculator.
+    """
+    sharing, capacity = result.sharing, result.capacity
+    lines = [
+        f"## {_('Sharing the surplus')}",
+        "",
+        _("Surplus shared out: {surplus}.").format(surplus=format_money(sharing.surplus)),
+        "",
+    ]
+    lines += [f"- {label}: {format_money(amount)}" for label, amount in sharing.parts().items()]
+    lines += [
+        "",
+        f"| {_('Household')} | {_('By capital')} | {_('By patronage')} | {_('In all')} |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r[NAME_COLUMN]} | {format_money(r[BY_CAPITAL_COLUMN])} | "
+        f"{format_money(r[BY_PATRONAGE_COLUMN])} | {format_money(r[TOTAL_COLUMN])} |"
+        for r in sharing.table.to_dict("records")
+    ]
+    lines += [
+        "",
+        f"## {_('Carrying capacity of the site')}",
+        "",
+        _capacity_sentence(capacity),
+        "",
+        f"## {_('Sustainability dashboard')}",
+        "",
+        f"| {_('Indicator')} | {_('Value')} | {_('Target')} | {_('Met')} |",
+        "|---|---:|---:|:---:|",
+    ]
+    lines += [
+        f"| {item.label} | {item.value_text()} | {item.target_text()} | {item.mark} |" for item in result.indicators
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _capacity_sentence(capacity: CarryingCapacity) -> str:
+    """The capacity's steps in one sentence."""
+    shown = {"at_once": capacity.at_one_time, "rotation": capacity.rotation_factor, "physical": capacity.physical}
+    return _(
+        "{at_once} visitors at one time × rotation factor {rotation} = {physical} visitors a day; "
+        "at most {maximum} visitors a day."
+    ).format(
+        **{name: format_number(value, 2, trim=True) for name, value in shown.items()},
+        maximum=format_number(capacity.max_daily_visitors),
+    )

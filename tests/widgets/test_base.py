@@ -249,3 +249,14 @@ class TestTables:
         assert figures_table([("Tổng", "76 / 100")]) == (
             "<table><tr><td>Tổng</td><td style='text-align:right'><b>76 / 100</b></td></tr></table>"
         )
+
+
+def test_plain_number_keeps_the_zeros_of_whole_numbers():
+    from ocopkit.widgets.inputs import plain_number
+
+    assert [plain_number(100.4, 0), plain_number(12.5), plain_number(1250000.0), plain_number(240.0, 2)] == [
+        "100",
+        "12,5",
+        "1.250.000",
+        "240",
+    ]

@@ -20,7 +20,13 @@ def png(tool):
 class TestStart:
     def test_starts_with_six_channels_a_chart_and_the_best_one(self, tool):
         assert [item.channel for item in tool.result.channels] == [
-            "Postmart", "Voso", "Shopee", "Lazada", "TikTok Shop", "Facebook"]
+            "Postmart",
+            "Voso",
+            "Shopee",
+            "Lazada",
+            "TikTok Shop",
+            "Facebook",
+        ]
         assert tool.result.best == "Postmart"
         assert png(tool).startswith(b"\x89PNG")
         assert "Tiền về" in tool.summary.value and "Postmart" in tool.summary.value
@@ -29,7 +35,17 @@ class TestStart:
     def test_same_numbers_as_the_logic(self, tool):
         shopee = digital.OnlineChannel("Shopee", 0.12, 3_000, 15_000, 0.05)
         assert tool.result.channels[2].net_revenue == pytest.approx(
-            digital.channel_net(150_000, shopee, 100).net_revenue)
+            digital.channel_net(150_000, shopee, 100).net_revenue
+        )
+
+    def test_the_plan_and_exports_are_those_of_the_logic(self, tool):
+        expected = digital.plan_channels(150_000, digital.example_channels(), 100, "Mật ong hoa nhãn (chai 500 ml)")
+        assert tool.result == expected
+        assert tool.to_csv() == digital.channel_plan_to_csv(expected)
+        assert tool.to_markdown() == digital.channel_plan_to_markdown(expected)
+        assert tool.summary.value.index(expected.ranked()[0].channel) < tool.summary.value.index(
+            expected.ranked()[-1].channel
+        )
 
     def test_own_channels(self):
         tool = ChannelPlanner([digital.OnlineChannel("Zalo", 0, 5_000, 20_000, 0.02)], price=80_000, orders=10)

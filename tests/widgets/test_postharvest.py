@@ -6,6 +6,7 @@ import pytest
 
 from ocopkit import postharvest
 from ocopkit.errors import InputError
+from ocopkit.i18n import format_percent
 from ocopkit.widgets.postharvest import PostHarvestLossCalculator, stage_loss_chart
 
 
@@ -37,6 +38,14 @@ class TestStart:
         assert tool.result.before.delivered == pytest.approx(expected.before.delivered)
         assert tool.result.kg_saved == pytest.approx(expected.kg_saved)
         assert tool.result.payback_years == pytest.approx(expected.payback_years)
+
+    def test_the_summary_names_the_share_of_the_worst_stage_as_the_logic_gives_it(self, tool):
+        chain = tool.result.before
+        assert format_percent(chain.share_of_losses(chain.worst_stage)) in tool.summary.value
+
+    def test_the_exports_are_those_of_the_logic(self, tool):
+        assert tool.to_csv() == postharvest.losses_to_csv(tool.result)
+        assert tool.to_markdown() == postharvest.losses_to_markdown(tool.result, "Thanh long ruột đỏ")
 
     def test_summary_shows_losses_value_and_payback(self, tool):
         summary = tool.summary.value
@@ -108,13 +117,16 @@ class TestLiveUpdates:
 
 
 class TestBadInput:
-    @pytest.mark.parametrize("box, value, words", [
-        ("rate_3", "120", "từ 0% đến 90%"),
-        ("rate_3", "bảy", "phải là một số"),
-        ("harvest", "0", "lớn hơn 0"),
-        ("new_rate", "9", "cao hơn hiện nay"),
-        ("investment", "-5", "âm"),
-    ])
+    @pytest.mark.parametrize(
+        "box, value, words",
+        [
+            ("rate_3", "120", "từ 0% đến 90%"),
+            ("rate_3", "bảy", "phải là một số"),
+            ("harvest", "0", "lớn hơn 0"),
+            ("new_rate", "9", "cao hơn hiện nay"),
+            ("investment", "-5", "âm"),
+        ],
+    )
     def test_a_message_and_the_last_result_kept(self, tool, box, value, words):
         kept = tool.result
         tool.fields[box].value = value

@@ -5,9 +5,9 @@ import json
 import pandas as pd
 import pytest
 
-from ocopkit import finance, pricing
+from ocopkit import finance, pricing, story
 from ocopkit.errors import InputError
-from ocopkit.i18n import set_language
+from ocopkit.i18n import _, format_money, set_language
 from ocopkit.widgets import (
     BusinessPlanBuilder,
     OcopSelfAssessment,
@@ -40,12 +40,24 @@ def assert_refused(tool, cases):
 
 
 class TestParseNumber:
-    @pytest.mark.parametrize("text, number", [
-        ("1.250.000", 1_250_000), ("1250000", 1_250_000), ("12,5", 12.5),
-        ("1 250 000 đ", 1_250_000), ("25.000₫", 25_000), ("1.250.000,5", 1_250_000.5),
-        ("1,250,000.5", 1_250_000.5), ("0.12", 0.12), ("30%", 30), ("-5", -5), (" 7 ", 7),
-        ("25.000 đồng", 25_000), ("100 VND", 100),
-    ])
+    @pytest.mark.parametrize(
+        "text, number",
+        [
+            ("1.250.000", 1_250_000),
+            ("1250000", 1_250_000),
+            ("12,5", 12.5),
+            ("1 250 000 đ", 1_250_000),
+            ("25.000₫", 25_000),
+            ("1.250.000,5", 1_250_000.5),
+            ("1,250,000.5", 1_250_000.5),
+            ("0.12", 0.12),
+            ("30%", 30),
+            ("-5", -5),
+            (" 7 ", 7),
+            ("25.000 đồng", 25_000),
+            ("100 VND", 100),
+        ],
+    )
     def test_reads_what_participants_type(self, text, number):
         assert parse_number(text, "price", "Giá") == pytest.approx(number)
 
@@ -108,11 +120,20 @@ class TestBusinessPlanBuilder:
         assert tool.message.value == "" and tool.result.plan.loan is None
 
     def test_invalid_input_shows_a_message_and_keeps_the_last_result(self):
-        assert_refused(BusinessPlanBuilder(), [
-            ("unit_price", "-5"), ("units_per_month", "0"), ("unit_price", "tám mươi nghìn"),
-            ("months", "100"), ("months", "24,5"), ("loan_rate", "60"), ("growth_rate", "500"),
-            ("seasonal_factors", "1; 2"), ("seasonal_factors", "1;1;1;1;1;1;1;1;1;1;1;mười"),
-        ])
+        assert_refused(
+            BusinessPlanBuilder(),
+            [
+                ("unit_price", "-5"),
+                ("units_per_month", "0"),
+                ("unit_price", "tám mươi nghìn"),
+                ("months", "100"),
+                ("months", "24,5"),
+                ("loan_rate", "60"),
+                ("growth_rate", "500"),
+                ("seasonal_factors", "1; 2"),
+                ("seasonal_factors", "1;1;1;1;1;1;1;1;1;1;1;mười"),
+            ],
+        )
 
     def test_fixing_the_input_clears_the_message(self):
         tool = BusinessPlanBuilder()
@@ -120,6 +141,12 @@ class TestBusinessPlanBuilder:
         tool.fields["unit_price"].value = "85.000"
         assert tool.message.value == "" and not tool.fields["unit_price"].layout.border
         assert tool.result.plan.unit_price == 85_000
+
+    def test_the_summary_shows_the_key_figures_of_the_logic(self):
+        tool = BusinessPlanBuilder()
+        for label, value in finance.key_figure_rows(tool.result):
+            assert f"<td>{label}</td><td style='text-align:right'><b>{value}</b>" in tool.summary.value
+        assert format_money(tool.result.loan_instalment) in tool.summary.value
 
     def test_csv_and_markdown_exports(self, tmp_path):
         tool = BusinessPlanBuilder()
@@ -134,8 +161,15 @@ class TestBusinessPlanBuilder:
 
     def test_save_and_load_round_trip(self, tmp_path):
         tool = BusinessPlanBuilder()
-        tool.set_inputs({"product": "Chè Shan tuyết", "unit_price": "95.000", "start_month": 9,
-                         "growth_period": "month", "growth_rate": "1,5"})
+        tool.set_inputs(
+            {
+                "product": "Chè Shan tuyết",
+                "unit_price": "95.000",
+                "start_month": 9,
+                "growth_period": "month",
+                "growth_rate": "1,5",
+            }
+        )
         path = tool.save(tmp_path / "ke-hoach.json")
         saved = json.loads(path.read_text(encoding="utf-8"))
         assert "Chè Shan tuyết" in path.read_text(encoding="utf-8")  # not \\u escapes
@@ -183,6 +217,37 @@ class TestPricingCalculator:
         assert all(split.producer_net >= sheet.price for split in sheet.channels)
         assert sheet.market.market_price == 120_000
 
+    def test_the_sheet_is_what_the_logic_builds_at_rounded_shelf_prices(self):
+        tool = PricingCalculator()
+        costs = pricing.CostSheet(
+            units_per_period=2000,
+            materials_per_unit=38_000,
+            labour_per_unit=12_000,
+            packaging_per_unit=9000,
+            overheads_per_period=30_000_000,
+            logistics_per_unit=4000,
+        )
+        price = pricing.round_up(pricing.cost_plus_price(78_000, 0.40), 1000)
+        channels = (
+            pricing.ResellerChannel(_("Direct sale")),
+            pricing.ResellerChannel(_("Shops"), ((_("Distributor"), 0.15), (_("Retailer"), 0.25))),
+            pricing.PlatformChannel(_("E-commerce platform"), 0.12, 3000, 15_000),
+        )
+        expected = pricing.build_price_sheet(
+            costs, price, product="Long nhãn sấy Hưng Yên", market_price=120_000, channels=channels, shelf_rounding=1000
+        )
+        assert tool.result == expected
+        for split in expected.channels:
+            assert format_money(split.consumer_price) in tool.summary.value
+
+    def test_the_chart_stacks_the_cost_and_profit_of_the_logic(self):
+        tool = PricingCalculator()
+        sheet = tool.result
+        for row, split in enumerate(sheet.channels[::-1]):  # the first channel is drawn on top
+            cost, profit = split.cost_and_profit(sheet.cost.total)
+            assert tool._painter.bars[_("Unit cost")].patches[row].get_width() == cost
+            assert tool._painter.bars[_("Producer's profit")].patches[row].get_width() == profit
+
     def test_target_margin_without_rounding(self):
         tool = PricingCalculator()
         tool.set_inputs({"method": "margin", "margin": "30", "rounding": 0})
@@ -202,10 +267,17 @@ class TestPricingCalculator:
         assert tool.message.value == "" and tool.result.market is None
 
     def test_invalid_input_shows_a_message_and_keeps_the_last_result(self):
-        assert_refused(PricingCalculator(), [
-            ("materials_per_unit", "-1.000"), ("units_per_period", "0"), ("market_price", "-5"),
-            ("market_price", "một trăm"), ("fee_rate", "60"), ("retailer_margin", "100"),
-        ])
+        assert_refused(
+            PricingCalculator(),
+            [
+                ("materials_per_unit", "-1.000"),
+                ("units_per_period", "0"),
+                ("market_price", "-5"),
+                ("market_price", "một trăm"),
+                ("fee_rate", "60"),
+                ("retailer_margin", "100"),
+            ],
+        )
 
     def test_a_margin_of_100_percent_is_explained(self):
         tool = PricingCalculator()
@@ -245,10 +317,16 @@ class TestPricingCalculator:
 
 def lychee_story() -> dict:
     """A few elements of a lychee story from Lục Ngạn (an illustration, not a real dossier)."""
-    return {"product": "Vải thiều Lục Ngạn", "place": "Lục Ngạn, Bắc Giang: đất đồi, sương muối",
-            "people": "Hợp tác xã vải thiều", "evidence_1": "Giấy chứng nhận VietGAP",
-            "evidence_1_kind": "certificate", "evidence_1_verifiable": True,
-            "evidence_1_source": "Sở Nông nghiệp Bắc Giang", "has_plot": True}
+    return {
+        "product": "Vải thiều Lục Ngạn",
+        "place": "Lục Ngạn, Bắc Giang: đất đồi, sương muối",
+        "people": "Hợp tác xã vải thiều",
+        "evidence_1": "Giấy chứng nhận VietGAP",
+        "evidence_1_kind": "certificate",
+        "evidence_1_verifiable": True,
+        "evidence_1_source": "Sở Nông nghiệp Bắc Giang",
+        "has_plot": True,
+    }
 
 
 class TestProductStoryBuilder:
@@ -266,6 +344,15 @@ class TestProductStoryBuilder:
         assert result.written == 3 and result.subscore.total == 3
         assert result.elements.evidence[0].kind == "certificate"
         assert "3 / 10" in tool.summary.value and chart_bytes(tool) != chart
+
+    def test_the_result_and_the_csv_are_those_of_the_logic(self):
+        tool = ProductStoryBuilder()
+        tool.set_inputs({**lychee_story(), "on_website": True, "local_identity": 2})
+        elements = tool.result.elements
+        assert tool.result == story.assess_story(
+            elements, has_plot=True, on_label=False, on_website=True, has_images_or_video=False, local_identity=2
+        )
+        assert tool.to_csv() == story.story_to_csv(elements)
 
     def test_empty_evidence_rows_are_skipped(self):
         tool = ProductStoryBuilder()

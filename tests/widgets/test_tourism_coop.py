@@ -7,6 +7,7 @@ import pytest
 
 from ocopkit import datasets, tourism_coop
 from ocopkit.errors import InputError
+from ocopkit.i18n import format_money, format_percent
 from ocopkit.widgets.tourism_coop import TourismCoopCalculator, coop_chart
 
 
@@ -46,14 +47,30 @@ class TestStart:
         expected = tourism_coop.share_surplus(480_000_000, datasets.load("topic07_members"))
         pd.testing.assert_frame_equal(tool.result.sharing.table, expected.table)
 
+    def test_the_parts_and_their_shares_are_those_of_the_logic(self, tool):
+        sharing = tool.result.sharing
+        shares = sharing.shares()
+        for label, amount in sharing.parts().items():
+            assert (
+                f"{label} ({format_percent(shares[label], None)})</td><td style='text-align:right'><b>"
+                f"{format_money(amount)}</b>" in tool.summary.value
+            )
+
+    def test_the_exports_are_those_of_the_logic(self, tool):
+        assert tool.to_csv() == tourism_coop.sharing_to_csv(tool.result.sharing)
+        assert tool.to_markdown() == tourism_coop.review_to_markdown(tool.result)
+
 
 class TestLiveUpdates:
     def test_changing_the_surplus_reshares_it(self, tool):
         chart = png(tool)
         tool.fields["surplus"].value = "350.000.000"
         sharing = tool.result.sharing
-        assert (sharing.community_fund, sharing.by_patronage, sharing.by_capital) == (35_000_000, 171_500_000,
-                                                                                        73_500_000)
+        assert (sharing.community_fund, sharing.by_patronage, sharing.by_capital) == (
+            35_000_000,
+            171_500_000,
+            73_500_000,
+        )
         assert sharing.table["tong_duoc_chia"].sum() == 245_000_000
         assert png(tool) != chart
 
@@ -83,8 +100,11 @@ class TestLiveUpdates:
 
     def test_set_members_from_a_table(self, tool):
         tool.set_members(datasets.load("topic07_members").head(3))
-        assert list(tool.result.sharing.table["ho_thanh_vien"]) == ["Hộ Lý Văn Phúc", "Hộ Vàng Thị Mai",
-                                                                     "Hộ Giàng A Chính"]
+        assert list(tool.result.sharing.table["ho_thanh_vien"]) == [
+            "Hộ Lý Văn Phúc",
+            "Hộ Vàng Thị Mai",
+            "Hộ Giàng A Chính",
+        ]
         assert tool.fields["name_3"].value == ""
 
     def test_set_months(self, tool):
@@ -95,14 +115,17 @@ class TestLiveUpdates:
 
 
 class TestBadInput:
-    @pytest.mark.parametrize("name, value, words", [
-        ("surplus", "nhiều", "Thặng dư đem chia"),
-        ("surplus", "-1.000.000", "lỗ"),
-        ("community_fund", "85", "100%"),
-        ("by_patronage", "170", "Phần của thành viên chia theo giao dịch"),
-        ("visit_hours", "9", "dài hơn"),
-        ("area", "", "trống"),
-    ])
+    @pytest.mark.parametrize(
+        "name, value, words",
+        [
+            ("surplus", "nhiều", "Thặng dư đem chia"),
+            ("surplus", "-1.000.000", "lỗ"),
+            ("community_fund", "85", "100%"),
+            ("by_patronage", "170", "Phần của thành viên chia theo giao dịch"),
+            ("visit_hours", "9", "dài hơn"),
+            ("area", "", "trống"),
+        ],
+    )
     def test_bad_input_keeps_the_last_result(self, tool, name, value, words):
         kept = tool.result
         tool.fields[name].value = value

@@ -26,16 +26,26 @@ from .. import finance
 from ..errors import InputError
 from ..i18n import _, format_money, format_number
 from .common import figures_table, text_export
-from .inputs import (FormTool, LiveChart, caption_html, choice_box, number_box, parse_number,
-                     plain_number, text_box)
+from .inputs import FormTool, LiveChart, caption_html, choice_box, number_box, parse_number, plain_number, text_box
 
 # A worked example (synthetic figures) so the tool opens with a plan to change.
 EXAMPLE = {
-    "product": "Miến dong Bình Liêu", "units_per_month": 1500, "unit_price": 80_000,
-    "variable_cost_per_unit": 50_000, "fixed_costs_per_month": 20_000_000, "months": 36,
-    "start_month": 1, "growth_rate": 10, "growth_period": "year", "seasonal_factors": "",
-    "initial_investment": 300_000_000, "loan_principal": 200_000_000, "loan_rate": 9,
-    "loan_term": 36, "grace_months": 6, "discount_rate": 10,
+    "product": "Miến dong Bình Liêu",
+    "units_per_month": 1500,
+    "unit_price": 80_000,
+    "variable_cost_per_unit": 50_000,
+    "fixed_costs_per_month": 20_000_000,
+    "months": 36,
+    "start_month": 1,
+    "growth_rate": 10,
+    "growth_period": "year",
+    "seasonal_factors": "",
+    "initial_investment": 300_000_000,
+    "loan_principal": 200_000_000,
+    "loan_rate": 9,
+    "loan_term": 36,
+    "grace_months": 6,
+    "discount_rate": 10,
 }
 _MILLION = 1e6
 
@@ -75,16 +85,23 @@ class CashFlowChart(LiveChart):
 
     def caption_html(self, result: finance.PlanResult) -> str:
         """Title and key."""
-        return caption_html(_("Cash flow and break-even point (million VND, by month)"), [
-            ("bar", "#81c784", _("Cash flow of the month")), ("line", "#0b5394", _("Cumulative cash")),
-            ("dashed", "#ef6c00", _("Cumulative profit")), ("dotted", "#555555", _("Payback"))])
+        return caption_html(
+            _("Cash flow and break-even point (million VND, by month)"),
+            [
+                ("bar", "#81c784", _("Cash flow of the month")),
+                ("line", "#0b5394", _("Cumulative cash")),
+                ("dashed", "#ef6c00", _("Cumulative profit")),
+                ("dotted", "#555555", _("Payback")),
+            ],
+        )
 
     def update(self, result: finance.PlanResult) -> Figure:
         """Draw one plan."""
         table = result.table
         months = table["month"].to_numpy()
-        flow, cash, profit = (table[name].to_numpy() / _MILLION
-                              for name in ("cash_flow", "cumulative_cash", "cumulative_profit"))
+        flow, cash, profit = (
+            table[name].to_numpy() / _MILLION for name in ("cash_flow", "cumulative_cash", "cumulative_profit")
+        )
         self.bars.set_segments([((m, 0), (m, value)) for m, value in zip(months, flow)])
         self.bars.set_color(np.where(flow >= 0, "#81c784", "#e57373"))
         self.cash.set_data(months, cash)
@@ -119,8 +136,7 @@ class CashFlowChart(LiveChart):
         if months is not None:
             self.payback.set_xdata([months, months])
             self.payback_note.set_x(months)
-            self.payback_note.set_text(" " + _("Payback: {months} months").format(
-                months=format_number(months, 1)))
+            self.payback_note.set_text(" " + _("Payback: {months} months").format(months=format_number(months, 1)))
 
 
 def cash_flow_chart(result: finance.PlanResult) -> Figure:
@@ -165,13 +181,18 @@ class BusinessPlanBuilder(FormTool):
     def _labels(self) -> dict[str, str]:
         """Translated name of each number box, as used in messages."""
         return {
-            "units_per_month": _("Units sold per month"), "unit_price": _("Unit price"),
+            "units_per_month": _("Units sold per month"),
+            "unit_price": _("Unit price"),
             "variable_cost_per_unit": _("Variable cost per unit"),
             "fixed_costs_per_month": _("Fixed costs per month"),
-            "months": _("Plan length"), "growth_rate": _("Growth of sales"),
-            "initial_investment": _("Initial investment"), "loan_principal": _("Loan amount"),
-            "loan_rate": _("Loan interest rate"), "loan_term": _("Loan term"),
-            "grace_months": _("Grace period"), "discount_rate": _("Discount rate"),
+            "months": _("Plan length"),
+            "growth_rate": _("Growth of sales"),
+            "initial_investment": _("Initial investment"),
+            "loan_principal": _("Loan amount"),
+            "loan_rate": _("Loan interest rate"),
+            "loan_term": _("Loan term"),
+            "grace_months": _("Grace period"),
+            "discount_rate": _("Discount rate"),
         }
 
     def _make_fields(self) -> dict[str, w.Widget]:
@@ -181,46 +202,65 @@ class BusinessPlanBuilder(FormTool):
             "units_per_month": _("{unit}/month").format(unit=unit),
             "unit_price": _("VND/{unit}").format(unit=unit),
             "variable_cost_per_unit": _("VND/{unit}").format(unit=unit),
-            "fixed_costs_per_month": _("VND/month"), "months": _("months"),
-            "growth_rate": "%", "initial_investment": _("VND"), "loan_principal": _("VND"),
-            "loan_rate": _("% a year"), "loan_term": _("months"), "grace_months": _("months"),
+            "fixed_costs_per_month": _("VND/month"),
+            "months": _("months"),
+            "growth_rate": "%",
+            "initial_investment": _("VND"),
+            "loan_principal": _("VND"),
+            "loan_rate": _("% a year"),
+            "loan_term": _("months"),
+            "grace_months": _("months"),
             "discount_rate": _("% a year"),
         }
         fields = {"product": text_box(_("Product name"), EXAMPLE["product"])}
-        fields.update({name: number_box(labels[name], units[name], plain_number(EXAMPLE[name]))
-                       for name in units})
+        fields.update({name: number_box(labels[name], units[name], plain_number(EXAMPLE[name])) for name in units})
         fields["start_month"] = choice_box(
-            _("Starting month"), [(_("Month {month}").format(month=m), m) for m in range(1, 13)],
-            EXAMPLE["start_month"])
+            _("Starting month"), [(_("Month {month}").format(month=m), m) for m in range(1, 13)], EXAMPLE["start_month"]
+        )
         fields["growth_period"] = choice_box(
-            _("Growth applies"), [(_("once a year"), "year"), (_("every month"), "month")],
-            EXAMPLE["growth_period"])
+            _("Growth applies"), [(_("once a year"), "year"), (_("every month"), "month")], EXAMPLE["growth_period"]
+        )
         fields["seasonal_factors"] = text_box(
-            _("Seasonal factors, January to December"), EXAMPLE["seasonal_factors"],
-            placeholder="1; 1; 1; 1; 1; 1; 1; 1; 1; 1; 1,5; 2")
+            _("Seasonal factors, January to December"),
+            EXAMPLE["seasonal_factors"],
+            placeholder="1; 1; 1; 1; 1; 1; 1; 1; 1; 1; 1,5; 2",
+        )
         return fields
 
     def _form(self, fields: dict[str, w.Widget]) -> w.Widget:
         """Group the boxes in three sections, the first one open."""
         groups = [
-            (_("Sales and costs"), ["product", "units_per_month", "unit_price",
-                                    "variable_cost_per_unit", "fixed_costs_per_month", "months"]),
-            (_("Investment and loan"), ["initial_investment", "loan_principal", "loan_rate",
-                                        "loan_term", "grace_months", "discount_rate"]),
-            (_("Growth and seasons"), ["start_month", "growth_rate", "growth_period",
-                                       "seasonal_factors"]),
+            (
+                _("Sales and costs"),
+                [
+                    "product",
+                    "units_per_month",
+                    "unit_price",
+                    "variable_cost_per_unit",
+                    "fixed_costs_per_month",
+                    "months",
+                ],
+            ),
+            (
+                _("Investment and loan"),
+                ["initial_investment", "loan_principal", "loan_rate", "loan_term", "grace_months", "discount_rate"],
+            ),
+            (_("Growth and seasons"), ["start_month", "growth_rate", "growth_period", "seasonal_factors"]),
         ]
-        hints = {1: _("Enter 0 as the loan amount if there is no loan."),
-                 2: _("Seasonal factors: 12 numbers separated by ; (1 is an ordinary month, "
-                      "2 sells twice as much, 0 nothing). Leave empty for 1 in every month.")}
+        hints = {
+            1: _("Enter 0 as the loan amount if there is no loan."),
+            2: _(
+                "Seasonal factors: 12 numbers separated by ; (1 is an ordinary month, "
+                "2 sells twice as much, 0 nothing). Leave empty for 1 in every month."
+            ),
+        }
         boxes = []
         for index, (_title, names) in enumerate(groups):
             children = [fields[name] for name in names]
             if index in hints:
                 children.append(w.HTML(f"<i>{hints[index]}</i>"))
             boxes.append(w.VBox(children))
-        return w.Accordion(children=boxes, titles=[title for title, _names in groups],
-                           selected_index=0)
+        return w.Accordion(children=boxes, titles=[title for title, _names in groups], selected_index=0)
 
     # -- logic ----------------------------------------------------------------------
     def compute(self) -> finance.PlanResult:
@@ -241,8 +281,7 @@ class BusinessPlanBuilder(FormTool):
             growth_period=period,
             initial_investment=number("initial_investment", labels["initial_investment"]),
             loan=self._loan(),
-            discount_rate=self.percent("discount_rate", labels["discount_rate"], 0,
-                                       100 * finance.MAX_DISCOUNT_RATE),
+            discount_rate=self.percent("discount_rate", labels["discount_rate"], 0, 100 * finance.MAX_DISCOUNT_RATE),
         )
         return finance.evaluate_plan(plan)
 
@@ -268,15 +307,18 @@ class BusinessPlanBuilder(FormTool):
         parts = [part for part in re.split(r"[;\s]+", text) if part]
         if len(parts) != 12:
             raise InputError(
-                _("Type 12 seasonal factors, one for each month from January to December, "
-                  "separated by ; — you typed {count}.").format(count=len(parts)),
-                "seasonal_factors")
+                _(
+                    "Type 12 seasonal factors, one for each month from January to December, "
+                    "separated by ; — you typed {count}."
+                ).format(count=len(parts)),
+                "seasonal_factors",
+            )
         return tuple(parse_number(part, "seasonal_factors", label) for part in parts)
 
     # -- display ----------------------------------------------------------------------
     def summary_html(self, result: finance.PlanResult) -> str:
         """Key figures as a table, in the same words as the exported section."""
-        rows = finance._key_figure_rows(result)  # shared wording with plan_to_markdown
+        rows = finance.key_figure_rows(result)  # the dossier's wording
         if result.loan_instalment is not None:
             rows.append((_("Monthly loan instalment after grace"), format_money(result.loan_instalment)))
         return figures_table(rows)

@@ -2,7 +2,7 @@
 
 A thin layer over :mod:`ocopkit.digital`: the boxes collect the price of an
 order, the orders per month and, per channel, the fee, the fixed fee per
-order, the shipping and the share of returned orders; ``digital.channel_net``
+order, the shipping and the share of returned orders; ``digital.plan_channels``
 does the work; the widget shows the channels from the best net margin down
 and a chart of where the money of each channel goes.
 
@@ -17,62 +17,20 @@ Examples
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from pathlib import Path
 
 import ipywidgets as w
-import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import datasets, digital
-from ..i18n import _, format_money, format_number
-from ..spreadsheet import frame_csv
+from .. import digital
+from ..digital import ChannelPlan
+from ..i18n import _, format_money, format_percent
 from .common import text_export
 from .inputs import FormTool, LiveChart, caption_html, number_box, plain_number, text_box
 
 PARTS = ("net_revenue", "platform_fees", "fixed_fees", "shipping")
-COLOURS = {"net_revenue": "#2e7d32", "platform_fees": "#f9a825", "fixed_fees": "#6a1b9a",
-           "shipping": "#1565c0"}
+COLOURS = {"net_revenue": "#2e7d32", "platform_fees": "#f9a825", "fixed_fees": "#6a1b9a", "shipping": "#1565c0"}
 CHANNEL_FIELDS = ("name", "fee_rate", "fixed_fee", "shipping", "return_rate")
-
-
-@dataclass(frozen=True)
-class ChannelPlan:
-    """The planner's result.
-
-    Attributes
-    ----------
-    product : str
-        Product name.
-    price, orders : float
-        Price of one order and orders per month per channel.
-    channels : tuple of ocopkit.digital.ChannelNet
-        One per channel, in the order of the boxes.
-    """
-
-    product: str
-    price: float
-    orders: float
-    channels: tuple[digital.ChannelNet, ...]
-
-    @property
-    def best(self) -> str:
-        """Name of the channel with the highest net margin (the first one on a tie)."""
-        return max(self.channels, key=lambda result: result.net_margin).channel
-
-    def table(self) -> pd.DataFrame:
-        """The channels as :func:`ocopkit.digital.channel_table`, best net margin first."""
-        return digital.channel_table(self.channels)
-
-
-def _percent(rate: float) -> str:
-    """A fraction as a percentage with one decimal, local style."""
-    return f"{format_number(rate * 100, 1)}%"
-
-
-def _default_channels() -> list[digital.OnlineChannel]:
-    """The exercise's assumed costs (synthetic, from ``topic11_channel_costs``)."""
-    return digital.channels_from_table(datasets.load("topic11_channel_costs"))
 
 
 class ChannelBarsChart(LiveChart):
@@ -91,8 +49,7 @@ class ChannelBarsChart(LiveChart):
     def build(self, result: ChannelPlan) -> None:
         """One bar container per part, the channel names and a text per row."""
         axes, rows = self.axes, range(len(self.shape))
-        self.bars = {part: axes.barh(rows, [0] * len(rows), height=0.5, color=COLOURS[part])
-                     for part in PARTS}
+        self.bars = {part: axes.barh(rows, [0] * len(rows), height=0.5, color=COLOURS[part]) for part in PARTS}
         for row, name in zip(rows, self.shape[::-1]):
             axes.text(0, row + 0.3, name, va="bottom")
         self.totals = [axes.text(0, row, "", va="center") for row in rows]
@@ -109,8 +66,7 @@ class ChannelBarsChart(LiveChart):
                 container.patches[row].set_width(width)
                 left += width
             self.totals[row].set_position((left, row))
-            self.totals[row].set_text(" {net} ({margin})".format(net=format_money(item.net_revenue),
-                                                                 margin=_percent(item.net_margin)))
+            self.totals[row].set_text(f" {format_money(item.net_revenue)} ({format_percent(item.net_margin)})")
         widest = max([item.gross_sales for item in result.channels] + [1.0])
         self.axes.set_xlim(0, widest * 1.45)
         return self.figure
@@ -119,8 +75,7 @@ class ChannelBarsChart(LiveChart):
         """Title and colour key."""
         labels = digital.column_labels()
         title = _("Where the money of each channel goes in a month (net revenue and net margin at the end)")
-        return caption_html(html.escape(title), [("bar", COLOURS[part], html.escape(labels[part]))
-                                                 for part in PARTS])
+        return caption_html(html.escape(title), [("bar", COLOURS[part], html.escape(labels[part])) for part in PARTS])
 
 
 class ChannelPlanner(FormTool):
@@ -145,9 +100,10 @@ class ChannelPlanner(FormTool):
 
     Attributes
     ----------
-    result : ChannelPlan
-        The latest valid plan: ``.channels`` (one ``ChannelNet`` each),
-        ``.best`` and ``.table()``.
+    result : ocopkit.digital.ChannelPlan
+        The latest valid plan, as :func:`ocopkit.digital.plan_channels`
+        returns it: ``.channels`` (one ``ChannelNet`` each), ``.best``,
+        ``.ranked()`` and ``.table()``.
     fields : dict
         The input boxes: ``product``, ``price``, ``orders`` and, for channel
         ``i`` (from 1), ``name_i``, ``fee_rate_i``, ``fixed_fee_i``,
@@ -155,37 +111,55 @@ class ChannelPlanner(FormTool):
 
     See Also
     --------
-    ocopkit.digital.channel_net : the logic.
+    ocopkit.digital.plan_channels, ocopkit.digital.channel_net : the logic.
     """
 
     tool_name = "ChannelPlanner"
     chart_class = ChannelBarsChart
 
-    def __init__(self, channels=None, product: str = "Mật ong hoa nhãn (chai 500 ml)",
-                 price: float = 150_000, orders: float = 100):
-        self.channels = list(channels) if channels is not None else _default_channels()
-        fields = {"product": text_box(_("Product name"), product),
-                  "price": number_box(_("Price of one order"), _("VND"), plain_number(price)),
-                  "orders": number_box(_("Orders per month"), _("orders"), plain_number(orders))}
+    def __init__(
+        self,
+        channels=None,
+        product: str = "Mật ong hoa nhãn (chai 500 ml)",
+        price: float = 150_000,
+        orders: float = 100,
+    ):
+        self.channels = list(channels) if channels is not None else digital.example_channels()
+        fields = {
+            "product": text_box(_("Product name"), product),
+            "price": number_box(_("Price of one order"), _("VND"), plain_number(price)),
+            "orders": number_box(_("Orders per month"), _("orders"), plain_number(orders)),
+        }
         for index, channel in enumerate(self.channels, start=1):
             fields[f"name_{index}"] = text_box(_("Channel name"), channel.name)
             fields[f"fee_rate_{index}"] = number_box(_("Platform fee"), "%", plain_number(channel.fee_rate * 100))
-            fields[f"fixed_fee_{index}"] = number_box(_("Fixed fees per order"), _("VND/order"),
-                                                      plain_number(channel.fixed_fee))
-            fields[f"shipping_{index}"] = number_box(_("Shipping paid by the seller"), _("VND/order"),
-                                                     plain_number(channel.shipping))
-            fields[f"return_rate_{index}"] = number_box(_("Share of orders returned"), "%",
-                                                        plain_number(channel.return_rate * 100))
+            fields[f"fixed_fee_{index}"] = number_box(
+                _("Fixed fees per order"), _("VND/order"), plain_number(channel.fixed_fee)
+            )
+            fields[f"shipping_{index}"] = number_box(
+                _("Shipping paid by the seller"), _("VND/order"), plain_number(channel.shipping)
+            )
+            fields[f"return_rate_{index}"] = number_box(
+                _("Share of orders returned"), "%", plain_number(channel.return_rate * 100)
+            )
         super().__init__(fields, self._form(fields), _("online-channels"))
 
     def _form(self, fields: dict[str, w.Widget]) -> w.Widget:
         """The price and orders on top, then one folded section per channel."""
-        sections = [w.VBox([fields[f"{name}_{index}"] for name in CHANNEL_FIELDS])
-                    for index in range(1, len(self.channels) + 1)]
+        sections = [
+            w.VBox([fields[f"{name}_{index}"] for name in CHANNEL_FIELDS]) for index in range(1, len(self.channels) + 1)
+        ]
         folded = w.Accordion(children=sections, titles=[channel.name for channel in self.channels])
-        self.hint = hint = w.HTML("<i>" + html.escape(_(
-            "The fees are assumptions of the exercise, not any platform's tariff: type the terms each "
-            "platform offers you. Open a channel to change its fees.")) + "</i>")
+        self.hint = hint = w.HTML(
+            "<i>"
+            + html.escape(
+                _(
+                    "The fees are assumptions of the exercise, not any platform's tariff: type the terms each "
+                    "platform offers you. Open a channel to change its fees."
+                )
+            )
+            + "</i>"
+        )
         return w.VBox([fields["product"], fields["price"], fields["orders"], hint, folded])
 
     # -- logic ----------------------------------------------------------------------
@@ -193,18 +167,18 @@ class ChannelPlanner(FormTool):
         """Read the boxes and work out every channel through :func:`ocopkit.digital.channel_net`."""
         price = self.number("price", _("Price of one order"))
         orders = self.number("orders", _("Orders per month"))
-        results = []
-        for index in range(1, len(self.channels) + 1):
-            name = self.text(f"name_{index}") or _("Channel {number}").format(number=index)
-            channel = digital.OnlineChannel(
-                name,
-                self.percent(f"fee_rate_{index}", _("Platform fee"), 0, 100 * digital.pricing.MAX_PLATFORM_FEE),
-                self.number(f"fixed_fee_{index}", _("Fixed fees per order")),
-                self.number(f"shipping_{index}", _("Shipping paid by the seller")),
-                self.percent(f"return_rate_{index}", _("Share of orders returned"), 0,
-                             100 * digital.MAX_RETURN_RATE))
-            results.append(digital.channel_net(price, channel, orders))
-        return ChannelPlan(self.text("product"), price, orders, tuple(results))
+        channels = [self._channel(index) for index in range(1, len(self.channels) + 1)]
+        return digital.plan_channels(price, channels, orders, self.text("product"))
+
+    def _channel(self, index: int) -> digital.OnlineChannel:
+        """The boxes of channel ``index`` (from 1); a channel without a name is called by its number."""
+        return digital.OnlineChannel(
+            self.text(f"name_{index}") or _("Channel {number}").format(number=index),
+            self.percent(f"fee_rate_{index}", _("Platform fee"), 0, 100 * digital.pricing.MAX_PLATFORM_FEE),
+            self.number(f"fixed_fee_{index}", _("Fixed fees per order")),
+            self.number(f"shipping_{index}", _("Shipping paid by the seller")),
+            self.percent(f"return_rate_{index}", _("Share of orders returned"), 0, 100 * digital.MAX_RETURN_RATE),
+        )
 
     # -- display ----------------------------------------------------------------------
     def summary_html(self, result: ChannelPlan) -> str:
@@ -214,35 +188,28 @@ class ChannelPlanner(FormTool):
         rows = "".join(
             f"<tr><td>{html.escape(item.channel)}</td><td style='text-align:right'>"
             f"{format_money(item.gross_sales)}</td><td style='text-align:right'><b>"
-            f"{format_money(item.net_revenue)}</b></td><td style='text-align:right'>{_percent(item.net_margin)}"
+            f"{format_money(item.net_revenue)}</b></td><td style='text-align:right'>{format_percent(item.net_margin)}"
             f"</td><td style='text-align:right'>{format_money(item.net_per_order)}</td></tr>"
-            for item in sorted(result.channels, key=lambda item: -item.net_margin))
+            for item in result.ranked()
+        )
         best = _("Highest net margin: {channel}.").format(channel=result.best)
         return f"<table><tr>{head}</tr>{rows}</table><p>{html.escape(best)}</p>"
 
     # -- exports ----------------------------------------------------------------------
-    def _labelled_table(self) -> pd.DataFrame:
-        """The result table with translated headers."""
-        table = self.result.table().rename(columns=digital.column_labels())
-        table.index.name = _("Channel")
-        return table
-
     def to_csv(self, path: str | Path | None = None) -> str:
-        """Return the comparison as CSV (plain numbers); with ``path``, also write it (UTF-8 with BOM)."""
-        return frame_csv(self._labelled_table(), path, index=True)
+        """Return the comparison as CSV (plain numbers); with ``path``, also write it (UTF-8 with BOM).
+
+        See Also
+        --------
+        ocopkit.digital.channel_plan_to_csv
+        """
+        return digital.channel_plan_to_csv(self.result, path)
 
     def to_markdown(self, path: str | Path | None = None) -> str:
-        """Return the comparison as a Markdown section for a digital plan; with ``path``, also write it."""
-        result = self.result
-        title = _("Online sales channels")
-        heads = " | ".join((_("Channel"), _("Sales"), _("Net revenue"), _("Net margin")))
-        lines = [f"## {title}: {result.product}" if result.product else f"## {title}", "",
-                 _("Price of one order: {price}; orders per month per channel: {orders}.").format(
-                     price=format_money(result.price), orders=format_number(result.orders)), "",
-                 f"| {heads} |",
-                 "|---|---:|---:|---:|"]
-        lines += [f"| {item.channel} | {format_money(item.gross_sales)} | {format_money(item.net_revenue)} | "
-                  f"{_percent(item.net_margin)} |"
-                  for item in sorted(result.channels, key=lambda item: -item.net_margin)]
-        text = "\n".join(lines) + "\n"
-        return text_export(text, path)
+        """Return the comparison as a Markdown section for a digital plan; with ``path``, also write it.
+
+        See Also
+        --------
+        ocopkit.digital.channel_plan_to_markdown
+        """
+        return text_export(digital.channel_plan_to_markdown(self.result), path)

@@ -187,10 +187,8 @@ def parse_percent(
 
 def plain_number(value: float, decimals: int = 2) -> str:
     """Write a number in the current language's style without useless zeros (``12,5``, ``1.250.000``)."""
-    if float(value).is_integer():
-        return format_number(value, 0)
-    text = format_number(value, decimals)
-    return text.rstrip("0").rstrip(",.")
+    # One trimming rule for the whole kit (format_number): stripping zeros here also ate those of 100.
+    return format_number(value, decimals, trim=True)
 
 
 # --------------------------------------------------------------------------- boxes

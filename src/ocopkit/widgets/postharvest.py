@@ -21,14 +21,12 @@ import html
 from pathlib import Path
 
 import ipywidgets as w
-import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import postharvest
 from ..errors import InputError
-from ..i18n import _, format_money, format_number
-from ..spreadsheet import frame_csv
-from .common import message_html, text_export
+from ..i18n import _, format_money, format_number, format_percent
+from .common import figures_table, message_html, text_export
 from .inputs import FormTool, LiveChart, caption_html, choice_box, number_box, plain_number, text_box
 
 NOW_COLOUR, AFTER_COLOUR = "#E69F00", "#0072B2"  # Okabe–Ito, colour-blind safe
@@ -80,10 +78,12 @@ class StageLossChart(LiveChart):
 
     def caption_html(self, result: postharvest.InterventionResult) -> str:
         """Title and colour key."""
-        return caption_html(html.escape(_("Kilograms lost at each stage, now and with the intervention; "
-                                          "each label gives the value lost now")),
-                            [("bar", NOW_COLOUR, html.escape(_("now"))),
-                             ("bar", AFTER_COLOUR, html.escape(result.intervention.name))])
+        return caption_html(
+            html.escape(
+                _("Kilograms lost at each stage, now and with the intervention; each label gives the value lost now")
+            ),
+            [("bar", NOW_COLOUR, html.escape(_("now"))), ("bar", AFTER_COLOUR, html.escape(result.intervention.name))],
+        )
 
 
 def stage_loss_chart(result: postharvest.InterventionResult) -> Figure:
@@ -143,18 +143,28 @@ class PostHarvestLossCalculator(FormTool):
     # -- boxes ----------------------------------------------------------------------
     def _make_fields(self, example: postharvest.ExampleChain) -> dict[str, w.Widget]:
         """Create the boxes, filled with the example chain and its first intervention."""
-        fields = {"product": text_box(_("Product"), example.product),
-                  "harvest": number_box(_("Harvest per year"), "kg", plain_number(example.harvest)),
-                  "price": number_box(_("Selling price"), _("VND/kg"), plain_number(example.price))}
+        fields = {
+            "product": text_box(_("Product"), example.product),
+            "harvest": number_box(_("Harvest per year"), "kg", plain_number(example.harvest)),
+            "price": number_box(_("Selling price"), _("VND/kg"), plain_number(example.price)),
+        }
         stages = list(example.stages) + [None] * (self.rows - len(example.stages))
         for row, stage in enumerate(stages):
-            fields[f"name_{row}"] = w.Text(stage.name if stage else "", placeholder=_("Stage"),
-                                           continuous_update=False, layout=w.Layout(width="240px"))
-            fields[f"rate_{row}"] = w.Text(plain_number(stage.loss_rate * 100) if stage else "",
-                                           continuous_update=False, layout=w.Layout(width="110px"))
+            fields[f"name_{row}"] = w.Text(
+                stage.name if stage else "",
+                placeholder=_("Stage"),
+                continuous_update=False,
+                layout=w.Layout(width="240px"),
+            )
+            fields[f"rate_{row}"] = w.Text(
+                plain_number(stage.loss_rate * 100) if stage else "",
+                continuous_update=False,
+                layout=w.Layout(width="110px"),
+            )
         choices = [(measure.name, index) for index, measure in enumerate(self.presets)]
-        fields["measure"] = choice_box(_("Intervention"), choices + [(_("My own intervention"), OWN_MEASURE)],
-                                       0 if self.presets else OWN_MEASURE)
+        fields["measure"] = choice_box(
+            _("Intervention"), choices + [(_("My own intervention"), OWN_MEASURE)], 0 if self.presets else OWN_MEASURE
+        )
         fields["stage"] = choice_box(_("Stage it acts on"), self._stage_choices(fields), 0)
         fields["new_rate"] = number_box(_("Loss rate after the change"), "%", "")
         fields["investment"] = number_box(_("Investment"), _("VND"), "0")
@@ -166,22 +176,38 @@ class PostHarvestLossCalculator(FormTool):
 
     def _form(self, fields: dict[str, w.Widget]) -> w.Widget:
         """Three sections: the chain, its stages, the intervention; all open."""
-        header = w.HBox([w.HTML(f"<b>{html.escape(_('Stage'))}</b>", layout=w.Layout(width="240px")),
-                         w.HTML(f"<b>{html.escape(_('Loss rate (%)'))}</b>", layout=w.Layout(width="110px"))])
+        header = w.HBox(
+            [
+                w.HTML(f"<b>{html.escape(_('Stage'))}</b>", layout=w.Layout(width="240px")),
+                w.HTML(f"<b>{html.escape(_('Loss rate (%)'))}</b>", layout=w.Layout(width="110px")),
+            ]
+        )
         rows = [w.HBox([fields[f"name_{row}"], fields[f"rate_{row}"]]) for row in range(self.rows)]
-        hint = w.HTML("<i>" + html.escape(_("A loss rate is the share of what arrives at the stage that is lost "
-                                             "there. Leave a row empty to skip it.")) + "</i>")
+        hint = w.HTML(
+            "<i>"
+            + html.escape(
+                _(
+                    "A loss rate is the share of what arrives at the stage that is lost "
+                    "there. Leave a row empty to skip it."
+                )
+            )
+            + "</i>"
+        )
         measure = [fields[name] for name in ("measure", "stage", "new_rate", "investment", "running_cost", "life")]
-        sections = [(_("The chain"), [fields["product"], fields["harvest"], fields["price"]]),
-                    (_("Stages and their losses"), [header, *rows, hint]),
-                    (_("An intervention"), measure)]
+        sections = [
+            (_("The chain"), [fields["product"], fields["harvest"], fields["price"]]),
+            (_("Stages and their losses"), [header, *rows, hint]),
+            (_("An intervention"), measure),
+        ]
         return w.VBox([w.VBox([w.HTML(f"<b>{html.escape(title)}</b>"), *boxes]) for title, boxes in sections])
 
     def _stage_choices(self, fields: dict | None = None) -> list[tuple[str, int]]:
         """The stage rows as drop-down options; a row without a name says so."""
         fields = fields or self.fields
-        return [(fields[f"name_{row}"].value.strip() or _("Row {number} (no name yet)").format(number=row + 1), row)
-                for row in range(self.rows)]
+        return [
+            (fields[f"name_{row}"].value.strip() or _("Row {number} (no name yet)").format(number=row + 1), row)
+            for row in range(self.rows)
+        ]
 
     def _fill_measure(self, fields: dict, measure: postharvest.Intervention) -> None:
         """Put a preset intervention into the boxes."""
@@ -203,9 +229,13 @@ class PostHarvestLossCalculator(FormTool):
         try:
             checked = postharvest.check_stages(stages)
             if len(checked) > self.rows:
-                raise InputError(_("This calculator has {rows} stage rows, you gave {count} stages. Make one "
-                                   "with more rows: PostHarvestLossCalculator(blank_rows={extra}).").format(
-                    rows=self.rows, count=len(checked), extra=len(checked) - self.rows + 1), "stages")
+                raise InputError(
+                    _(
+                        "This calculator has {rows} stage rows, you gave {count} stages. Make one "
+                        "with more rows: PostHarvestLossCalculator(blank_rows={extra})."
+                    ).format(rows=self.rows, count=len(checked), extra=len(checked) - self.rows + 1),
+                    "stages",
+                )
         except InputError as error:
             self.message.value = message_html(str(error))
             return
@@ -225,8 +255,11 @@ class PostHarvestLossCalculator(FormTool):
         names = [measure.name for measure in self.presets]
         index = names.index(choice) if choice in names else choice
         if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(self.presets):
-            self.message.value = message_html(_("There is no intervention {choice!r}. Choose one of: {known}.").format(
-                choice=choice, known=", ".join(names)))
+            self.message.value = message_html(
+                _("There is no intervention {choice!r}. Choose one of: {known}.").format(
+                    choice=choice, known=", ".join(names)
+                )
+            )
             return
         self.fields["measure"].value = index
 
@@ -239,12 +272,20 @@ class PostHarvestLossCalculator(FormTool):
         row = self.fields["stage"].value
         stage = self.text(f"name_{row}")
         if not stage:
-            raise InputError(_("The intervention acts on row {number}, which has no stage name: choose a stage "
-                               "or type its name.").format(number=row + 1), "stage")
+            raise InputError(
+                _(
+                    "The intervention acts on row {number}, which has no stage name: choose a stage or type its name."
+                ).format(number=row + 1),
+                "stage",
+            )
         measure = postharvest.Intervention(
-            self.fields["measure"].label, stage, self._rate("new_rate", _("Loss rate after the change")),
-            self.number("investment", _("Investment")), self.number("running_cost", _("Running cost per year")),
-            self.number("life", _("Useful life")) if self.text("life") else None)
+            self.fields["measure"].label,
+            stage,
+            self._rate("new_rate", _("Loss rate after the change")),
+            self.number("investment", _("Investment")),
+            self.number("running_cost", _("Running cost per year")),
+            self.number("life", _("Useful life")) if self.text("life") else None,
+        )
         return postharvest.assess_intervention(harvest, stages, price, measure)
 
     def _stages(self) -> list[tuple[str, float]]:
@@ -253,8 +294,9 @@ class PostHarvestLossCalculator(FormTool):
         for row in range(self.rows):
             name, rate = self.text(f"name_{row}"), self.text(f"rate_{row}")
             if not name and rate:
-                raise InputError(_("Row {number} has a loss rate but no stage name.").format(number=row + 1),
-                                 f"name_{row}")
+                raise InputError(
+                    _("Row {number} has a loss rate but no stage name.").format(number=row + 1), f"name_{row}"
+                )
             if name:
                 stages.append((name, self._rate(f"rate_{row}", _("Loss rate of {stage}").format(stage=name))))
         return stages
@@ -301,40 +343,44 @@ class PostHarvestLossCalculator(FormTool):
     def to_csv(self, path: str | Path | None = None) -> str:
         """Return the stage table, now and with the intervention, as CSV; with ``path``, also write it.
 
-        Numbers are plain (rates as fractions) so spreadsheets read them as
-        numbers; the file is written in UTF-8 with a byte-order mark.
+        See Also
+        --------
+        ocopkit.postharvest.losses_to_csv
         """
-        return frame_csv(export_table(self.result), path)
+        return postharvest.losses_to_csv(self.result, path)
 
     def to_markdown(self, path: str | Path | None = None) -> str:
-        """Return the losses and the intervention as a Markdown section; with ``path``, also write it."""
-        text = losses_markdown(self.result, self.text("product"))
-        return text_export(text, path)
+        """Return the losses and the intervention as a Markdown section; with ``path``, also write it.
+
+        See Also
+        --------
+        ocopkit.postharvest.losses_to_markdown
+        """
+        return text_export(postharvest.losses_to_markdown(self.result, self.text("product")), path)
 
 
 # --------------------------------------------------------------------------- display helpers
 
 
-def _table(rows: list[tuple[str, str]]) -> str:
-    """A two-column HTML table, values right-aligned and bold."""
-    cells = "".join(f"<tr><td>{html.escape(label)}</td><td style='text-align:right'><b>{html.escape(value)}"
-                    f"</b></td></tr>" for label, value in rows)
-    return f"<table>{cells}</table>"
-
-
 def chain_html(chain: postharvest.ChainLoss) -> str:
     """The harvest, what reaches the buyer, what is lost and the stage that loses most."""
     worst = chain.worst_stage
-    return _table([
-        (_("Harvested"), f"{format_number(chain.harvest, 0)} kg"),
-        (_("Reaches the buyer"), f"{format_number(chain.delivered, 0)} kg "
-                                 f"({postharvest.percent(1 - chain.loss_rate)})"),
-        (_("Lost along the chain"), f"{format_number(chain.lost, 0)} kg ({postharvest.percent(chain.loss_rate)})"),
-        (_("Value lost"), format_money(chain.value_lost)),
-        (_("Stage that loses the most"), _("{stage}: {kg} kg, {share} of all losses").format(
-            stage=worst.name, kg=format_number(worst.kg_lost, 0),
-            share=postharvest.percent(worst.kg_lost / chain.lost if chain.lost else 0))),
-    ])
+    return figures_table(
+        [
+            (_("Harvested"), f"{format_number(chain.harvest, 0)} kg"),
+            (_("Reaches the buyer"), f"{format_number(chain.delivered, 0)} kg ({format_percent(1 - chain.loss_rate)})"),
+            (_("Lost along the chain"), f"{format_number(chain.lost, 0)} kg ({format_percent(chain.loss_rate)})"),
+            (_("Value lost"), format_money(chain.value_lost)),
+            (
+                _("Stage that loses the most"),
+                _("{stage}: {kg} kg, {share} of all losses").format(
+                    stage=html.escape(worst.name),
+                    kg=format_number(worst.kg_lost, 0),
+                    share=format_percent(chain.share_of_losses(worst)),
+                ),
+            ),
+        ]
+    )
 
 
 def stages_html(result: postharvest.InterventionResult) -> str:
@@ -342,26 +388,32 @@ def stages_html(result: postharvest.InterventionResult) -> str:
     titles = (_("Stage"), _("Loss rate"), _("kg lost"), _("Value lost"), _("kg lost with the intervention"))
     head = "".join(f"<th>{html.escape(title)}</th>" for title in titles)
     body = "".join(
-        f"<tr><td>{html.escape(now.name)}</td><td>{postharvest.percent(now.loss_rate)}</td>"
+        f"<tr><td>{html.escape(now.name)}</td><td>{format_percent(now.loss_rate)}</td>"
         f"<td>{format_number(now.kg_lost, 0)}</td><td>{format_money(now.value_lost)}</td>"
         f"<td>{format_number(after.kg_lost, 0)}</td></tr>"
-        for now, after in zip(result.before.stages, result.after.stages))
+        for now, after in zip(result.before.stages, result.after.stages)
+    )
     return f"<table style='margin-top:0.6em'><tr>{head}</tr>{body}</table>"
 
 
 def intervention_html(result: postharvest.InterventionResult) -> str:
     """What the intervention saves each year, its net benefit and its payback."""
     measure = result.intervention
-    rows = [(_("More kg reaching the buyer per year"), f"{format_number(result.kg_saved, 0)} kg"),
-            (_("Extra sales per year"), format_money(result.value_saved)),
-            (_("Running cost per year"), format_money(measure.running_cost)),
-            (_("Net benefit per year"), format_money(result.net_saving)),
-            (_("Investment"), format_money(measure.investment)),
-            (_("Payback"), postharvest.payback_text(result.payback_years))]
+    rows = [
+        (_("More kg reaching the buyer per year"), f"{format_number(result.kg_saved, 0)} kg"),
+        (_("Extra sales per year"), format_money(result.value_saved)),
+        (_("Running cost per year"), format_money(measure.running_cost)),
+        (_("Net benefit per year"), format_money(result.net_saving)),
+        (_("Investment"), format_money(measure.investment)),
+        (_("Payback"), postharvest.payback_text(result.payback_years)),
+    ]
     heading = _("With: {measure} ({stage} from {before} to {after})").format(
-        measure=measure.name, stage=measure.stage, before=postharvest.percent(result.before.stage(
-            measure.stage).loss_rate), after=postharvest.percent(measure.new_rate))
-    return f"<p style='margin-top:0.6em'><b>{html.escape(heading)}</b></p>{_table(rows)}" + life_html(result)
+        measure=measure.name,
+        stage=measure.stage,
+        before=format_percent(result.before.stage(measure.stage).loss_rate),
+        after=format_percent(measure.new_rate),
+    )
+    return f"<p style='margin-top:0.6em'><b>{html.escape(heading)}</b></p>{figures_table(rows)}" + life_html(result)
 
 
 def life_html(result: postharvest.InterventionResult) -> str:
@@ -372,34 +424,4 @@ def life_html(result: postharvest.InterventionResult) -> str:
     years = format_number(result.intervention.life_years, 0)
     if within:
         return message_html(_("It pays back within its useful life of {years} years.").format(years=years), "ok")
-    return message_html(_("It does not pay back within its useful life of {years} years.").format(years=years),
-                        "info")
-
-
-def export_table(result: postharvest.InterventionResult) -> pd.DataFrame:
-    """The stage table with translated headers, now and with the intervention."""
-    rows = [(now.name, now.loss_rate, now.kg_in, now.kg_lost, now.kg_out, now.value_lost, after.loss_rate,
-             after.kg_lost) for now, after in zip(result.before.stages, result.after.stages)]
-    return pd.DataFrame(rows, columns=[_("Stage"), _("Loss rate"), _("kg in"), _("kg lost"), _("kg out"),
-                                       _("Value lost"), _("Loss rate with the intervention"),
-                                       _("kg lost with the intervention")])
-
-
-def losses_markdown(result: postharvest.InterventionResult, product: str = "") -> str:
-    """The chain's losses and the intervention as a Markdown section, in the current language."""
-    chain, measure = result.before, result.intervention
-    lines = [f"## {_('Post-harvest losses')}" + (f": {product}" if product else ""), "",
-             _("Harvest {harvest} kg; {delivered} kg reach the buyer; {lost} kg lost ({rate}), worth {value}.").format(
-                 harvest=format_number(chain.harvest, 0), delivered=format_number(chain.delivered, 0),
-                 lost=format_number(chain.lost, 0), rate=postharvest.percent(chain.loss_rate),
-                 value=format_money(chain.value_lost)), "",
-             f"| {_('Stage')} | {_('Loss rate')} | {_('kg lost')} | {_('Value lost')} |", "|---|---:|---:|---:|"]
-    lines += [f"| {s.name} | {postharvest.percent(s.loss_rate)} | {format_number(s.kg_lost, 0)} | "
-              f"{format_money(s.value_lost)} |" for s in chain.stages]
-    lines += ["", f"### {measure.name}", "",
-              f"- {_('More kg reaching the buyer per year')}: {format_number(result.kg_saved, 0)} kg",
-              f"- {_('Extra sales per year')}: {format_money(result.value_saved)}",
-              f"- {_('Net benefit per year')}: {format_money(result.net_saving)}",
-              f"- {_('Investment')}: {format_money(measure.investment)}",
-              f"- {_('Payback')}: {postharvest.payback_text(result.payback_years)}"]
-    return "\n".join(lines) + "\n"
+    return message_html(_("It does not pay back within its useful life of {years} years.").format(years=years), "info")

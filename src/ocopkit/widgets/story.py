@@ -1,9 +1,9 @@
 """Product story builder: write the story element by element and see what is still missing.
 
 A thin layer over :mod:`ocopkit.story`: the boxes collect the elements and
-the evidence, ``story.StoryElements`` checks them, ``story.missing_elements``
-lists the gaps and ``story.story_subscore`` estimates the points; the widget
-shows them with a chart of the story's completeness.
+the evidence, ``story.StoryElements`` checks them, ``story.assess_story``
+lists the gaps and estimates the points; the widget shows them with a chart
+of the story's completeness.
 
 Examples
 --------
@@ -16,65 +16,41 @@ Examples
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from pathlib import Path
 
 import ipywidgets as w
-import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import story
 from ..i18n import _, format_number
-from ..spreadsheet import frame_csv
+from ..story import StoryResult
 from .common import text_export
 from .inputs import FormTool, LiveChart, caption_html, choice_box, text_box
 
 EVIDENCE_ROWS = 4  # enough for a first dossier; more can be added in the exported document
 
 
-@dataclass(frozen=True)
-class StoryResult:
-    """What the story builder worked out from the boxes.
-
-    Attributes
-    ----------
-    elements : ocopkit.story.StoryElements
-        The story as entered.
-    missing : tuple of str
-        What to add, as messages (from :func:`ocopkit.story.missing_elements`).
-    subscore : ocopkit.story.StorySubscore
-        Estimated points under the 2019 sheet, out of 10.
-    """
-
-    elements: story.StoryElements
-    missing: tuple[str, ...]
-    subscore: story.StorySubscore
-
-    @property
-    def written(self) -> int:
-        """How many of the eight parts (seven elements and the evidence) are there."""
-        filled = sum(bool(getattr(self.elements, name).strip()) for name in story.STORY_FIELDS)
-        return filled + bool(self.elements.evidence)
-
-    @property
-    def total_parts(self) -> int:
-        """Eight: the seven text elements and the evidence."""
-        return len(story.STORY_FIELDS) + 1
-
-
 def _notes(result: StoryResult) -> list[tuple[bool, str]]:
     """For each part of the story: whether it is there, and its label (with a count when written)."""
-    labels, notes = story._element_labels(), []
+    labels, notes = story.element_labels(), []
     for name in story.STORY_FIELDS:
         count = len(getattr(result.elements, name).split())
         notes.append((count > 0, _("words: {count}").format(count=format_number(count))))
     evidence = result.elements.evidence
-    notes.append((bool(evidence), _("{count} ({checked} verifiable)").format(
-        count=len(evidence), checked=sum(item.verifiable for item in evidence))))
+    notes.append(
+        (
+            bool(evidence),
+            _("{count} ({checked} verifiable)").format(
+                count=len(evidence), checked=sum(item.verifiable for item in evidence)
+            ),
+        )
+    )
     names = [*story.STORY_FIELDS, "evidence"]
     # Short labels: each character costs drawing time, and colour and ✗ already say "missing".
-    return [(done, f"✓ {labels[name]} · {note}" if done else f"✗ {labels[name]}")
-            for name, (done, note) in zip(names, notes)]
+    return [
+        (done, f"✓ {labels[name]} · {note}" if done else f"✗ {labels[name]}")
+        for name, (done, note) in zip(names, notes)
+    ]
 
 
 class CompletenessChart(LiveChart):
@@ -103,10 +79,14 @@ class CompletenessChart(LiveChart):
 
     def caption_html(self, result: StoryResult) -> str:
         """Title with the totals."""
-        return caption_html(_("Story completeness: {done} of {total} parts — estimated "
-                              "{points}/{maximum} points").format(
-            done=result.written, total=result.total_parts, points=result.subscore.total,
-            maximum=result.subscore.maximum))
+        return caption_html(
+            _("Story completeness: {done} of {total} parts — estimated {points}/{maximum} points").format(
+                done=result.written,
+                total=result.total_parts,
+                points=result.subscore.total,
+                maximum=result.subscore.maximum,
+            )
+        )
 
 
 def completeness_chart(result: StoryResult) -> Figure:
@@ -123,8 +103,9 @@ class ProductStoryBuilder(FormTool):
 
     Attributes
     ----------
-    result : StoryResult
-        The latest story: ``.elements``, ``.missing`` and ``.subscore``.
+    result : ocopkit.story.StoryResult
+        The latest story: ``.elements``, ``.missing`` and ``.subscore``, as
+        :func:`ocopkit.story.assess_story` returns them.
     fields : dict
         The input boxes: one per element, the evidence rows
         (``evidence_1`` … with ``_kind``, ``_verifiable`` and ``_source``),
@@ -132,7 +113,7 @@ class ProductStoryBuilder(FormTool):
 
     See Also
     --------
-    ocopkit.story.build_story_markdown, ocopkit.story.story_subscore : the logic.
+    ocopkit.story.assess_story, ocopkit.story.build_story_markdown : the logic.
     """
 
     tool_name = "ProductStoryBuilder"
@@ -145,26 +126,29 @@ class ProductStoryBuilder(FormTool):
     # -- boxes ----------------------------------------------------------------------
     def _make_fields(self) -> dict[str, w.Widget]:
         """One box per element, evidence rows, and the scoring questions."""
-        labels = story._element_labels()  # the same headings as the exported document
+        labels = story.element_labels()  # the same headings as the exported document
         fields = {"product": text_box(_("Product name"))}
         fields.update({name: text_box(labels[name], lines=3) for name in story.STORY_FIELDS})
-        kinds = [(_("Photo"), "photo"), (_("Video clip"), "video"),
-                 (_("Certificate"), "certificate"), (_("Document"), "document")]
+        kinds = [(label, kind) for kind, label in story.evidence_kind_labels().items()]
         for row in range(1, EVIDENCE_ROWS + 1):
             name = f"evidence_{row}"
             fields[name] = text_box(_("Evidence {number}").format(number=row))
             fields[f"{name}_kind"] = choice_box(_("Kind"), kinds, "photo")
-            fields[f"{name}_verifiable"] = w.Checkbox(False, description=_("Can be verified"),
-                                                      indent=False)
+            fields[f"{name}_verifiable"] = w.Checkbox(False, description=_("Can be verified"), indent=False)
             fields[f"{name}_source"] = text_box(_("Where to check it"))
-        flags = {"has_plot": _("Has a plot"), "on_label": _("On the label or a leaflet"),
-                 "on_website": _("On a website"), "has_images_or_video": _("Has images or video clips")}
-        fields.update({name: w.Checkbox(False, description=text, indent=False)
-                       for name, text in flags.items()})
-        levels = [(_("The story could be told of the same product anywhere."), 0),
-                  (_("The story shows some local features."), 1),
-                  (_("The story is the product's own."), 2),
-                  (_("The story is the product's own and shows local wisdom and identity."), 3)]
+        flags = {
+            "has_plot": _("Has a plot"),
+            "on_label": _("On the label or a leaflet"),
+            "on_website": _("On a website"),
+            "has_images_or_video": _("Has images or video clips"),
+        }
+        fields.update({name: w.Checkbox(False, description=text, indent=False) for name, text in flags.items()})
+        levels = [
+            (_("The story could be told of the same product anywhere."), 0),
+            (_("The story shows some local features."), 1),
+            (_("The story is the product's own."), 2),
+            (_("The story is the product's own and shows local wisdom and identity."), 3),
+        ]
         fields["local_identity"] = choice_box(_("Local wisdom and identity"), levels, 0)
         fields["local_identity"].layout.width = "720px"
         return fields
@@ -175,16 +159,31 @@ class ProductStoryBuilder(FormTool):
         rows = []
         for row in range(1, EVIDENCE_ROWS + 1):
             name = f"evidence_{row}"
-            rows.append(w.VBox([fields[name], w.HBox([fields[f"{name}_kind"],
-                                                      fields[f"{name}_verifiable"]]),
-                                fields[f"{name}_source"]]))
-        hint = w.HTML("<i>" + _("A council checks that the story is true: for each piece of "
-                                "evidence, say who issued it or where it can be checked.") + "</i>")
-        told = w.VBox([fields[name] for name in ("has_plot", "on_label", "on_website",
-                                                 "has_images_or_video", "local_identity")])
-        return w.Accordion(children=[elements, w.VBox([hint, *rows]), told],
-                           titles=[_("Story elements"), _("Evidence"), _("Where the story is told")],
-                           selected_index=0)
+            rows.append(
+                w.VBox(
+                    [
+                        fields[name],
+                        w.HBox([fields[f"{name}_kind"], fields[f"{name}_verifiable"]]),
+                        fields[f"{name}_source"],
+                    ]
+                )
+            )
+        hint = w.HTML(
+            "<i>"
+            + _(
+                "A council checks that the story is true: for each piece of "
+                "evidence, say who issued it or where it can be checked."
+            )
+            + "</i>"
+        )
+        told = w.VBox(
+            [fields[name] for name in ("has_plot", "on_label", "on_website", "has_images_or_video", "local_identity")]
+        )
+        return w.Accordion(
+            children=[elements, w.VBox([hint, *rows]), told],
+            titles=[_("Story elements"), _("Evidence"), _("Where the story is told")],
+            selected_index=0,
+        )
 
     # -- logic ----------------------------------------------------------------------
     def compute(self) -> StoryResult:
@@ -192,12 +191,12 @@ class ProductStoryBuilder(FormTool):
         elements = story.StoryElements(
             product=self.text("product"),
             evidence=self._evidence(),
-            **{name: self.text(name) for name in story.STORY_FIELDS})
-        flags = {name: self.fields[name].value
-                 for name in ("has_plot", "on_label", "on_website", "has_images_or_video")}
-        subscore = story.story_subscore(elements, local_identity=self.fields["local_identity"].value,
-                                        **flags)
-        return StoryResult(elements, tuple(story.missing_elements(elements)), subscore)
+            **{name: self.text(name) for name in story.STORY_FIELDS},
+        )
+        flags = {
+            name: self.fields[name].value for name in ("has_plot", "on_label", "on_website", "has_images_or_video")
+        }
+        return story.assess_story(elements, local_identity=self.fields["local_identity"].value, **flags)
 
     def _evidence(self) -> tuple[story.Evidence, ...]:
         """The evidence rows whose description is filled in; empty rows are skipped."""
@@ -205,10 +204,14 @@ class ProductStoryBuilder(FormTool):
         for row in range(1, EVIDENCE_ROWS + 1):
             name = f"evidence_{row}"
             if self.text(name):
-                found.append(story.Evidence(
-                    description=self.text(name), kind=self.fields[f"{name}_kind"].value,
-                    verifiable=self.fields[f"{name}_verifiable"].value,
-                    source=self.text(f"{name}_source")))
+                found.append(
+                    story.Evidence(
+                        description=self.text(name),
+                        kind=self.fields[f"{name}_kind"].value,
+                        verifiable=self.fields[f"{name}_verifiable"].value,
+                        source=self.text(f"{name}_source"),
+                    )
+                )
         return tuple(found)
 
     # -- display ----------------------------------------------------------------------
@@ -216,10 +219,13 @@ class ProductStoryBuilder(FormTool):
         """Estimated points item by item, then what to add."""
         rows = "".join(
             f"<tr><td>{item.name}</td><td><b>{item.points} / {item.maximum}</b></td>"
-            f"<td>{item.reason} {item.next_step or ''}</td></tr>" for item in result.subscore.items)
+            f"<td>{item.reason} {item.next_step or ''}</td></tr>"
+            for item in result.subscore.items
+        )
         todo = "".join(f"<li>{html.escape(text)}</li>" for text in result.missing)  # quotes typed text
         heading = _("Estimated points for the story (2019 sheet): {points} / {maximum}").format(
-            points=result.subscore.total, maximum=result.subscore.maximum)
+            points=result.subscore.total, maximum=result.subscore.maximum
+        )
         done = _("Nothing is missing.") if not todo else f"{_('Still to add:')}<ul>{todo}</ul>"
         return f"<p><b>{heading}</b></p><table>{rows}</table><p>{done}</p>"
 
@@ -235,24 +241,10 @@ class ProductStoryBuilder(FormTool):
         return text_export(text, path)
 
     def to_csv(self, path: str | Path | None = None) -> str:
-        """Return the story as CSV, one row per element and per piece of evidence.
+        """Return the story as CSV, one row per element and per piece of evidence; with ``path``, also write it.
 
-        Columns: element, kind, content, verifiable, source. With ``path``,
-        also write the file in UTF-8 with a byte-order mark so Excel shows
-        Vietnamese letters correctly.
+        See Also
+        --------
+        ocopkit.story.story_to_csv
         """
-        return story_to_csv(self.result.elements, path)
-
-
-def story_to_csv(elements: story.StoryElements, path: str | Path | None = None) -> str:
-    """Write the story's elements and evidence as CSV text with translated headings; with ``path``, also the file."""
-    labels = story._element_labels()
-    kinds = {"photo": _("Photo"), "video": _("Video clip"), "certificate": _("Certificate"),
-             "document": _("Document")}
-    rows = [(_("Product name"), "", elements.product, "", "")]
-    rows += [(labels[name], "", getattr(elements, name), "", "") for name in story.STORY_FIELDS]
-    rows += [(labels["evidence"], kinds[item.kind], item.description,
-              _("yes") if item.verifiable else _("no"), item.source) for item in elements.evidence]
-    frame = pd.DataFrame(rows, columns=[_("Element"), _("Kind"), _("Content"), _("Verifiable"),
-                                        _("Source")])
-    return frame_csv(frame, path)
+        return story.story_to_csv(self.result.elements, path)

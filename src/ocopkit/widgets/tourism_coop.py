@@ -28,37 +28,58 @@ from matplotlib.figure import Figure
 from .. import datasets
 from .. import tourism_coop as coop
 from ..errors import InputError
-from ..i18n import _, format_money, format_number
-from ..spreadsheet import frame_csv
-from .common import message_html, text_export
+from ..i18n import _, format_money, format_number, format_percent
+from .common import figures_table, message_html, text_export
 from .inputs import FormTool, LiveChart, caption_html, number_box, plain_number
 
-CAPITAL_COLOUR, PATRONAGE_COLOUR = "#E69F00", "#0072B2"   # Okabe–Ito, colour-blind safe
+CAPITAL_COLOUR, PATRONAGE_COLOUR = "#E69F00", "#0072B2"  # Okabe–Ito, colour-blind safe
 WITHIN_COLOUR, OVER_COLOUR, LIMIT_COLOUR = "#009E73", "#D55E00", "#000000"
 _MILLION = 1e6
 # The worked example of the lesson: the surplus the general meeting shares out, the example charter's
 # shares (a cooperative's own choices, not the law's), and the path to the waterfall (synthetic).
-EXAMPLE = {"surplus": 480_000_000, "development_fund": 20, "community_fund": 10, "by_patronage": 70,
-           "area": 300, "area_per_visitor": 5, "open_hours": 8, "visit_hours": 2, "correction": ""}
+EXAMPLE = {
+    "surplus": 480_000_000,
+    "development_fund": 20,
+    "community_fund": 10,
+    "by_patronage": 70,
+    "area": 300,
+    "area_per_visitor": 5,
+    "open_hours": 8,
+    "visit_hours": 2,
+    "correction": "",
+}
 SHARE_FIELDS = ("development_fund", "community_fund", "by_patronage")
 SITE_FIELDS = ("area", "area_per_visitor", "open_hours", "visit_hours", "correction")
 
 
 def _labels() -> dict[str, str]:
     """Translated name of each box that is not a member row, as used in messages."""
-    return {"surplus": _("Surplus to share"), "development_fund": _("Development fund"),
-            "community_fund": _("Community development fund"),
-            "by_patronage": _("Members' part shared by patronage"), "area": _("Usable area"),
-            "area_per_visitor": _("Area per visitor"), "open_hours": _("Hours open a day"),
-            "visit_hours": _("Hours of a visit"), "correction": _("Correction factor (optional)")}
+    return {
+        "surplus": _("Surplus to share"),
+        "development_fund": _("Development fund"),
+        "community_fund": _("Community development fund"),
+        "by_patronage": _("Members' part shared by patronage"),
+        "area": _("Usable area"),
+        "area_per_visitor": _("Area per visitor"),
+        "open_hours": _("Hours open a day"),
+        "visit_hours": _("Hours of a visit"),
+        "correction": _("Correction factor (optional)"),
+    }
 
 
 def _units() -> dict[str, str]:
     """The unit shown after each box's name."""
-    return {"surplus": _("VND"), "development_fund": _("% of the surplus"),
-            "community_fund": _("% of the surplus"), "by_patronage": _("% of the members' part"),
-            "area": "m²", "area_per_visitor": _("m² per visitor"), "open_hours": _("hours"),
-            "visit_hours": _("hours"), "correction": "%"}
+    return {
+        "surplus": _("VND"),
+        "development_fund": _("% of the surplus"),
+        "community_fund": _("% of the surplus"),
+        "by_patronage": _("% of the members' part"),
+        "area": "m²",
+        "area_per_visitor": _("m² per visitor"),
+        "open_hours": _("hours"),
+        "visit_hours": _("hours"),
+        "correction": "%",
+    }
 
 
 class CoopChart(LiveChart):
@@ -92,8 +113,7 @@ class CoopChart(LiveChart):
         for position, month in enumerate(months):
             self.months_axes.text(position, 0, str(month), ha="center", va="top", fontsize="x-small")
         self.limit = self.months_axes.axhline(0, color=LIMIT_COLOUR, linestyle="--", linewidth=1)
-        self.limit_label = self.months_axes.text(len(months) - 0.5, 0, "", ha="right", va="bottom",
-                                                 fontsize="x-small")
+        self.limit_label = self.months_axes.text(len(months) - 0.5, 0, "", ha="right", va="bottom", fontsize="x-small")
         for axes in (self.members_axes, self.months_axes):
             axes.set_axis_off()
         self.figure.subplots_adjust(left=0.01, right=0.99, wspace=0.08, bottom=0.08, top=0.98)
@@ -124,12 +144,25 @@ class CoopChart(LiveChart):
 
     def caption_html(self, result: coop.CoopReview) -> str:
         """Title and colour key."""
-        title = html.escape(_("Left: what each member receives, in million VND. Right: visitors on the busiest day "
-                              "of each month (1 to 12), against the site's daily capacity."))
-        keys = [("bar", CAPITAL_COLOUR, _("by capital")), ("bar", PATRONAGE_COLOUR, _("by patronage")),
-                ("bar", WITHIN_COLOUR, _("within capacity")), ("bar", OVER_COLOUR, _("over capacity")),
-                ("dashed", LIMIT_COLOUR, _("daily capacity: {visitors} visitors").format(
-                    visitors=format_number(result.capacity.max_daily_visitors)))]
+        title = html.escape(
+            _(
+                "Left: what each member receives, in million VND. Right: visitors on the busiest day "
+                "of each month (1 to 12), against the site's daily capacity."
+            )
+        )
+        keys = [
+            ("bar", CAPITAL_COLOUR, _("by capital")),
+            ("bar", PATRONAGE_COLOUR, _("by patronage")),
+            ("bar", WITHIN_COLOUR, _("within capacity")),
+            ("bar", OVER_COLOUR, _("over capacity")),
+            (
+                "dashed",
+                LIMIT_COLOUR,
+                _("daily capacity: {visitors} visitors").format(
+                    visitors=format_number(result.capacity.max_daily_visitors)
+                ),
+            ),
+        ]
         return caption_html(title, [(symbol, colour, html.escape(label)) for symbol, colour, label in keys])
 
 
@@ -195,8 +228,7 @@ class TourismCoopCalculator(FormTool):
     tool_name = "TourismCoopCalculator"
     chart_class = CoopChart
 
-    def __init__(self, members: pd.DataFrame | None = None, months: pd.DataFrame | None = None,
-                 blank_rows: int = 1):
+    def __init__(self, members: pd.DataFrame | None = None, months: pd.DataFrame | None = None, blank_rows: int = 1):
         start = coop.check_members(datasets.load("topic07_members") if members is None else members)
         self.months = coop.check_months(datasets.load("topic07_monthly") if months is None else months)
         self.rows = len(start) + blank_rows
@@ -207,39 +239,53 @@ class TourismCoopCalculator(FormTool):
     def _make_fields(self, members: pd.DataFrame) -> dict[str, w.Widget]:
         """Create the boxes, filled with the worked example and the members."""
         labels, units = _labels(), _units()
-        fields = {name: number_box(labels[name], units[name], plain_number(EXAMPLE[name]))
-                  for name in ("surplus", *SHARE_FIELDS)}
+        fields = {
+            name: number_box(labels[name], units[name], plain_number(EXAMPLE[name]))
+            for name in ("surplus", *SHARE_FIELDS)
+        }
         records = members.to_dict("records") + [None] * (self.rows - len(members))
         for row, record in enumerate(records):
             fields[f"name_{row}"] = _cell(record[coop.NAME_COLUMN] if record else "", "240px", _("Household"))
             fields[f"capital_{row}"] = _cell(plain_number(record[coop.CAPITAL_COLUMN]) if record else "", "150px")
-            fields[f"patronage_{row}"] = _cell(plain_number(record[coop.PATRONAGE_COLUMN]) if record else "",
-                                               "190px")
-        fields.update({name: number_box(labels[name], units[name],
-                                        plain_number(EXAMPLE[name]) if EXAMPLE[name] != "" else "")
-                       for name in SITE_FIELDS})
+            fields[f"patronage_{row}"] = _cell(plain_number(record[coop.PATRONAGE_COLUMN]) if record else "", "190px")
+        fields.update(
+            {
+                name: number_box(labels[name], units[name], plain_number(EXAMPLE[name]) if EXAMPLE[name] != "" else "")
+                for name in SITE_FIELDS
+            }
+        )
         return fields
 
     def _form(self, fields: dict[str, w.Widget]) -> w.Widget:
         """Three sections: the surplus and the charter, the members, the site."""
-        heads = [(_("Household"), "240px"), (_("Capital contributed (VND)"), "150px"),
-                 (_("Services through the cooperative (VND)"), "190px")]
-        header = w.HBox([w.HTML(f"<b>{html.escape(text)}</b>", layout=w.Layout(width=width))
-                         for text, width in heads])
-        rows = [w.HBox([fields[f"{kind}_{row}"] for kind in ("name", "capital", "patronage")])
-                for row in range(self.rows)]
+        heads = [
+            (_("Household"), "240px"),
+            (_("Capital contributed (VND)"), "150px"),
+            (_("Services through the cooperative (VND)"), "190px"),
+        ]
+        header = w.HBox([w.HTML(f"<b>{html.escape(text)}</b>", layout=w.Layout(width=width)) for text, width in heads])
+        rows = [
+            w.HBox([fields[f"{kind}_{row}"] for kind in ("name", "capital", "patronage")]) for row in range(self.rows)
+        ]
         hints = {
             0: _("The shares are the charter's choices; the members' part is what is left after the two funds."),
             1: _("Type a new household in the empty row. A row without a name is left out."),
-            2: _("Leave the correction factor empty when none applies, or type the share of capacity to take off "
-                 "(for example 25 when a quarter of the days are too wet)."),
+            2: _(
+                "Leave the correction factor empty when none applies, or type the share of capacity to take off "
+                "(for example 25 when a quarter of the days are too wet)."
+            ),
         }
-        sections = [(_("The surplus and the charter"), [fields[name] for name in ("surplus", *SHARE_FIELDS)]),
-                    (_("Members"), [header, *rows]),
-                    (_("The site"), [fields[name] for name in SITE_FIELDS])]
-        return w.VBox([w.VBox([w.HTML(f"<b>{html.escape(title)}</b>"), *boxes,
-                               w.HTML(f"<i>{html.escape(hints[index])}</i>")])
-                       for index, (title, boxes) in enumerate(sections)])
+        sections = [
+            (_("The surplus and the charter"), [fields[name] for name in ("surplus", *SHARE_FIELDS)]),
+            (_("Members"), [header, *rows]),
+            (_("The site"), [fields[name] for name in SITE_FIELDS]),
+        ]
+        return w.VBox(
+            [
+                w.VBox([w.HTML(f"<b>{html.escape(title)}</b>"), *boxes, w.HTML(f"<i>{html.escape(hints[index])}</i>")])
+                for index, (title, boxes) in enumerate(sections)
+            ]
+        )
 
     # -- values from Python ----------------------------------------------------------
     def set_members(self, members: pd.DataFrame) -> None:
@@ -252,9 +298,13 @@ class TourismCoopCalculator(FormTool):
         try:
             clean = coop.check_members(members)
             if len(clean) > self.rows:
-                raise InputError(_("This calculator has {rows} member rows, you gave {count} members. Make one "
-                                   "with more rows: TourismCoopCalculator(blank_rows={extra}).").format(
-                    rows=self.rows, count=len(clean), extra=len(clean) - self.rows + 1), "members")
+                raise InputError(
+                    _(
+                        "This calculator has {rows} member rows, you gave {count} members. Make one "
+                        "with more rows: TourismCoopCalculator(blank_rows={extra})."
+                    ).format(rows=self.rows, count=len(clean), extra=len(clean) - self.rows + 1),
+                    "members",
+                )
         except InputError as error:
             self.message.value = message_html(str(error))
             return
@@ -280,12 +330,14 @@ class TourismCoopCalculator(FormTool):
         """Read the boxes and review the cooperative through :mod:`ocopkit.tourism_coop`."""
         labels = _labels()
         rules = coop.SharingRules(*(self.percent(name, labels[name], 0, 100) for name in SHARE_FIELDS))
-        correction = (self.percent("correction", labels["correction"], 0, 100 * coop.MAX_CORRECTION),) \
-            if self.text("correction") else ()
+        correction = (
+            (self.percent("correction", labels["correction"], 0, 100 * coop.MAX_CORRECTION),)
+            if self.text("correction")
+            else ()
+        )
         site = {name: self.number(name, labels[name]) for name in SITE_FIELDS[:-1]}
         capacity = coop.carrying_capacity(**site, corrections=correction)
-        return coop.review(self.number("surplus", labels["surplus"]), self._members(), rules, capacity,
-                           self.months)
+        return coop.review(self.number("surplus", labels["surplus"]), self._members(), rules, capacity, self.months)
 
     def _members(self) -> pd.DataFrame:
         """The member rows that have a name; figures without a name are an error."""
@@ -293,14 +345,19 @@ class TourismCoopCalculator(FormTool):
         for row in range(self.rows):
             name = self.text(f"name_{row}")
             if not name and (self.text(f"capital_{row}") or self.text(f"patronage_{row}")):
-                raise InputError(_("Row {number} has figures but no household name.").format(number=row + 1),
-                                 f"name_{row}")
+                raise InputError(
+                    _("Row {number} has figures but no household name.").format(number=row + 1), f"name_{row}"
+                )
             if name:
-                records.append({coop.NAME_COLUMN: name,
-                                coop.CAPITAL_COLUMN: self.number(f"capital_{row}", _("Capital of {name}").format(
-                                    name=name)),
-                                coop.PATRONAGE_COLUMN: self.number(f"patronage_{row}", _(
-                                    "Services through the cooperative of {name}").format(name=name))})
+                records.append(
+                    {
+                        coop.NAME_COLUMN: name,
+                        coop.CAPITAL_COLUMN: self.number(f"capital_{row}", _("Capital of {name}").format(name=name)),
+                        coop.PATRONAGE_COLUMN: self.number(
+                            f"patronage_{row}", _("Services through the cooperative of {name}").format(name=name)
+                        ),
+                    }
+                )
         if not records:
             raise InputError(_("Type at least one household with its figures."), "name_0")
         return pd.DataFrame(records)
@@ -312,13 +369,22 @@ class TourismCoopCalculator(FormTool):
 
     # -- exports ----------------------------------------------------------------------
     def to_csv(self, path: str | Path | None = None) -> str:
-        """Return each member's share as CSV (plain numbers, đồng); with ``path``, also write it."""
-        return frame_csv(export_table(self.result.sharing), path)
+        """Return each member's share as CSV (plain numbers, đồng); with ``path``, also write it.
+
+        See Also
+        --------
+        ocopkit.tourism_coop.sharing_to_csv
+        """
+        return coop.sharing_to_csv(self.result.sharing, path)
 
     def to_markdown(self, path: str | Path | None = None) -> str:
-        """Return the sharing, the capacity and the dashboard as a Markdown section; with ``path``, also write it."""
-        text = review_markdown(self.result)
-        return text_export(text, path)
+        """Return the sharing, the capacity and the dashboard as a Markdown section; with ``path``, also write it.
+
+        See Also
+        --------
+        ocopkit.tourism_coop.review_to_markdown
+        """
+        return text_export(coop.review_to_markdown(self.result), path)
 
 
 def _cell(value: str, width: str, placeholder: str = "") -> w.Text:
@@ -329,13 +395,6 @@ def _cell(value: str, width: str, placeholder: str = "") -> w.Text:
 # --------------------------------------------------------------------------- display helpers
 
 
-def _rows_html(rows: list[tuple[str, str]]) -> str:
-    """A two-column HTML table, values right-aligned and bold."""
-    cells = "".join(f"<tr><td>{html.escape(label)}</td><td style='text-align:right'><b>{html.escape(value)}"
-                    f"</b></td></tr>" for label, value in rows)
-    return f"<table>{cells}</table>"
-
-
 def _heading(text: str) -> str:
     """A section heading of the summary."""
     return f"<h4 style='margin:0.8em 0 0.2em 0'>{html.escape(text)}</h4>"
@@ -343,49 +402,62 @@ def _heading(text: str) -> str:
 
 def sharing_html(sharing: coop.SurplusSharing) -> str:
     """The four parts of the surplus with their shares, then one row per member."""
-    rules = sharing.rules
-    shares = (rules.development_fund, rules.community_fund, rules.to_members * rules.by_patronage,
-              rules.to_members * rules.by_capital)
-    parts = [(f"{label} ({coop.percent(share)})", format_money(amount))
-             for (label, amount), share in zip(sharing.parts().items(), shares)]
+    shares = sharing.shares()
+    parts = [
+        (f"{label} ({format_percent(shares[label], None)})", format_money(amount))
+        for label, amount in sharing.parts().items()
+    ]
     titles = (_("Household"), _("By capital"), _("By patronage"), _("In all"))
     head = "".join(f"<th>{html.escape(title)}</th>" for title in titles)
     body = "".join(_member_row(record) for record in sharing.table.to_dict("records"))
     check = _("The parts add up to the surplus: {surplus}.").format(surplus=format_money(sharing.surplus))
-    return (_heading(_("Sharing the surplus")) + _rows_html(parts)
-            + f"<table style='margin-top:0.5em'><tr>{head}</tr>{body}</table><p><i>{html.escape(check)}</i></p>")
+    return (
+        _heading(_("Sharing the surplus"))
+        + figures_table(parts)
+        + f"<table style='margin-top:0.5em'><tr>{head}</tr>{body}</table><p><i>{html.escape(check)}</i></p>"
+    )
 
 
 def _member_row(record: dict) -> str:
     """One member's share as a row: by capital, by patronage, and in all (bold)."""
     amounts = [format_money(record[column]) for column in (coop.BY_CAPITAL_COLUMN, coop.BY_PATRONAGE_COLUMN)]
-    return (f"<tr><td>{html.escape(record[coop.NAME_COLUMN])}</td><td>{amounts[0]}</td><td>{amounts[1]}</td>"
-            f"<td><b>{format_money(record[coop.TOTAL_COLUMN])}</b></td></tr>")
+    return (
+        f"<tr><td>{html.escape(record[coop.NAME_COLUMN])}</td><td>{amounts[0]}</td><td>{amounts[1]}</td>"
+        f"<td><b>{format_money(record[coop.TOTAL_COLUMN])}</b></td></tr>"
+    )
 
 
 def capacity_html(capacity: coop.CarryingCapacity) -> str:
     """The steps from the area to the daily maximum."""
-    rows = [(_("Visitors at one time (area ÷ area per visitor)"), coop.plain(capacity.at_one_time)),
-            (_("Rotation factor (hours open ÷ hours of a visit)"), coop.plain(capacity.rotation_factor)),
-            (_("Physical carrying capacity, visitors a day"), coop.plain(capacity.physical))]
+    rows = [
+        (_("Visitors at one time (area ÷ area per visitor)"), capacity.at_one_time),
+        (_("Rotation factor (hours open ÷ hours of a visit)"), capacity.rotation_factor),
+        (_("Physical carrying capacity, visitors a day"), capacity.physical),
+    ]
     if capacity.corrections:
-        rows.append((_("After the correction factors"), coop.plain(capacity.corrected)))
-    rows.append((_("Most visitors a day"), format_number(capacity.max_daily_visitors)))
-    return _heading(_("Carrying capacity of the site")) + _rows_html(rows)
+        rows.append((_("After the correction factors"), capacity.corrected))
+    shown = [(label, format_number(value, 2, trim=True)) for label, value in rows]
+    shown.append((_("Most visitors a day"), format_number(capacity.max_daily_visitors)))
+    return _heading(_("Carrying capacity of the site")) + figures_table(shown)
 
 
 def dashboard_html(result: coop.CoopReview) -> str:
     """The dashboard's indicators with ✓ or ✗, and the months to watch."""
     titles = (_("Indicator"), _("Value"), _("Target"), _("Met"))
     head = "".join(f"<th>{html.escape(title)}</th>" for title in titles)
-    body = "".join(f"<tr title='{html.escape(item.why)}'><td>{html.escape(item.label)}</td>"
-                   f"<td>{html.escape(item.value_text())}</td><td>{html.escape(item.target_text())}</td>"
-                   f"<td style='color:{'#1e7b34' if item.met else '#b00020'}'>{'✓' if item.met else '✗'}</td></tr>"
-                   for item in result.indicators)
-    lines = [_("Months below break-even: {months}.").format(months=_month_list(result.months_below_break_even)),
-             _("Months whose busiest day is over capacity: {months}.").format(
-                 months=_month_list(result.months_over_capacity)),
-             _("The targets are suggestions to discuss and set in the cooperative.")]
+    body = "".join(
+        f"<tr title='{html.escape(item.why)}'><td>{html.escape(item.label)}</td>"
+        f"<td>{html.escape(item.value_text())}</td><td>{html.escape(item.target_text())}</td>"
+        f"<td style='color:{'#1e7b34' if item.met else '#b00020'}'>{item.mark}</td></tr>"
+        for item in result.indicators
+    )
+    lines = [
+        _("Months below break-even: {months}.").format(months=_month_list(result.months_below_break_even)),
+        _("Months whose busiest day is over capacity: {months}.").format(
+            months=_month_list(result.months_over_capacity)
+        ),
+        _("The targets are suggestions to discuss and set in the cooperative."),
+    ]
     notes = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     return _heading(_("Sustainability dashboard")) + f"<table><tr>{head}</tr>{body}</table><ul>{notes}</ul>"
 
@@ -393,35 +465,3 @@ def dashboard_html(result: coop.CoopReview) -> str:
 def _month_list(months: list[int]) -> str:
     """Months as "1, 8, 12", or "none"."""
     return ", ".join(str(month) for month in months) if months else _("none")
-
-
-def export_table(sharing: coop.SurplusSharing) -> pd.DataFrame:
-    """Each member's figures and share, with translated headers."""
-    table = sharing.table
-    return pd.DataFrame({_("Household"): table[coop.NAME_COLUMN], _("Capital contributed"): table[coop.CAPITAL_COLUMN],
-                         _("Services through the cooperative"): table[coop.PATRONAGE_COLUMN],
-                         _("By capital"): table[coop.BY_CAPITAL_COLUMN],
-                         _("By patronage"): table[coop.BY_PATRONAGE_COLUMN], _("In all"): table[coop.TOTAL_COLUMN]})
-
-
-def review_markdown(result: coop.CoopReview) -> str:
-    """The sharing, the capacity and the dashboard as Markdown, in the current language."""
-    sharing, capacity = result.sharing, result.capacity
-    lines = [f"## {_('Sharing the surplus')}", "",
-             _("Surplus shared out: {surplus}.").format(surplus=format_money(sharing.surplus)), ""]
-    lines += [f"- {label}: {format_money(amount)}" for label, amount in sharing.parts().items()]
-    lines += ["", f"| {_('Household')} | {_('By capital')} | {_('By patronage')} | {_('In all')} |",
-              "|---|---:|---:|---:|"]
-    lines += [f"| {r[coop.NAME_COLUMN]} | {format_money(r[coop.BY_CAPITAL_COLUMN])} | "
-              f"{format_money(r[coop.BY_PATRONAGE_COLUMN])} | {format_money(r[coop.TOTAL_COLUMN])} |"
-              for r in sharing.table.to_dict("records")]
-    lines += ["", f"## {_('Carrying capacity of the site')}", "",
-              _("{at_once} visitors at one time × rotation factor {rotation} = {physical} visitors a day; "
-                "at most {maximum} visitors a day.").format(
-                  at_once=coop.plain(capacity.at_one_time), rotation=coop.plain(capacity.rotation_factor),
-                  physical=coop.plain(capacity.physical), maximum=format_number(capacity.max_daily_visitors)),
-              "", f"## {_('Sustainability dashboard')}", "",
-              f"| {_('Indicator')} | {_('Value')} | {_('Target')} | {_('Met')} |", "|---|---:|---:|:---:|"]
-    lines += [f"| {item.label} | {item.value_text()} | {item.target_text()} | {'✓' if item.met else '✗'} |"
-              for item in result.indicators]
-    return "\n".join(lines) + "\n"
