@@ -24,7 +24,8 @@ c.CourseDirectory.release_directory = "exercises"
 # timeout because parallel graders share it; for a large cohort set
 # OCOP_GRADEBOOK_URL=postgresql+psycopg://USER:PASSWORD@HOST/DB instead.
 c.CourseDirectory.db_url = os.environ.get("OCOP_GRADEBOOK_URL") or (
-    "sqlite:///" + os.path.join(HERE, "gradebook.db") + "?timeout=60")
+    "sqlite:///" + os.path.join(HERE, "gradebook.db") + "?timeout=60"
+)
 # Data files beside a notebook are copied into the student version.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
 
@@ -44,6 +45,15 @@ c.ClearSolutions.text_stub = "✍ VIẾT CÂU TRẢ LỜI CỦA BẠN Ở ĐÂY 
 # cleans outputs and raw cells; FeedbackExporter cleans the Markdown that the
 # template renders (written answers, comments) and forbids scripts in the page.
 c.GenerateFeedback.preprocessors = [
-    GetGrades, HideHiddenTracebacks, ClearHiddenTests, SanitizeFeedback, CSSHTMLHeaderPreprocessor,
+    GetGrades,
+    HideHiddenTracebacks,
+    ClearHiddenTests,
+    SanitizeFeedback,
+    CSSHTMLHeaderPreprocessor,
 ]
 c.GenerateFeedback.exporter_class = FeedbackExporter
+# The page a participant reads (src/ocopkit/trainer/templates/): it extends nbgrader's
+# feedback template, in the participant's language (OCOP_LANG, Vietnamese by default),
+# with the points per part, each failed check's message instead of its code, and the
+# parts that await the trainer. "index.html.j2" gives nbgrader's own page back.
+c.FeedbackExporter.template_file = "feedback_page.html.j2"

@@ -27,7 +27,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from ocopkit.i18n import _
+from ocopkit.i18n import _, format_number
 from ocopkit.trainer import cli, ledger, sandbox
 from ocopkit.trainer.course import make_working_course
 
@@ -225,7 +225,8 @@ def test_feedback_page_shows_the_honest_part(graded, browser):
 
     visit = open_page(browser, graded.page.as_uri(), graded.beacon)
     page = visit.page
-    expect(page.locator("h4").first).to_contain_text("Score: 10.0 / 12.0")
+    so_far = _("Score: {score} / {maximum} so far").format(score=format_number(10), maximum=format_number(12))
+    expect(page.locator("h4").first).to_contain_text(so_far)
     expect(page.get_by_text(hostile_feedback.HONEST_ANSWER)).to_be_visible()
     expect(page.locator("b", has_text=hostile_feedback.HONEST_OUTPUT)).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("Phần 1 \\(2 điểm\\)"))).to_be_visible()

@@ -81,13 +81,44 @@ def cmd_grade(args) -> int:
 
 
 def cmd_feedback(args) -> int:
-    """Generate feedback for every graded submission of an assignment."""
-    outcomes = args.course.ledger.gradings(args.assignment).values()
-    for outcome in outcomes:
-        if outcome.status == "graded":
-            args.course.api.generate_feedback(args.assignment, outcome.participant_id)
+    """Generate feedback for every graded submission of an assignment.
+
+    Warns first when some of them still wait for a manual grade (a written
+    answer): their pages say those parts await the trainer, and the trainer
+    runs this again once they are graded. A submission whose feedback fails
+    is named, and the command then exits with 1.
+    """
+    api = args.course.api
+    graded = [o.participant_id for o in args.course.ledger.gradings(args.assignment).values() if o.status == "graded"]
+    gradebook = api.gradebook
+    try:
+        open_ids = sorted(
+            s.student_id for s in gradebook.assignment_submissions(args.assignment) if s.needs_manual_grade
+        )
+    finally:
+        gradebook.close()
+    open_ids = [participant for participant in open_ids if participant in graded]
+    if open_ids:
+        print(
+            _(
+                "Warning: manual grading is still open for {count} submissions: {names}. Their feedback shows those "
+                "parts as awaiting the trainer's grading; grade them, then run ocop feedback again."
+            ).format(count=len(open_ids), names=", ".join(open_ids)),
+            file=sys.stderr,
+        )
+    failed = 0
+    for participant in graded:
+        result = api.generate_feedback(args.assignment, participant)
+        if not result.get("success"):
+            failed += 1
+            print(
+                _("{participant}: no feedback: {reason}").format(
+                    participant=participant, reason=grading.failure_reason(result)
+                ),
+                file=sys.stderr,
+            )
     print(_("Feedback is in {folder}.").format(folder=args.course.root / "feedback"))
-    return 0
+    return 1 if failed else 0
 
 
 def cmd_export(args) -> int:
