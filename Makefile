@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
-# nbgrader shells out to alembic, and kernels must come from the same environment.
+# nbgrader shells out to alembic, and kernels must come from the same environment. Agg: headless
+# runs (test, demo, bench); make lab leaves it out, so that charts show in Lab.
 RUN := PATH="$(BIN):$$PATH" MPLBACKEND=Agg
 # make demo: a synthetic cohort spread over the 63 provinces.
 PARTICIPANTS ?= 12
@@ -42,9 +43,11 @@ lint: $(STAMP)
 bench: $(STAMP) system
 	$(RUN) $(BIN)/python benchmarks/grade_cohort.py
 
+# JupyterLab as a participant sees it: the participant profile (deploy/participant/: Vietnamese
+# menus, the served code font, no trainer tools), course/ and exercises/ only (build/lab links
+# them), and no MPLBACKEND=Agg, so charts show. Options: src/ocopkit/trainer/lab_profile.py.
 lab: $(STAMP)
-	$(RUN) $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=8888 --ServerApp.root_dir=$(CURDIR) \
-		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
+	PATH="$(BIN):$$PATH" $(BIN)/python -m ocopkit.trainer.lab_profile --port 8888
 
 # A local multi-user JupyterHub on 127.0.0.1 with nbgrader's exchange (README,
 # "JupyterHub"), in the foreground: Ctrl-C stops it. Root: it creates users.

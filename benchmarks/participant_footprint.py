@@ -25,7 +25,7 @@ CPU time from its start until it answered ``kernel_info`` and ran the lesson's
 first cell (the imports).
 
 By default the server runs with the participant's settings from
-``deploy/jupyter/participant`` (formgrader and course list off, idle kernels
+``deploy/participant`` (formgrader and course list off, idle kernels
 culled), as the hub runs it; ``--role trainer`` runs every extension.
 
 Usage::
@@ -65,7 +65,7 @@ from tornado.websocket import websocket_connect
 
 REPO = Path(__file__).resolve().parents[1]
 LESSONS = ["course/08-ocop-criteria.ipynb", "course/00-participant-tools.ipynb"]
-PARTICIPANT_CONFIG = REPO / "deploy" / "jupyter" / "participant"
+PARTICIPANT_CONFIG = REPO / "deploy" / "participant"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 MIB = 1024 * 1024
 

@@ -23,21 +23,20 @@ Typical use in a test::
         page.goto(url)
         screenshot(page, "hub/01-login")  # build/screenshots/hub/01-login.png
 
-For JupyterLab: :func:`start_lab` (a server on a free port with fresh settings
-and a copy of the notebooks; :meth:`LabServer.stop`), :func:`open_notebook`,
+For JupyterLab: :func:`start_lab` (a server started as ``make lab`` starts it, on a
+free port with fresh settings and a copy of the notebooks; :meth:`LabServer.stop`), :func:`open_notebook`,
 :func:`run_all_cells`, :func:`wait_idle`, :func:`menu`, :func:`open_section`,
 :func:`tool_output` and :func:`widget_by_label`.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-import os
 import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 import uuid
@@ -191,61 +190,44 @@ class LabServer:
                 self.process.wait(timeout=5)
 
 
-# Lab settings for a clean, repeatable page: no news toast, no update check; every cell
-# kept in the page (Lab otherwise leaves cells far from view out of the DOM); and code in
-# Noto Sans Mono (scripts/install-browser.sh) because DejaVu Sans Mono, which Lab names
-# first, lacks Vietnamese letters with two marks (ế, ấ, ề), drawn then as ê + a loose accent.
-_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/themes": {
-        "overrides": {"code-font-family": "'Noto Sans Mono', 'DejaVu Sans Mono', monospace"}
-    },
-}
+def start_lab(
+    workdir: Path, notebooks: list[Path] = (), *, participant_view: bool = False, timeout: float = 60
+) -> LabServer:
+    """Start JupyterLab on a free port as ``make lab`` does, serving fresh copies of notebooks.
 
+    The command line, the participant profile (``deploy/participant/``) and
+    the kernels' environment come from :mod:`ocopkit.trainer.lab_profile`,
+    which ``make lab`` runs: no settings of the tests' own. Only what keeps a
+    test repeatable is added: a token, a fixed port, and fresh ``settings/``,
+    ``workspaces/`` and per-user Jupyter folders in ``workdir`` (so Lab reopens
+    no old tabs and reads nothing from ``$HOME``).
 
-def start_lab(workdir: Path, notebooks: list[Path] = (), *, timeout: float = 60) -> LabServer:
-    """Start JupyterLab on a free port, serving a fresh copy of ``notebooks``.
-
-    ``workdir`` gets ``root/`` (the copies, the served folder), fresh
-    ``settings/`` and ``workspaces/`` (so Lab reopens no old tabs), the
-    per-user Jupyter folders, and ``lab.log``. The kernels are this Python's
-    (the project's environment).
-    Stop it with :meth:`LabServer.stop`.
+    ``workdir`` gets ``root/``, the served folder: copies of ``notebooks``,
+    or with ``participant_view=True`` what ``make lab`` serves (``course/``
+    and ``exercises/``), copied; and ``lab.log``. Stop it with :meth:`LabServer.stop`.
     """
+    from ocopkit.trainer import lab_profile
+
     workdir = Path(workdir)
     root, settings, workspaces = workdir / "root", workdir / "settings", workdir / "workspaces"
     for folder in (root, settings, workspaces):
         folder.mkdir(parents=True, exist_ok=True)
-    for plugin, values in _SETTINGS.items():
-        path = settings / f"{plugin}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
+    if participant_view:
+        lab_profile.participant_root(root, copy=True)
     for notebook in notebooks:
         shutil.copy(notebook, root / Path(notebook).name)
     port, token = free_port(), uuid.uuid4().hex
     log = workdir / "lab.log"
-    command = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
+    command = lab_profile.command(root, port=port) + [
         f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
         f"--LabApp.user_settings_dir={settings}",
         f"--LabApp.workspaces_dir={workspaces}",
-        "--LabApp.news_url=",
-        "--LabApp.extension_manager=readonly",
         "--ServerApp.port_retries=0",
-        "--KernelManager.shutdown_wait_time=1",
-    ]  # a test's kernels need no grace at stop
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
+        "--KernelManager.shutdown_wait_time=1",  # a test's kernels need no grace at stop
+    ]
     # Jupyter's and IPython's per-user folders inside workdir: nothing read from or written to $HOME.
     env = dict(
-        os.environ,
+        lab_profile.environment(),
         JUPYTER_RUNTIME_DIR=str(workdir / "runtime"),
         JUPYTER_CONFIG_DIR=str(workdir / "config"),
         JUPYTER_DATA_DIR=str(workdir / "data"),
@@ -303,11 +285,34 @@ def wait_idle(page, *, timeout: float = 60_000) -> None:
     )
 
 
+@functools.cache
+def lab_translations() -> dict[str, list[str]]:
+    """The Vietnamese language pack's messages (``{"menu\\x04File": ["Tệp"], ...}``), empty if it is missing."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jupyterlab_language_pack_vi_VN")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(spec.submodule_search_locations[0]) / "locale" / "vi_VN" / "LC_MESSAGES" / "jupyterlab.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def lab_label(text: str, context: str = "menu") -> re.Pattern:
+    """A pattern matching Lab's label ``text`` in English or as the Vietnamese pack translates it.
+
+    The participant profile shows Lab in Vietnamese, one setting away from
+    English; tests name labels in English and match either.
+    """
+    translations = lab_translations()
+    names = [text, *translations.get(f"{context}\x04{text}", []), *translations.get(text, [])]
+    return re.compile("^(" + "|".join(re.escape(name) for name in dict.fromkeys(names)) + ")$")
+
+
 def menu(page, *path: str) -> None:
-    """Click through Lab's menu bar, e.g. ``menu(page, "Run", "Run All Cells")``."""
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(path[0])}$")).click()
+    """Click through Lab's menu bar, e.g. ``menu(page, "Run", "Run All Cells")`` (also in Vietnamese)."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=lab_label(path[0])).click()
     for label in path[1:]:
-        page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(label)}$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=lab_label(label)).click()
 
 
 def run_all_cells(page, *, timeout: float = 120_000) -> None:

@@ -14,8 +14,8 @@ Steps, each idempotent (run it again after editing the settings or the roster):
    (the kit needs 3.11), with the hub's JupyterHub version reinstalled into it;
 2. the kit's pinned packages (deploy/tljh/requirements.txt, the same pins as pyproject.toml)
    and the kit itself (a wheel: lessons' datasets included) go into the user environment;
-3. the global nbgrader settings and the participant/trainer server settings
-   (deploy/jupyter/) go into the user environment's etc/jupyter, the hub settings
+3. the global nbgrader settings and the trainer's server settings (deploy/jupyter/) and the
+   participant profile (deploy/participant/) go into the user environment's etc/jupyter, the hub settings
    (deploy/tljh/jupyterhub_config.d/ocop.py) into TLJH's jupyterhub_config.d;
 4. the nbgrader exchange /srv/nbgrader/exchange (mode 1777) with the course folder owned by
    the course owner's Linux user (jupyter-NAME), created beforehand so nobody can take it;
@@ -52,6 +52,9 @@ except ImportError:  # pragma: no cover - exercised on a TLJH hub environment on
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 SHARED = REPO / "deploy" / "jupyter"
+# The participant profile (Lab in Vietnamese, the served code font, no trainer tools): the same
+# folder make lab and make hub use, copied whole (its fonts too).
+PROFILE = REPO / "deploy" / "participant"
 MINIMUM_PYTHON = (3, 11)
 COURSE_ID = "ocop-2021"
 EXCHANGE = "/srv/nbgrader/exchange"
@@ -137,9 +140,10 @@ class Installer:
         self.say("nbgrader and Jupyter server settings")
         etc = self.user_env / "etc" / "jupyter"
         self.install_file(SHARED / "nbgrader_config.py", etc / "nbgrader_config.py")
-        for role in ("participant", "trainer"):
-            for source in sorted((SHARED / role).rglob("*.json")):
-                self.install_file(source, etc / "ocop" / role / source.relative_to(SHARED / role))
+        for source in sorted(p for p in PROFILE.rglob("*") if p.is_file() and p.name != "README.md"):
+            self.install_file(source, etc / "ocop" / "participant" / source.relative_to(PROFILE))
+        for source in sorted((SHARED / "trainer").rglob("*.json")):
+            self.install_file(source, etc / "ocop" / "trainer" / source.relative_to(SHARED / "trainer"))
         self.install_file(
             HERE / "jupyterhub_config.d" / "ocop.py", self.prefix / "config" / "jupyterhub_config.d" / "ocop.py", 0o600
         )

@@ -30,6 +30,12 @@ DEPLOY = REPO / "deploy"
 Z2JH = DEPLOY / "z2jh"
 TLJH = DEPLOY / "tljh"
 SHARED = DEPLOY / "jupyter"
+PROFILE = DEPLOY / "participant"  # the participant profile: make lab, make hub, TLJH and the image
+
+
+def image_repo_dir() -> str:
+    """Where build-image.sh puts the repository in the image (repo2docker's --target-repo-dir)."""
+    return re.search(r"--target-repo-dir (\S+)", (Z2JH / "build-image.sh").read_text()).group(1)
 
 
 def chart_file(repo: Path, name: str) -> Path:
@@ -210,17 +216,18 @@ def test_values_carry_the_shared_settings_files(values):
     files = values["singleuser"]["extraFiles"]
     assert files["nbgrader-config"]["stringData"] == (SHARED / "nbgrader_config.py").read_text()
     by_path = {f["mountPath"]: f["data"] for f in files.values() if "data" in f}
-    for role in ("participant", "trainer"):
-        for source in (SHARED / role).rglob("*.json"):
-            mount = f"/etc/jupyter/ocop/{role}/{source.relative_to(SHARED / role)}"
-            assert by_path.pop(mount) == json.loads(source.read_text()), mount
+    for source in (SHARED / "trainer").rglob("*.json"):
+        mount = f"/etc/jupyter/ocop/trainer/{source.relative_to(SHARED / 'trainer')}"
+        assert by_path.pop(mount) == json.loads(source.read_text()), mount
+    # Participants read the profile from the image, not from a second copy in the values.
     assert by_path == {}
+    assert values["singleuser"]["extraEnv"]["JUPYTER_CONFIG_PATH"] == f"{image_repo_dir()}/deploy/participant"
 
 
 def test_every_pod_speaks_vietnamese_and_participants_get_their_settings(values, trainer):
     env = values["singleuser"]["extraEnv"]
     assert env["OCOP_LANG"] == "vi"
-    assert env["JUPYTER_CONFIG_PATH"] == "/etc/jupyter/ocop/participant"
+    assert env["JUPYTER_CONFIG_PATH"] == f"{image_repo_dir()}/{PROFILE.relative_to(DEPLOY.parent)}"
     assert trainer["environment"]["OCOP_LANG"] == "vi"
     assert trainer["environment"]["JUPYTER_CONFIG_PATH"] == "/etc/jupyter/ocop/trainer"
     assert trainer["environment"]["OCOP_ROLE"] == "trainer"
@@ -236,7 +243,7 @@ def test_jupyters_own_config_loader_turns_formgrader_off_only_for_participants(t
     from jupyterlab_server.config import get_page_config
 
     monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path))
-    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(SHARED / role))
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(PROFILE if role == "participant" else SHARED / role))
     extensions = ExtensionConfigManager(read_config_path=jupyter_config_path()).get_jpserver_extensions()
     assert extensions["nbgrader.server_extensions.formgrader"] is formgrader
     assert extensions["nbgrader.server_extensions.course_list"] is formgrader
@@ -419,7 +426,9 @@ def test_tljh_install_script_dry_run(repo):
     assert "tljh-config add-item users.allowed lan" in out
     assert "tljh-config add-item users.extra_user_groups.ocop-trainers giangvien01" in out
     assert "/opt/tljh/user/etc/jupyter/nbgrader_config.py" in out
-    assert "/opt/tljh/user/etc/jupyter/ocop/participant/labconfig/page_config.json" in out
+    for relative in ("labconfig/page_config.json", "jupyter_server_config.py", "custom/custom.css"):
+        assert f"{PROFILE.relative_to(repo)}/{relative} /opt/tljh/user/etc/jupyter/ocop/participant/{relative}" in out
+    assert "/opt/tljh/user/etc/jupyter/ocop/participant/custom/fonts/jetbrains-mono-vietnamese-400-normal.woff2" in out
     assert out.rstrip().splitlines()[-3:-1] == ["    $ tljh-config reload hub", "    $ tljh-config reload proxy"]
 
 

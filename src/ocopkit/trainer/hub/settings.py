@@ -24,13 +24,8 @@ PARTICIPANTS = ("lan", "hung", "mai")
 # JupyterHub's shared-password login wants at least 8 characters.
 DEVELOPMENT_PASSWORD = "ocop-dev-2021"
 MARKER = "Written by ocopkit.trainer.hub"
-# nbgrader lab plugins a participant does not use: they belong to the trainer.
-TRAINER_ONLY_PLUGINS = (
-    "@jupyter/nbgrader:formgrader",
-    "@jupyter/nbgrader:create-assignment",
-    "@jupyter/nbgrader:course-list",
-)
-TRAINER_ONLY_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+# The nbgrader Lab plugins and server extensions a participant does not get are listed once, in the
+# participant profile (deploy/participant/, read by ocopkit.trainer.lab_profile): see setup.py.
 USER_NAME = re.compile(r"^[a-z_][a-z0-9_-]{0,30}$")
 STAMP = ".ocop-hub-stamp.json"
 

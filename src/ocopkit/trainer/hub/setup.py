@@ -25,6 +25,7 @@ import time
 import tomllib
 from pathlib import Path
 
+from .. import lab_profile
 from .config import render
 from .settings import (  # noqa: F401  (setup.HubSettings etc. stay this module's interface)
     DEVELOPMENT_PASSWORD,
@@ -37,14 +38,17 @@ from .settings import (  # noqa: F401  (setup.HubSettings etc. stay this module'
     STAMP,
     STATE_DIR,
     TRAINER,
-    TRAINER_ONLY_PLUGINS,
-    TRAINER_ONLY_SERVER_EXTENSIONS,
     USER_NAME,
     HubSettings,
     SetupError,
     server_path,
     write_file,
 )
+
+# What participants do not get (nbgrader's Formgrader, Create Assignment, Course List), read from
+# the participant profile, deploy/participant/, which is the one list.
+TRAINER_ONLY_PLUGINS = lab_profile.trainer_only_plugins()
+TRAINER_ONLY_SERVER_EXTENSIONS = lab_profile.trainer_only_server_extensions()
 
 
 def say(message: str) -> None:
@@ -458,20 +462,22 @@ c.Exchange.root = {str(settings.exchange_dir)!r}
 def write_role_configs(settings: HubSettings) -> None:
     """Jupyter configuration of the two roles' servers (on JUPYTER_CONFIG_PATH, chosen by the spawner).
 
-    Participants: no formgrader, Create Assignment or Course List, neither in
+    Participants: the participant profile, ``deploy/participant/``, copied as
+    it is (what ``make lab`` uses): Lab in Vietnamese, the served code font,
+    no news, and no formgrader, Create Assignment or Course List, neither in
     Lab nor on the server. The trainer: formgrader may be shown in Lab's frame
     (JupyterHub >= 4.1 forbids frames unless told otherwise).
     """
     participant = settings.role_config_dir("participant")
     trainer = settings.role_config_dir("trainer")
-    disabled = {plugin: True for plugin in TRAINER_ONLY_PLUGINS}
-    write_file(participant / "labconfig" / "page_config.json", json.dumps({"disabledExtensions": disabled}, indent=1))
-    write_file(
-        participant / "jupyter_server_config.json",
-        json.dumps(
-            {"ServerApp": {"jpserver_extensions": {name: False for name in TRAINER_ONLY_SERVER_EXTENSIONS}}}, indent=1
-        ),
-    )
+    profile = repository(settings) / lab_profile.PROFILE.relative_to(lab_profile.REPO)
+    if participant.is_dir():  # ours alone: files the profile no longer has must go too
+        shutil.rmtree(participant)
+    files = lab_profile.profile_files(profile)
+    for relative in files:  # fonts too: bytes, not text
+        (participant / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(profile / relative, participant / relative)
+        (participant / relative).chmod(0o644)
     write_file(
         trainer / "jupyter_server_config.json",
         json.dumps(
@@ -479,7 +485,9 @@ def write_role_configs(settings: HubSettings) -> None:
             indent=1,
         ),
     )
-    for folder in (settings.state_dir / "jupyter", participant, participant / "labconfig", trainer):
+    folders = {participant, trainer, settings.state_dir / "jupyter"}
+    folders.update(participant / relative.parent for relative in files)
+    for folder in folders:
         folder.chmod(0o755)
 
 

@@ -1,0 +1,9 @@
+# The participant profile's web font: custom/ beside this file is what Lab serves at /custom/
+# (LabApp.custom_css in jupyter_server_config.json): custom.css and the fonts.
+# A path relative to this file, so the profile works wherever it is copied (make lab, make hub,
+# TLJH's /opt/tljh/user/etc/jupyter/ocop/participant, the Kubernetes image's /srv/repo).
+from pathlib import Path
+
+c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
+
+c.ServerApp.tornado_settings.update({"static_custom_path": [str(Path(__file__).resolve().parent / "custom")]})
