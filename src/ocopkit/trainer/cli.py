@@ -4,6 +4,7 @@ Commands
 --------
 ocop generate [ASSIGNMENT ...]      student versions (nbgrader generate_assignment)
 ocop roster import FILE.csv         check a roster and register it in the gradebook
+ocop handin ASSIGNMENT FOLDER       take notebooks handed in offline into submitted/
 ocop grade ASSIGNMENT               autograde every submission, naming failures
 ocop feedback ASSIGNMENT            feedback HTML without hidden tests
 ocop export --to FILE.csv [--items] grades with status and reason, UTF-8 for Excel
@@ -66,6 +67,20 @@ def cmd_roster_import(args) -> int:
     args.course.ledger.save_participants(people)
     print(_("Registered {count} participants.").format(count=len(people)))
     return 0
+
+
+def cmd_handin(args) -> int:
+    """Take a folder of notebooks handed in offline into submitted/; exit 1 when some file is reported."""
+    from .handin import HandinError, hand_in
+
+    try:
+        report = hand_in(args.course, args.assignment, args.folder, force=args.force)
+    except HandinError as error:
+        print(_("Error: {error}").format(error=error), file=sys.stderr)
+        return 2
+    for line in report.lines():
+        print(line)
+    return 1 if report.problems else 0
 
 
 def cmd_grade(args) -> int:
@@ -184,6 +199,13 @@ def build_parser() -> argparse.ArgumentParser:
     roster_import.add_argument("file", type=Path)
     _course_dir_option(roster_import)
     roster_import.set_defaults(func=cmd_roster_import)
+
+    handin = commands.add_parser("handin", help="take notebooks handed in offline (e-mail, USB, Zalo) into submitted/")
+    handin.add_argument("assignment")
+    handin.add_argument("folder", type=Path, help="folder of received files, named by participant id (never changed)")
+    handin.add_argument("--force", action="store_true", help="replace a participant's earlier submission")
+    _course_dir_option(handin)
+    handin.set_defaults(func=cmd_handin)
 
     grade = commands.add_parser("grade", help="autograde every submission of an assignment")
     grade.add_argument("assignment")
