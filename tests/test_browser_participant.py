@@ -17,7 +17,10 @@ import re
 import nbformat
 import pytest
 
+from ocopkit.i18n import _
+
 from browser_support import (
+    REPO,
     browser_missing,
     chromium_session,
     lab_label,
@@ -34,6 +37,7 @@ FAMILY = "JetBrains Mono"  # deploy/participant/custom/custom.css
 VIETNAMESE = "Tiếng Việt: ế ấ ề ợ ữ ặ, Đặc sản Ninh Thuận"
 FONT_CHECK = "course/phong-chu.ipynb"
 TOPIC11 = "course/11-digital-conversion.ipynb"
+WRONG_ANSWERS = "exercises/topic08/bai-lam-sai.ipynb"
 TRAINER_TOOLS = re.compile(r"Formgrader|Create Assignment|Course List", re.I)
 VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT = 30_000
@@ -130,3 +134,19 @@ def test_topic11_chart_shows_after_run_all(page, lab):
     chart.wait_for()
     assert chart.evaluate("img => img.naturalWidth") > 100
     screenshot(page, "participant/05-topic11-chart", element=chart)
+
+
+def test_a_wrong_answer_in_topic08_shows_the_message_not_a_traceback(page, lab):
+    # The example submission with wrong answers, opened where a participant keeps the exercise.
+    wrong = nbformat.read(REPO / "tests" / "submissions" / "topic08" / "partial" / "topic08.ipynb", as_version=4)
+    nbformat.write(wrong, lab.root / WRONG_ANSWERS)
+    open_notebook(page, lab, WRONG_ANSWERS)
+    run_all_cells(page, timeout=90_000)
+    failed = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    failed.first.wait_for()
+    texts = failed.all_inner_texts()
+    assert any(_("Not right yet") in text for text in texts), texts
+    outputs = " ".join(page.locator(".jp-OutputArea-output").all_inner_texts())
+    assert "Traceback" not in outputs and "checks.py" not in outputs
+    assert "✓ " + _("Correct") in outputs  # the checks the answers pass say so
+    screenshot(page, "participant/06-topic08-wrong-answer", element=failed.first)
