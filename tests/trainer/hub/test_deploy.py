@@ -454,3 +454,24 @@ def test_tljh_hub_hook_gives_trainers_and_participants_their_settings(monkeypatc
     assert trainer["OCOP_ROLE"] == "trainer" and trainer["JUPYTER_CONFIG_PATH"].endswith("ocop/trainer")
     assert "OCOP_ROLE" not in participant and participant["JUPYTER_CONFIG_PATH"].endswith("ocop/participant")
     assert trainer["OCOP_LANG"] == participant["OCOP_LANG"] == "vi" and participant["PATH"] == "/x"
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("jupyter/trainer", ["frame-ancestors 'self'", "cull_idle_timeout = 3600"]),
+        ("participant", ["cull_idle_timeout"]),
+    ],
+)
+def test_jupyter_reads_each_roles_server_settings(role, expected):
+    # Jupyter reads only extension switches from jupyter_server_config.d/: a setting there is silently ignored.
+    shown = subprocess.run(
+        [sys.executable, "-m", "jupyter", "server", "--show-config"],
+        env={**os.environ, "JUPYTER_CONFIG_PATH": str(DEPLOY / role)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    for text in expected:
+        assert text in shown, (role, text)
