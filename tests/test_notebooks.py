@@ -121,6 +121,28 @@ class TestManifest:
             for path in (repo / "tests" / folder).glob("test_*.py"):
                 assert path.relative_to(repo).as_posix() in named_tests, f"no topic names {path.name}"
 
+    def test_named_apps_exist_and_every_app_is_named(self, repo):
+        named = {app for lesson in lessons(repo) for app in lesson.apps}
+        for app in named:
+            assert app.startswith("tools/") and (repo / "course" / app).is_file(), app
+        assert named == {f"tools/{p.name}" for p in (repo / "course" / "tools").glob("*.ipynb")}
+
+    def test_apps_are_a_title_and_one_tool_of_their_lesson(self, repo):
+        for lesson in lessons(repo):
+            for app in lesson.apps:
+                cells = nbformat.read(repo / "course" / app, as_version=4).cells
+                assert [c.cell_type for c in cells] == ["markdown", "code"], app
+                assert cells[0].source.startswith("# "), app
+                last = ast.parse(cells[1].source).body[-1]  # the tool shown: a call of one of the lesson's widgets
+                assert isinstance(last, ast.Expr) and isinstance(last.value, ast.Call), app
+                assert getattr(last.value.func, "id", None) in lesson.widgets, app
+
+    def test_navigation_links_each_app_page(self, repo):
+        for lesson in lessons(repo):
+            navigation = nbformat.read(repo / "course" / lesson.filename, as_version=4).cells[0].source
+            for app in lesson.apps:
+                assert f"](/voila/render/course/{app})" in navigation, (lesson.filename, app)
+
     @pytest.mark.parametrize("folder", ["course"])
     def test_lessons_start_with_objectives_and_end_with_key_points(self, repo, folder):
         for path in (repo / folder).glob("*.ipynb"):

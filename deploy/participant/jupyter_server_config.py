@@ -6,4 +6,6 @@ from pathlib import Path
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
-c.ServerApp.tornado_settings.update({"static_custom_path": [str(Path(__file__).resolve().parent / "custom")]})
+# A plain dict, not .update(): .update() leaves a lazy value that JupyterHub's single-user
+# extension cannot read (the spawn then fails with "LazyConfigValue is not iterable").
+c.ServerApp.tornado_settings = {"static_custom_path": [str(Path(__file__).resolve().parent / "custom")]}

@@ -9,8 +9,12 @@ is. ``make hub`` rewrites it on every start (in the hub's state folder,
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 
 from .settings import MARKER, HubSettings, SetupError, server_path
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # home.html: the hub's home page with the app links
+APPS_FOLDER = "bai-hoc/tools"  # where a participant's app notebooks are, from their home (beside ~/bai-hoc's lessons)
 
 TEMPLATE = '''"""{marker} (make hub): the OCOP Course Kit's local JupyterHub.
 
@@ -20,6 +24,8 @@ and run: {env_bin}/jupyterhub -f YOUR_COPY
 """
 
 import os
+
+from tornado.web import RedirectHandler
 
 c = get_config()  # noqa: F821
 
@@ -55,6 +61,16 @@ c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 60
 c.Spawner.http_timeout = 60
 c.LocalProcessSpawner.env_keep = []
+
+# The hub's home page also links each tool's app page (Voilà in the participant's
+# own server, no code): templates/home.html, through /hub/user-redirect/.
+c.JupyterHub.template_paths = [{templates!r}]
+c.JupyterHub.template_vars = {{"ocop_apps_folder": {apps_folder!r}, "ocop_apps": {apps!r}}}
+# A lesson links an app page from the server's root (/voila/render/course/tools/...);
+# on the hub that lands here (/hub/voila/...) and goes on to the participant's server.
+c.JupyterHub.extra_handlers = [
+    (r"/voila/render/course/tools/(.*)", RedirectHandler, {{"url": {app_redirect!r}, "permanent": False}}),
+]
 
 
 def jupyter_config_path(spawner):
@@ -101,4 +117,18 @@ def render(settings: HubSettings) -> str:
         password=settings.password,
         path=server_path(settings),
         lang=settings.lang,
+        templates=str(TEMPLATES),
+        apps_folder=APPS_FOLDER,
+        app_redirect=f"/hub/user-redirect/voila/render/{APPS_FOLDER}/{{0}}",
+        apps=app_links(settings),
     )
+
+
+def app_links(settings: HubSettings) -> list[dict[str, str]]:
+    """The tools' app pages for the home page: each app notebook's file and title, in lesson order."""
+    from ..course import repository_root
+    from ..manifest import app_title, lessons
+
+    repo = Path(settings.repo) if settings.repo is not None else repository_root()
+    apps = dict.fromkeys(app for lesson in lessons(repo) for app in lesson.apps)
+    return [{"file": Path(app).name, "title": app_title(repo, app)} for app in apps]

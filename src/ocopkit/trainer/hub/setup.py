@@ -45,10 +45,9 @@ from .settings import (  # noqa: F401  (setup.HubSettings etc. stay this module'
     write_file,
 )
 
-# What participants do not get (nbgrader's Formgrader, Create Assignment, Course List), read from
-# the participant profile, deploy/participant/, which is the one list.
-TRAINER_ONLY_PLUGINS = lab_profile.trainer_only_plugins()
-TRAINER_ONLY_SERVER_EXTENSIONS = lab_profile.trainer_only_server_extensions()
+# What participants do not get (nbgrader's Formgrader, Create Assignment, Course List) is the
+# participant profile's, deploy/participant/, copied as it is (write_role_configs). Nothing is read
+# from it at import: root's `ocop hub grade` runs from the course environment, away from the repository.
 
 
 def say(message: str) -> None:
@@ -647,22 +646,37 @@ load_subconfig({str(course / "nbgrader_config.py")!r})  # noqa: F821
 
 
 def give_lessons(settings: HubSettings) -> None:
-    """Copy the lessons into each participant's ``~/bai-hoc`` (never over a participant's own copy)."""
-    repo = repository(settings)
-    lessons = sorted((repo / "course").glob("*.ipynb"))
+    """Copy the lessons into each participant's ``~/bai-hoc``, the tools' app pages into ``~/bai-hoc/tools``.
+
+    Never over a participant's own copy, and never through a link of theirs.
+    """
+    course = repository(settings) / "course"
     for user in settings.participants:
         entry = pwd.getpwnam(user)
-        folder = Path(entry.pw_dir) / "bai-hoc"
+        lessons = _participant_folder(Path(entry.pw_dir) / "bai-hoc", entry)
+        tools = lessons and _participant_folder(lessons / "tools", entry)
+        for source, folder in ((course, lessons), (course / "tools", tools)):
+            if folder:
+                _copy_new_notebooks(sorted(source.glob("*.ipynb")), folder, entry)
+
+
+def _participant_folder(folder: Path, entry: pwd.struct_passwd) -> Path | None:
+    """A plain folder of the participant's (made when missing); None, with a warning, when it is not plain."""
+    with contextlib.suppress(FileExistsError):  # a dangling link of theirs: refused just below
         folder.mkdir(exist_ok=True)
-        if folder.is_symlink() or not folder.is_dir():  # the participant's own link: root copies nothing through it
-            say(f"Warning: {folder} is not a plain folder; no lessons copied for {user}.")
-            continue
-        os.chown(folder, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
-        for lesson in lessons:
-            target = folder / lesson.name
-            if not os.path.lexists(target):  # a dangling link "does not exist" but would be written through
-                write_file(target, lesson.read_text(encoding="utf-8"))
-                os.chown(target, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
+    if folder.is_symlink() or not folder.is_dir():  # the participant's own link: root copies nothing through it
+        say(f"Warning: {folder} is not a plain folder; no lessons copied for {entry.pw_name}.")
+        return None
+    os.chown(folder, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
+    return folder
+
+
+def _copy_new_notebooks(notebooks: list[Path], folder: Path, entry: pwd.struct_passwd) -> None:
+    for notebook in notebooks:
+        target = folder / notebook.name
+        if not os.path.lexists(target):  # a dangling link "does not exist" but would be written through
+            write_file(target, notebook.read_text(encoding="utf-8"))
+            os.chown(target, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
 
 
 def give_back(settings: HubSettings) -> list[str]:
