@@ -127,8 +127,11 @@ class GuardedExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         """Execute the notebook, then fail it if its outputs went over the cap."""
         self._output_bytes, self._started, self._tests, self._audited = 0, time.monotonic(), None, False
+        self._tests_ready = False
         self._last_code = max((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), default=-1)
         try:
+            if self.kernel_name:  # the grader's (sandbox) kernel: boot the tests kernel while the answers kernel boots
+                self._tests = self._launch_tests_kernel(resources)
             nb, resources = super().preprocess(nb, resources, km)
         finally:
             self._stop_tests_kernel()
@@ -179,7 +182,10 @@ class GuardedExecute(Execute):
     def _in_tests_kernel(self, action):
         """Run ``action`` with the tests kernel as nbclient's current kernel."""
         if self._tests is None:
-            self._tests = self._start_tests_kernel()
+            self._tests = self._launch_tests_kernel(self.resources)
+        if not self._tests_ready:
+            run_sync(self._tests[1].wait_for_ready)(timeout=self.startup_timeout)
+            self._tests_ready = True
         answers = self.km, self.kc
         self.km, self.kc = self._tests
         try:
@@ -187,14 +193,17 @@ class GuardedExecute(Execute):
         finally:
             self.km, self.kc = answers
 
-    def _start_tests_kernel(self):
-        """Start a second kernel the way nbclient started the first."""
+    def _launch_tests_kernel(self, resources):
+        """Start a second kernel the way nbclient starts the first; :meth:`_in_tests_kernel` waits until it is ready.
+
+        Launching does not wait for the kernel to answer, so its start-up (a
+        second of imports) overlaps the answers kernel's and the answer cells.
+        """
         manager = self.kernel_manager_class(kernel_name=self.kernel_name, config=self.config)
-        path = (self.resources or {}).get("metadata", {}).get("path") or None
+        path = (resources or {}).get("metadata", {}).get("path") or None
         run_sync(manager.start_kernel)(extra_arguments=self.extra_arguments, cwd=path)
         client = manager.client()
         client.start_channels()
-        run_sync(client.wait_for_ready)(timeout=self.startup_timeout)
         client.allow_stdin = False
         return manager, client
 
