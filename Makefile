@@ -31,11 +31,13 @@ system:
 demo: $(STAMP) system
 	$(RUN) $(BIN)/ocop demo --workdir build/demo --participants $(PARTICIPANTS)
 
+# Tests run on every core (pytest-xdist): a file at a time, and the machine-wide tests (sandbox,
+# hub) as one unit of their own, first (conftest.py). `pytest` alone runs in one process.
 test: lint system
-	$(RUN) $(BIN)/python -m pytest
+	$(RUN) $(BIN)/python -m pytest -n auto --dist loadfile
 
 # ruff: lint and format check over the code (settings in pyproject.toml).
-LINTED := src tests benchmarks deploy
+LINTED := conftest.py src tests benchmarks deploy
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
