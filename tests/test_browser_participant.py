@@ -36,6 +36,10 @@ pytestmark = pytest.mark.slow
 FAMILY = "JetBrains Mono"  # deploy/participant/custom/custom.css
 VIETNAMESE = "Tiếng Việt: ế ấ ề ợ ữ ặ, Đặc sản Ninh Thuận"
 FONT_CHECK = "course/phong-chu.ipynb"
+# A notebook of the participant's own that imports nothing of the kit, with a beginner's error.
+OWN_NOTEBOOK = "course/bai-cua-toi.ipynb"
+MISSING_QUOTE = 'gia_ban = "15000'
+QUOTE_HINT = "A quote is missing: text must start and end with the same quote, e.g. \"Nước mắm\" or 'Nước mắm'."
 TOPIC11 = "course/11-digital-conversion.ipynb"
 WRONG_ANSWERS = "exercises/topic08/bai-lam-sai.ipynb"
 TRAINER_TOOLS = re.compile(r"Formgrader|Create Assignment|Course List", re.I)
@@ -52,6 +56,9 @@ def lab(tmp_path_factory):
     notebook.cells = [nbformat.v4.new_code_cell(f"# {VIETNAMESE}\nprint({VIETNAMESE!r})")]
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nbformat.write(notebook, server.root / FONT_CHECK)
+    own = nbformat.v4.new_notebook(metadata=notebook.metadata)
+    own.cells = [nbformat.v4.new_code_cell(MISSING_QUOTE)]
+    nbformat.write(own, server.root / OWN_NOTEBOOK)
     yield server
     server.stop()
 
@@ -150,3 +157,14 @@ def test_a_wrong_answer_in_topic08_shows_the_message_not_a_traceback(page, lab):
     assert "Traceback" not in outputs and "checks.py" not in outputs
     assert "✓ " + _("Correct") in outputs  # the checks the answers pass say so
     screenshot(page, "participant/06-topic08-wrong-answer", element=failed.first)
+
+
+def test_a_beginners_error_in_any_notebook_gets_a_vietnamese_hint(page, lab):
+    # The kernel loads the hints from the profile (kernel_startup.py), not from an import of the kit.
+    open_notebook(page, lab, OWN_NOTEBOOK)
+    run_all_cells(page, timeout=60_000)
+    hint = page.locator(".ocop-hint")
+    hint.first.wait_for()
+    assert _(QUOTE_HINT) in hint.first.inner_text()
+    assert "Thiếu dấu nháy" in hint.first.inner_text()  # Vietnamese, whatever the catalog says in English
+    screenshot(page, "participant/07-own-notebook-beginner-hint", element=page.locator(".jp-Cell").first)
