@@ -31,8 +31,10 @@ from .common import LiveChart, caption_html  # noqa: F401  (part of this module'
 # Units participants add after a number; removed before reading it.
 _SUFFIXES = ("đồng", "vnđ", "vnd", "₫", "đ", "%")
 _DIGITS = re.compile(r"[0-9.,]*[0-9][0-9.,]*")
-LABEL_STYLE = {"description_width": "300px"}
-BOX_LAYOUT = {"width": "540px"}
+# Wide enough for the longest Vietnamese label with its unit ("… (đồng/hộp)"): a cut label hides
+# the unit a participant must type in.
+LABEL_STYLE = {"description_width": "400px"}
+BOX_LAYOUT = {"width": "640px"}
 
 
 # --------------------------------------------------------------------------- parsing
@@ -222,7 +224,7 @@ def text_box(label: str, value: str = "", *, lines: int = 1, placeholder: str = 
         placeholder=placeholder,
         continuous_update=False,
         style=LABEL_STYLE,
-        layout=w.Layout(width="720px"),
+        layout=w.Layout(width="820px"),
     )
     return w.Textarea(rows=lines, **options) if lines > 1 else w.Text(**options)
 
