@@ -187,7 +187,7 @@ def test_ledger_only_participants_are_in_every_row_set(recorded, tmp_path):
 def test_report_counts_and_lists_them(recorded, tmp_path):
     page = report_text(recorded, tmp_path)
     assert f"{_('participants')}: 5" in page
-    assert "ungraded: 1" in page and "failed: 2" in page
+    assert f"{_('ungraded')}: 1" in page and f"{_('failed')}: 2" in page
     failures = failed_list(page)
     assert "<td>khach</td>" in failures and "tệp notebook bị hỏng" in failures
     assert "<td>cu</td>" in failures and "hết thời gian" in failures

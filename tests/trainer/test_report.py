@@ -135,7 +135,9 @@ class TestContent:
             )
         )
         assert f"{_('participants')}: 4" in page
-        assert "graded: 1 · late: 0 · failed: 1 · ungraded: 1 · missing: 1" in page
+        words = [_(status) for status in ("graded", "late", "failed", "ungraded", "missing")]
+        assert " · ".join(f"{word}: {count}" for word, count in zip(words, (1, 0, 1, 1, 1))) in page
+        assert "đã chấm: 1 · nộp muộn: 0 · chấm lỗi: 1 · chưa chấm: 1 · chưa nộp: 1" in page
         assert f"<h2>{_('Failed gradings')} (1)</h2>" in page
         assert f"<h2>{_('Handed in, not graded yet')} (1)</h2>" in page
 
@@ -155,6 +157,54 @@ class TestContent:
     def test_says_so_when_nothing_is_graded(self):
         page = page_of([grade("a", "missing")])
         assert f"<p>{html.escape(_('No graded submissions yet.'))}</p>" in page
+
+    def test_no_empty_histograms_when_nothing_is_graded(self):
+        page = page_of([grade("a", "missing"), grade("b", "failed", reason="hỏng"), grade("c", "ungraded")])
+        distribution = page.split(f"<h2>{_('Score distribution per topic')}</h2>")[1].split("<h2>")[0]
+        assert "<img" not in distribution
+        assert "Chưa có điểm nào để vẽ biểu đồ" in html.unescape(distribution)
+        assert page.count("data:image/png;base64,") == 1  # only completion, which is 0 % everywhere
+
+    def test_status_words_are_vietnamese(self):
+        page = page_of([grade("a", "missing"), grade("b", "failed", reason="hỏng")])
+        summary = page.split("<p>")[1].split("</p>")[0]
+        for english in ("graded:", "late:", "failed:", "ungraded:", "missing:"):
+            assert f" {english}" not in summary
+
+
+class TestProvinces:
+    def tables(self, monkeypatch, rows):
+        drawn = {}
+
+        def capture(table, title, unit):
+            drawn[title] = table
+            return report.Figure()
+
+        monkeypatch.setattr(report, "_heatmap", capture)
+        page_of(rows)
+        return drawn
+
+    def test_grouped_by_the_34_units_whatever_name_the_rows_carry(self, monkeypatch):
+        rows = [
+            grade("a", "graded", "10", province="Yên Bái"),
+            grade("b", "graded", "5", province="Lào Cai"),
+            grade("c", "missing", province="Sóc Trăng"),
+            grade("d", "graded", "10", province="Cần Thơ"),
+            grade("e", "graded", "10", province=""),
+        ]
+        completion = self.tables(monkeypatch, rows)[_("Completion (%)")]
+        assert sorted(completion.index) == sorted(["Lào Cai", "Cần Thơ", _("(unknown)")])
+        assert completion.loc["Cần Thơ", "topic08"] == 50
+        mean = self.tables(monkeypatch, rows)[_("Mean score (% of maximum)")]
+        assert mean.loc["Lào Cai", "topic08"] == 75
+
+    def test_the_former_name_is_listed_beside_the_current_unit(self):
+        row = dict(grade("hong", "failed", reason="tệp hỏng", province="Lào Cai"), former_province="Yên Bái")
+        grades = pd.DataFrame([row], columns=export.COLUMNS)
+        page = report.build_report(grades, pd.DataFrame([], columns=export.ITEM_COLUMNS), "Báo cáo")
+        failed = page.split(f"<h2>{_('Failed gradings')}")[1].split("<h2>")[0]
+        assert "<th>former_province</th>" in failed
+        assert "<td>Lào Cai</td><td>Yên Bái</td>" in failed
 
     def test_one_chart_per_section_with_data(self):
         items = [
@@ -181,7 +231,7 @@ COHORT = tuple(grade(f"hv{n:04d}", "graded", "7") for n in range(1200))
 class TestNumbers:
     def test_vietnamese_separators(self):
         page = page_of(list(COHORT))
-        assert f"{_('participants')}: 1.200" in page and "graded: 1.200" in page
+        assert f"{_('participants')}: 1.200" in page and "đã chấm: 1.200" in page
 
     def test_english_separators(self, english):
         page = page_of(list(COHORT))

@@ -1,5 +1,7 @@
 """Tests of ocopkit.trainer.roster: every bad row reported, nothing half-imported."""
 
+import unicodedata
+
 import pytest
 from nbgrader.api import Gradebook
 
@@ -49,6 +51,67 @@ class TestRead:
     def test_not_utf8(self, tmp_path):
         with pytest.raises(roster.RosterError, match="UTF-8"):
             roster.read_roster(write(tmp_path, HEADER + "an,Lê An,Cà Mau,,manager,\n", "latin-1"))
+
+
+class TestProvinces:
+    def test_former_and_current_names_are_kept_as_given_and_grouped_by_2025(self, tmp_path):
+        path = write(
+            tmp_path,
+            HEADER
+            + "an,Lê An,Sóc Trăng,Mỹ Xuyên,manager,\n"
+            + "binh,Lê Bình,Cần Thơ,,manager,\n"
+            + "chi,Lê Chi,Huế,,manager,\n",
+        )
+        people = {p.id: p for p in roster.read_roster(path)}
+        assert (people["an"].province, people["an"].province_2025, people["an"].former_province) == (
+            "Sóc Trăng",
+            "Cần Thơ",
+            "Sóc Trăng",
+        )
+        assert people["an"].district == "Mỹ Xuyên"
+        assert people["binh"].province_2025 == "Cần Thơ"
+        assert (people["chi"].province_2025, people["chi"].former_province) == ("Huế", "")
+
+    @pytest.mark.parametrize(
+        "typed",
+        [
+            "Thanh Hoá",
+            unicodedata.normalize("NFD", "Thanh Hóa"),
+            "tỉnh Thanh Hóa",
+            "Tỉnh  THANH HOÁ",
+            "Thanh Hoa",
+        ],
+    )
+    def test_spellings_are_stored_as_the_dataset_spells_them(self, tmp_path, typed):
+        path = write(tmp_path, HEADER + f"an,Lê An,{typed},,manager,\n")
+        assert roster.read_roster(path)[0].province == "Thanh Hóa"
+
+    def test_the_2021_names_of_the_old_list_still_work(self, tmp_path):
+        path = write(tmp_path, HEADER + "an,Lê An,TP. Hồ Chí Minh,,manager,\nbinh,Bình,Thừa Thiên Huế,,manager,\n")
+        people = roster.read_roster(path)
+        assert [p.province_2025 for p in people] == ["Thành phố Hồ Chí Minh", "Huế"]
+        assert people[1].former_province == "Thừa Thiên Huế"
+
+    def test_district_column_is_optional(self, tmp_path):
+        path = write(tmp_path, "id,name,province,organisation_type,email\nan,Lê An,Yên Bái,cooperative,\n")
+        person = roster.read_roster(path)[0]
+        assert (person.district, person.province_2025) == ("", "Lào Cai")
+
+    def test_unknown_provinces_are_reported_per_row_with_the_nearest_names(self, tmp_path):
+        path = write(
+            tmp_path,
+            HEADER + "an,Lê An,Quảng Nghĩa,,manager,\nbinh,Bình,Yên Bái,,manager,\nchi,Chi,Bắc Cạn,,manager,\n",
+        )
+        with pytest.raises(roster.RosterError) as caught:
+            roster.read_roster(path)
+        (line2, first), (line4, second) = caught.value.problems
+        assert (line2, line4) == (2, 4)
+        assert "“Quảng Nghĩa”" in first and "“Quảng Ngãi”" in first and "Hãy sửa" in first
+        assert "“Bắc Kạn”" in second
+        assert "nothing was imported" not in str(caught.value)  # the whole message is Vietnamese
+
+    def test_the_lists_of_units(self):
+        assert len(roster.PROVINCES) == 63 and len(roster.PROVINCES_2025) == 34
 
 
 class TestRegister:

@@ -67,6 +67,7 @@ def synthetic_roster(count: int, path: Path, seed: int = 2021) -> Path:
     from ..spreadsheet import write_csv
 
     rng = random.Random(seed)
+    # The 63 former names, as 2021 rosters have them: exports and the report group them by the 34 units.
     provinces = sorted(roster.PROVINCES)
     rows = []
     for number in range(1, count + 1):

@@ -4,6 +4,11 @@
   saying whether the score is real: ``graded``, ``late``, ``failed`` (with the
   reason), ``ungraded`` (handed in, not graded yet) or ``missing``, and the
   participant's province and organisation type.
+
+``province`` is the provincial unit since 1 July 2025 (one of the 34), so
+exports group by the current map; ``former_province`` keeps the name of the
+former unit (one of the 63) the roster gave, as the 2021 series' records have
+it, or is blank when the roster gave a name that only exists since the merger.
 - :func:`item_rows`: one row per participant and test cell, for item analysis.
 
 Every participant that any record knows is in :func:`grade_rows`: the roster
@@ -25,7 +30,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from .. import spreadsheet
+from .. import provinces, spreadsheet
 from ..i18n import _
 from .course import Course
 
@@ -33,6 +38,7 @@ COLUMNS = (
     "participant_id",
     "name",
     "province",
+    "former_province",
     "organisation_type",
     "assignment",
     "score",
@@ -43,6 +49,7 @@ COLUMNS = (
 ITEM_COLUMNS = (
     "participant_id",
     "province",
+    "former_province",
     "organisation_type",
     "assignment",
     "notebook",
@@ -155,12 +162,18 @@ def _submissions(gradebook, assignment: str) -> tuple[dict, datetime | None]:
     return {s["student"]: s for s in gradebook.submission_dicts(assignment)}, duedate
 
 
+def _provinces(person: dict) -> dict:
+    """The current unit and the former unit of a participant's province, for an export row."""
+    current, former = provinces.current_province(person.get("province", ""), strict=False)
+    return {"province": current, "former_province": former}
+
+
 def _row(person: dict, participant_id: str, assignment: str, outcome, submission, duedate) -> dict:
     """Build one export row; a score counts only when grading succeeded."""
     row = {
         "participant_id": participant_id,
         "name": person.get("name", ""),
-        "province": person.get("province", ""),
+        **_provinces(person),
         "organisation_type": person.get("organisation_type", ""),
         "assignment": assignment,
         "score": "",
@@ -219,7 +232,7 @@ def item_rows(course: Course | str | Path, assignment: str | None = None) -> lis
             rows.append(
                 {
                     "participant_id": student,
-                    "province": person.get("province", ""),
+                    **_provinces(person),
                     "organisation_type": person.get("organisation_type", ""),
                     "assignment": name,
                     "notebook": notebook,

@@ -1,9 +1,11 @@
 """A self-contained HTML report of a cohort, with its charts embedded.
 
-- completion and mean score by province and topic (heatmaps);
-- the distribution of scores in each topic;
+- completion and mean score by province and topic (heatmaps), provinces being
+  the 34 units since 1 July 2025 (a former name is counted in its current unit);
+- the distribution of scores in each topic (a sentence instead while nothing is graded);
 - item difficulty: the share of graded participants passing each test cell;
-- every failed grading with its reason, and every submission not graded yet.
+- every failed grading with its reason (and the former province beside the
+  current one), and every submission not graded yet.
 
 Participants' ids, names and reasons are text, escaped wherever they appear:
 a reason may quote a participant's file, and an id comes from a folder name.
@@ -28,6 +30,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .. import provinces
 from ..i18n import _, format_number
 from . import export
 from .course import Course
@@ -138,6 +141,17 @@ def _listing(frame: pd.DataFrame) -> dict:
     return {"columns": list(frame.columns), "rows": rows, "count": format_number(len(rows))}
 
 
+def _status_words() -> dict[str, str]:
+    """Each status of the export as the page says it, in the current language."""
+    return {
+        "graded": _("graded"),
+        "late": _("late"),
+        "failed": _("failed"),
+        "ungraded": _("ungraded"),
+        "missing": _("missing"),
+    }
+
+
 def _labels() -> dict[str, str]:
     """The report's headings and sentences in the current language."""
     return {
@@ -147,6 +161,7 @@ def _labels() -> dict[str, str]:
         "mean": _("Mean score by province and topic"),
         "no_grades": _("No graded submissions yet."),
         "distribution": _("Score distribution per topic"),
+        "no_distribution": _("No score to show yet: the charts appear once a submission is graded."),
         "difficulty": _("Item difficulty"),
         "no_items": _("No graded items yet."),
         "failed": _("Failed gradings"),
@@ -180,7 +195,10 @@ def build_report(grades: pd.DataFrame, items: pd.DataFrame, title: str) -> str:
     grades = grades.copy()
     grades["done"] = grades["status"].isin(DONE)
     grades["percent"] = _percent(grades).where(grades["done"])
-    province = grades["province"].replace("", _("(unknown)"))
+    # Group by the 34 units since 1 July 2025, whatever name (former or current) the rows carry.
+    province = grades["province"].map(lambda name: provinces.current_province(name, strict=False)[0])
+    grades["province"] = province
+    province = province.replace("", _("(unknown)"))
     completion = (
         grades.assign(province=province)
         .pivot_table(index="province", columns="assignment", values="done", aggfunc="mean")
@@ -189,7 +207,13 @@ def build_report(grades: pd.DataFrame, items: pd.DataFrame, title: str) -> str:
     mean = grades.assign(province=province).pivot_table(
         index="province", columns="assignment", values="percent", aggfunc="mean"
     )
-    listed = ["participant_id", "province", "assignment", "reason"]
+    listed = [
+        "participant_id",
+        "province",
+        *(["former_province"] if "former_province" in grades else []),
+        "assignment",
+        "reason",
+    ]
     failed = grades.loc[grades["status"] == "failed", listed]
     ungraded = grades.loc[grades["status"] == "ungraded", listed]
     counts = grades["status"].value_counts()
@@ -198,7 +222,7 @@ def build_report(grades: pd.DataFrame, items: pd.DataFrame, title: str) -> str:
     charts = {
         "completion": _png(_heatmap(completion, _("Completion (%)"), "%")),
         "mean": _png(_heatmap(mean, _("Mean score (% of maximum)"), "%")) if has_means else None,
-        "distribution": _png(_distributions(grades)),
+        "distribution": _png(_distributions(grades)) if has_means else None,
         "difficulty": _png(_difficulty(items)) if len(items) else None,
     }
     return _render(
@@ -207,7 +231,7 @@ def build_report(grades: pd.DataFrame, items: pd.DataFrame, title: str) -> str:
         charts=charts,
         generated=f"{datetime.now():%Y-%m-%d %H:%M}",
         participants=format_number(grades["participant_id"].nunique()),
-        counts=[(status, format_number(counts.get(status, 0))) for status in STATUSES],
+        counts=[(_status_words()[status], format_number(counts.get(status, 0))) for status in STATUSES],
         failed=_listing(failed),
         ungraded=_listing(ungraded),
     )

@@ -1,8 +1,14 @@
 """Participants of a cohort: read and check a roster CSV, then register it in nbgrader.
 
 A roster has one row per participant with the columns ``id, name, province,
-district, organisation_type, email``. Every bad row is reported with its line
-number, and nothing is registered unless the whole file is right.
+organisation_type, email`` and, optionally, ``district`` (there is no district
+level since 1 July 2025; rosters of the 2021 series still have one, and it is
+kept). The province may be one of the 63 former units or of the 34 units since
+1 July 2025, in any spelling :func:`ocopkit.provinces.lookup` accepts; it is
+stored as the dataset spells the name given, so the former name of a 2021
+record is kept, and :attr:`Participant.province_2025` gives the current unit to
+group by. Every bad row is reported with its line number, and nothing is
+registered unless the whole file is right.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import provinces
 from ..i18n import _
 
 COLUMNS = ("id", "name", "province", "district", "organisation_type", "email")
@@ -21,16 +28,10 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ORGANISATION_TYPES = ("enterprise", "cooperative", "cooperative group", "household", "manager")
 
-# The 63 provinces and centrally-run cities of the 2021 training series.
-PROVINCES = frozenset(
-    """
-An Giang|Bà Rịa - Vũng Tàu|Bắc Giang|Bắc Kạn|Bạc Liêu|Bắc Ninh|Bến Tre|Bình Định|Bình Dương|Bình Phước|
-Bình Thuận|Cà Mau|Cần Thơ|Cao Bằng|Đà Nẵng|Đắk Lắk|Đắk Nông|Điện Biên|Đồng Nai|Đồng Tháp|Gia Lai|Hà Giang|
-Hà Nam|Hà Nội|Hà Tĩnh|Hải Dương|Hải Phòng|Hậu Giang|Hòa Bình|Hưng Yên|Khánh Hòa|Kiên Giang|Kon Tum|Lai Châu|
-Lâm Đồng|Lạng Sơn|Lào Cai|Long An|Nam Định|Nghệ An|Ninh Bình|Ninh Thuận|Phú Thọ|Phú Yên|Quảng Bình|Quảng Nam|
-Quảng Ngãi|Quảng Ninh|Quảng Trị|Sóc Trăng|Sơn La|Tây Ninh|Thái Bình|Thái Nguyên|Thanh Hóa|Thừa Thiên Huế|
-Tiền Giang|TP. Hồ Chí Minh|Trà Vinh|Tuyên Quang|Vĩnh Long|Vĩnh Phúc|Yên Bái""".replace("\n", "").split("|")
-)
+OPTIONAL_COLUMNS = ("district",)
+# The 63 provinces and centrally-run cities of the 2021 training series, and the 34 units since 1 July 2025.
+PROVINCES = frozenset(provinces.former_names())
+PROVINCES_2025 = frozenset(provinces.current_names())
 
 
 class RosterError(ValueError):
@@ -58,6 +59,16 @@ class Participant:
     email: str
 
     @property
+    def province_2025(self) -> str:
+        """The provincial unit since 1 July 2025 that the participant's province belongs to."""
+        return provinces.current_province(self.province, strict=False)[0]
+
+    @property
+    def former_province(self) -> str:
+        """The former unit (before 1 July 2025) named in the roster, or ``""`` for a current-only name."""
+        return provinces.current_province(self.province, strict=False)[1]
+
+    @property
     def first_and_last_name(self) -> tuple[str, str]:
         """Split a Vietnamese full name for nbgrader: given name last, as in 'Nguyễn Thị Lan'."""
         family, _space, given = self.name.strip().rpartition(" ")
@@ -74,8 +85,11 @@ def _row_problems(row: dict, seen: set[str]) -> list[str]:
         )
     if ident in seen:
         problems.append(_("id {id!r} appears twice").format(id=ident))
-    if row.get("province") and row["province"] not in PROVINCES:
-        problems.append(_("unknown province {province!r}").format(province=row["province"]))
+    if row.get("province"):
+        try:
+            row["province"] = provinces.lookup(row["province"]).name
+        except provinces.UnknownProvince as error:
+            problems.append(str(error))
     if row.get("organisation_type") and row["organisation_type"] not in ORGANISATION_TYPES:
         problems.append(
             _("organisation_type {value!r} must be one of: {choices}").format(
@@ -93,11 +107,14 @@ def read_roster(path: str | Path) -> list[Participant]:
     Parameters
     ----------
     path : path
-        CSV with the header ``id,name,province,district,organisation_type,email``.
+        CSV with the header ``id,name,province,district,organisation_type,email``;
+        the ``district`` column may be left out (and may be empty).
 
     Returns
     -------
     list of Participant
+        ``province`` spelt as in ``datasets/provinces_2025.csv`` (the former or
+        current name the roster gave).
 
     Raises
     ------
@@ -109,7 +126,7 @@ def read_roster(path: str | Path) -> list[Participant]:
     except UnicodeDecodeError:
         raise RosterError([(1, _("the file is not UTF-8 text; save it as 'CSV UTF-8' and try again"))]) from None
     reader = csv.DictReader(text.splitlines())
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or []) and c not in OPTIONAL_COLUMNS]
     if missing:
         raise RosterError([(1, _("the header lacks the column(s): {columns}").format(columns=", ".join(missing)))])
     participants, problems, seen = [], [], set()
