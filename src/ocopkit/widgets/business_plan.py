@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .. import finance
+from .. import finance, finance_appraisal
 from ..errors import InputError
 from ..i18n import _, format_money, format_number
 from .common import figures_table, text_export
@@ -46,6 +46,10 @@ EXAMPLE = {
     "loan_term": 36,
     "grace_months": 6,
     "discount_rate": 10,
+    # Depreciation and taxes: 0 % taxes until the participant enters the rates the tax office gives.
+    "useful_life_years": 5,
+    "revenue_tax_rate": 0,
+    "profit_tax_rate": 0,
 }
 _MILLION = 1e6
 
@@ -160,6 +164,8 @@ class BusinessPlanBuilder(FormTool):
     ----------
     result : ocopkit.finance.PlanResult
         The latest valid plan: ``.table`` month by month and the key figures.
+    appraisal : ocopkit.finance_appraisal.AppraisalResult
+        The same plan with depreciation and the tax rates entered.
     fields : dict
         The input boxes, keyed by the names of :class:`ocopkit.finance.BusinessPlan`.
 
@@ -174,6 +180,7 @@ class BusinessPlanBuilder(FormTool):
 
     def __init__(self, unit: str = "kg"):
         self.unit = unit
+        self.appraisal: finance_appraisal.AppraisalResult | None = None
         fields = self._make_fields()
         super().__init__(fields, self._form(fields), _("business-plan"))
 
@@ -193,6 +200,9 @@ class BusinessPlanBuilder(FormTool):
             "loan_term": _("Loan term"),
             "grace_months": _("Grace period"),
             "discount_rate": _("Discount rate"),
+            "useful_life_years": _("Useful life of the equipment"),
+            "revenue_tax_rate": _("Tax on revenue"),
+            "profit_tax_rate": _("Tax on profit"),
         }
 
     def _make_fields(self) -> dict[str, w.Widget]:
@@ -211,6 +221,9 @@ class BusinessPlanBuilder(FormTool):
             "loan_term": _("months"),
             "grace_months": _("months"),
             "discount_rate": _("% a year"),
+            "useful_life_years": _("years"),
+            "revenue_tax_rate": _("% of revenue"),
+            "profit_tax_rate": _("% of profit"),
         }
         fields = {"product": text_box(_("Product name"), EXAMPLE["product"])}
         fields.update({name: number_box(labels[name], units[name], plain_number(EXAMPLE[name])) for name in units})
@@ -246,12 +259,18 @@ class BusinessPlanBuilder(FormTool):
                 ["initial_investment", "loan_principal", "loan_rate", "loan_term", "grace_months", "discount_rate"],
             ),
             (_("Growth and seasons"), ["start_month", "growth_rate", "growth_period", "seasonal_factors"]),
+            (_("Depreciation and taxes"), ["useful_life_years", "revenue_tax_rate", "profit_tax_rate"]),
         ]
         hints = {
             1: _("Enter 0 as the loan amount if there is no loan."),
             2: _(
                 "Seasonal factors: 12 numbers separated by ; (1 is an ordinary month, "
                 "2 sells twice as much, 0 nothing). Leave empty for 1 in every month."
+            ),
+            3: _(
+                "Enter the tax rates that apply to your business (ask the tax office): the tool does not "
+                "know them. 0 leaves the tax out. The initial investment is depreciated in equal parts "
+                "over the useful life."
             ),
         }
         boxes = []
@@ -283,7 +302,36 @@ class BusinessPlanBuilder(FormTool):
             loan=self._loan(),
             discount_rate=self.percent("discount_rate", labels["discount_rate"], 0, 100 * finance.MAX_DISCOUNT_RATE),
         )
-        return finance.evaluate_plan(plan)
+        result = finance.evaluate_plan(plan)
+        self._latest_appraisal = finance_appraisal.appraise(plan, self._appraisal_inputs())
+        return result
+
+    def _appraisal_inputs(self) -> finance_appraisal.Appraisal:
+        """Depreciation and tax rates from their boxes."""
+        labels = self._labels()
+        return finance_appraisal.Appraisal(
+            useful_life_years=self.number("useful_life_years", labels["useful_life_years"]),
+            revenue_tax_rate=self.percent(
+                "revenue_tax_rate", labels["revenue_tax_rate"], 0, 100 * finance_appraisal.MAX_REVENUE_TAX
+            ),
+            profit_tax_rate=self.percent(
+                "profit_tax_rate", labels["profit_tax_rate"], 0, 100 * finance_appraisal.MAX_PROFIT_TAX
+            ),
+        )
+
+    def _accept(self, result: finance.PlanResult) -> None:
+        """Keep the plan after depreciation and tax with the plan itself."""
+        self.appraisal = self._latest_appraisal
+        super()._accept(result)
+
+    def sensitivity(self):
+        """The sensitivity table of the current plan (price −10 %, volume −20 %, costs +10 %).
+
+        See Also
+        --------
+        ocopkit.finance_appraisal.sensitivity_table
+        """
+        return finance_appraisal.sensitivity_table(self.result.plan, self._appraisal_inputs())
 
     def _loan(self) -> finance.Loan | None:
         """The loan, or ``None`` when the amount is 0 (the other loan boxes are then ignored)."""
@@ -321,6 +369,12 @@ class BusinessPlanBuilder(FormTool):
         rows = finance.key_figure_rows(result)  # the dossier's wording
         if result.loan_instalment is not None:
             rows.append((_("Monthly loan instalment after grace"), format_money(result.loan_instalment)))
+        after = self._latest_appraisal
+        rows.append((_("Depreciation per year"), format_money(after.table["depreciation"].iloc[1:13].sum())))
+        rows.append(
+            (_("Profit after depreciation and tax, whole plan"), format_money(after.table["profit_after_tax"].sum()))
+        )
+        rows.append((_("NPV after tax"), format_money(after.npv)))
         return figures_table(rows)
 
     # -- exports ----------------------------------------------------------------------
