@@ -248,3 +248,13 @@ class TestOrderAndCounts:
         case = dossier.checklist(1, "hop_tac_xa", dossier.NEW, HS01)
         assert case.present == case.required & case.submitted
         assert len(case.present) + len(case.missing) == len(case.required)
+
+
+class TestFoodLegalPrerequisites:
+    """For food, self-declaration and food-safety conditions are conditions of sale, not optional evidence."""
+
+    def test_the_notes_say_so(self):
+        items = datasets.load("ocop_dossier_items").set_index("ma_muc")
+        for code in ("cong_bo_chat_luong", "du_dieu_kien_san_xuat"):
+            assert "điều kiện để được bán" in items.loc[code, "ghi_chu_vi"], code
+            assert "15/2018" in items.loc[code, "nguon"], code

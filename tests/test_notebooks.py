@@ -7,7 +7,17 @@ import nbformat
 import pytest
 
 import ocopkit.widgets
-from ocopkit.trainer.manifest import lessons, shared_floor, update_navigation
+from ocopkit.trainer.manifest import (
+    CRITERIA_GROUPS,
+    CRITERIA_PARTS,
+    PARTS_LESSON,
+    PARTS_MARKER,
+    lessons,
+    navigation_markdown,
+    parts_table,
+    shared_floor,
+    update_navigation,
+)
 
 NAME = re.compile(r"^\d{2}-[a-z0-9-]+\.ipynb$")
 
@@ -111,6 +121,46 @@ class TestManifest:
             texts = [(repo / test).read_text(encoding="utf-8") for test in lesson.tests]
             for name in lesson.widgets:
                 assert any(re.search(rf"\b{name}\b", text) for text in texts), (lesson.filename, name)
+
+    def test_every_topic_names_known_parts_and_criteria(self, repo):
+        for lesson in lessons(repo):
+            if not lesson.topic:
+                continue
+            assert lesson.parts, f"{lesson.filename}: say which parts (A, B, C) of the criteria it strengthens"
+            assert list(lesson.parts) == sorted(set(lesson.parts)), lesson.filename
+            assert set(lesson.parts) <= set(CRITERIA_PARTS), lesson.filename
+            assert len(set(lesson.criteria)) == len(lesson.criteria), lesson.filename
+            for code in lesson.criteria:
+                assert code in CRITERIA_GROUPS, (lesson.filename, code)
+                assert code[0] in lesson.parts, f"{lesson.filename}: {code} is in part {code[0]}, not in parts"
+
+    def test_the_series_covers_every_part_and_group(self, repo):
+        every = lessons(repo)
+        assert {part for lesson in every for part in lesson.parts} == set(CRITERIA_PARTS)
+        assert {code for lesson in every for code in lesson.criteria} == set(CRITERIA_GROUPS)
+
+    def test_navigation_says_which_parts_a_lesson_strengthens(self, repo):
+        every = lessons(repo)
+        for index, lesson in enumerate(every):
+            text = navigation_markdown(every, index)
+            if not lesson.parts:
+                assert "củng cố" not in text
+                continue
+            assert "**Chủ đề này củng cố**" in text, lesson.filename
+            for part in lesson.parts:
+                assert f"phần {part} – {CRITERIA_PARTS[part]}" in text, (lesson.filename, part)
+            for code in lesson.criteria:
+                assert CRITERIA_GROUPS[code] in text, (lesson.filename, code)
+
+    def test_lesson_01_shows_the_parts_table_from_the_manifest(self, repo):
+        every = lessons(repo)
+        (lesson,) = [lesson for lesson in every if lesson.topic == PARTS_LESSON]
+        cells = nbformat.read(repo / "course" / lesson.filename, as_version=4).cells
+        tables = [c.source for c in cells if c.cell_type == "markdown" and c.source.startswith(PARTS_MARKER)]
+        assert tables == [parts_table(every)], "run `make nav` (ocop nav)"
+        for other in every:
+            if other.parts:
+                assert f"({other.filename})" in tables[0], other.filename
 
     def test_nothing_is_orphaned(self, repo):
         every = lessons(repo)

@@ -36,8 +36,21 @@ class TestDecisions:
         signed = {d.decision: d.date for d in programme.decisions()}
         assert all(signed[decision] == date for decision, date in schemes.items())
 
+    def test_919_has_both_targets_and_says_how_far_the_country_is(self):
+        (row,) = [d for d in programme.decisions() if d.decision == "919/QĐ-TTg"]
+        assert "10.000" in row.what_vi and "400–500" in row.what_vi and "126" in row.what_vi
+
+    def test_1489_adapts_the_procedure_and_does_not_abolish_districts(self):
+        (row,) = [d for d in programme.decisions() if d.decision == "1489/QĐ-TTg"]
+        assert "hai cấp" in row.what_vi and "không phải do quyết định này" in row.what_vi
+
+    def test_2026_is_marked_unverified(self):
+        (row,) = [d for d in programme.decisions() if d.decision == "26/2026/QĐ-TTg"]
+        assert row.what_vi.startswith("Chưa đối chiếu") and "chưa kiểm tra" in row.source
+
     def test_text_follows_the_language(self, english):
-        assert programme.decisions()[-1].title == "Rating at two levels"
+        assert programme.decisions()[-1].title == "The 2026 criteria and procedure"
+        assert programme.decisions()[-2].title == "Rating at two levels"
 
 
 class TestCycle:

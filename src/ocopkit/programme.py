@@ -3,7 +3,9 @@
 OCOP began in Quảng Ninh in 2013 and became a national programme with
 Decision 490/QĐ-TTg (2018). Decisions 1048/QĐ-TTg (2019) and 148/QĐ-TTg (2023)
 set the criteria, 919/QĐ-TTg (2022) the programme for 2021–2025, and
-1489/QĐ-TTg (2025) left two levels of rating. Each year follows six steps, and
+1489/QĐ-TTg (2025) adapted rating to the two-level local government;
+26/2026/QĐ-TTg (22/05/2026; known from a transcription not yet checked
+against the gazette) replaced 148 and 1489. Each year follows six steps, and
 products fall into six groups. A certificate is valid for 36 months.
 
 Everything here is read from ``datasets/`` (``ocop_programme_decisions.csv``,
@@ -179,7 +181,7 @@ class Snapshot:
 
 @functools.lru_cache(maxsize=1)
 def decisions() -> tuple[Decision, ...]:
-    """Return the programme's milestones, oldest first (Quảng Ninh 2013 to Decision 1489/2025)."""
+    """Return the programme's milestones, oldest first (Quảng Ninh 2013 to Decision 26/2026)."""
     table = datasets.load("ocop_programme_decisions").fillna("")
     return tuple(
         Decision(
