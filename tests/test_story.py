@@ -100,7 +100,7 @@ class TestBuildStoryMarkdown:
             "## Quy trình và tay nghề",
             "## Điểm độc đáo",
             "## Cam kết",
-            "## Bằng chứng",
+            "## Minh chứng",
         ):
             assert heading in text
 
@@ -117,7 +117,7 @@ class TestBuildStoryMarkdown:
 
     def test_elements_follow_story_order(self):
         text = build_story_markdown(lychee_story())
-        assert text.index("## Vùng đất") < text.index("## Cam kết") < text.index("## Bằng chứng")
+        assert text.index("## Vùng đất") < text.index("## Cam kết") < text.index("## Minh chứng")
 
 
 class TestMissingElements:
@@ -129,12 +129,12 @@ class TestMissingElements:
         messages = missing_elements(StoryElements(product="Vải", place="Lục Ngạn"))
         assert len(messages) == 7
         assert messages[0].startswith("Hãy bổ sung con người")
-        assert messages[-1].startswith("Hãy bổ sung bằng chứng")
+        assert messages[-1].startswith("Hãy bổ sung minh chứng")
 
     def test_unverifiable_evidence_is_reported(self):
         messages = missing_elements(lychee_story())
         assert messages == [
-            'Bằng chứng "Ảnh vườn vải năm 1985" chưa kiểm chứng được: hãy ghi rõ '
+            'Minh chứng "Ảnh vườn vải năm 1985" chưa kiểm chứng được: hãy ghi rõ '
             "ai cấp hoặc có thể kiểm tra ở đâu (số giấy chứng nhận, cơ quan cấp, "
             "đường liên kết)."
         ]
@@ -186,7 +186,7 @@ class TestStorySubscore:
         unverified = lychee_story(evidence=("Ảnh vườn",))
         item = story_subscore(unverified).items[2]
         assert item.points == 1
-        assert "bằng chứng có thể kiểm chứng" in item.next_step
+        assert "minh chứng có thể kiểm chứng" in item.next_step
 
     def test_identity_level_is_taken_from_input(self):
         score = story_subscore(lychee_story(), local_identity=LocalIdentity.OWN_STORY)
@@ -246,7 +246,7 @@ class TestStoryToCsv:
         assert lines[0] == "Yếu tố,Loại,Nội dung,Có thể kiểm chứng,Nguồn"
         assert lines[1] == "Tên sản phẩm,,Vải thiều Lục Ngạn,,"
         assert len(lines) == 1 + 1 + len(story.STORY_FIELDS) + 2
-        assert lines[-2] == "Bằng chứng,Giấy chứng nhận,Giấy chứng nhận VietGAP,có,Sở NN&PTNT Bắc Giang"
+        assert lines[-2] == "Minh chứng,Giấy chứng nhận,Giấy chứng nhận VietGAP,có,Sở NN&PTNT Bắc Giang"
         assert path.read_bytes().startswith(b"\xef\xbb\xbf") and path.read_text(encoding="utf-8-sig") == text
 
     def test_typed_text_cannot_become_a_formula(self):

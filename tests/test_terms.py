@@ -37,9 +37,9 @@ LETTER = r"[^\W\d_]"
 OLD_TONE = re.compile(rf"(?<!{LETTER})(?:{LETTER}*?)(?:[oO][àáảãạèéẻẽẹ]|(?<![qQ])[uU][ỳýỷỹỵ])(?!{LETTER})")
 ALLOW = "terms: allow"
 WORDS = {"bằng chứng": "minh chứng", "tỉ lệ": "tỷ lệ"}
-# A verbatim citation on one line: “…” anywhere; "…" or *…* in prose only.
-QUOTED = re.compile(r"“[^”\n]*”")
-QUOTED_PROSE = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|\*[^*\n]+\*")
+# A verbatim citation on one line: “…” anywhere, and a literal in ``…`` (reST); "…" or *…* in prose only.
+QUOTED = re.compile(r"“[^”\n]*”|``[^`\n]+``")
+QUOTED_PROSE = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|``[^`\n]+``|\*[^*\n]+\*")
 
 _NEW = {"à": "ò", "á": "ó", "ả": "ỏ", "ã": "õ", "ạ": "ọ", "è": "ò", "é": "ó", "ẻ": "ỏ", "ẽ": "õ", "ẹ": "ọ"}
 

@@ -53,7 +53,7 @@ def stock_story(product: str, place: str, method: str, **changes: str) -> dict:
         "quy_trinh": f"Sản phẩm được {method} theo bí quyết gia truyền, kết hợp với công nghệ hiện đại.",
         "diem_doc_dao": f"{product} mang hương vị đặc trưng của quê hương, không lẫn với nơi khác.",
         "cam_ket": "Chúng tôi cam kết mang đến cho người tiêu dùng sản phẩm chất lượng cao, "
-                   "an toàn cho sức khoẻ.",
+                   "an toàn cho sức khỏe.",
     } | changes
 
 
@@ -102,7 +102,7 @@ STORIES = [
         "lich_su": "Nhiều cây chè do các thế hệ trước trồng và chăm; nhà nào cũng biết từng gốc chè "
                    "của nhà mình. Khi giá chè búp tươi xuống thấp, các hộ rủ nhau tự sao chè để "
                    "giữ giá.",
-        "nguyen_lieu": "Búp một tôm hai lá hái từ cây chè Shan tuyết cổ thụ, không bón phân hoá học.",
+        "nguyen_lieu": "Búp một tôm hai lá hái từ cây chè Shan tuyết cổ thụ, không bón phân hóa học.",
         "quy_trinh": "Chè được sao bằng chảo gang trên bếp củi ngay trong ngày hái, vò tay rồi sao "
                      "lại cho khô.",
         "diem_doc_dao": "Búp chè phủ lớp lông tơ trắng như tuyết; nước chè vàng sánh, chát dịu rồi "

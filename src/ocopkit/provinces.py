@@ -18,7 +18,7 @@ Examples
 >>> from ocopkit import provinces
 >>> provinces.current_province("Yên Bái")
 ('Lào Cai', 'Yên Bái')
->>> provinces.current_province("Thanh Hoá")
+>>> provinces.current_province("Thanh Hoá")  # terms: allow (the old style, read as the new)
 ('Thanh Hóa', 'Thanh Hóa')
 >>> provinces.current_province("Huế")
 ('Huế', '')
@@ -57,21 +57,21 @@ _ALIASES = {
 _NOTE = re.compile(r"\s*\((?:tỉnh|thành phố) cũ\b|\s*\(former (?:province|city)\b", re.IGNORECASE)
 # Old-style tone placement (on the second vowel of oa, oe, uy) → the dataset's style.
 _TONES = {
-    "oà": "òa",
-    "oá": "óa",
-    "oả": "ỏa",
-    "oã": "õa",
-    "oạ": "ọa",
-    "oè": "òe",
-    "oé": "óe",
-    "oẻ": "ỏe",
-    "oẽ": "õe",
-    "oẹ": "ọe",
-    "uỳ": "ùy",
-    "uý": "úy",
-    "uỷ": "ủy",
-    "uỹ": "ũy",
-    "uỵ": "ụy",
+    "oà": "òa",  # terms: allow
+    "oá": "óa",  # terms: allow
+    "oả": "ỏa",  # terms: allow
+    "oã": "õa",  # terms: allow
+    "oạ": "ọa",  # terms: allow
+    "oè": "òe",  # terms: allow
+    "oé": "óe",  # terms: allow
+    "oẻ": "ỏe",  # terms: allow
+    "oẽ": "õe",  # terms: allow
+    "oẹ": "ọe",  # terms: allow
+    "uỳ": "ùy",  # terms: allow
+    "uý": "úy",  # terms: allow
+    "uỷ": "ủy",  # terms: allow
+    "uỹ": "ũy",  # terms: allow
+    "uỵ": "ụy",  # terms: allow
 }
 
 

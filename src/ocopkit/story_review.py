@@ -61,8 +61,8 @@ EVIDENCE_COLUMNS = ("bang_chung", "loai_bang_chung", "nguon_kiem_chung", "kiem_c
 REQUIRED_COLUMNS = ("ma", "san_pham", *ELEMENT_COLUMNS, *EVIDENCE_COLUMNS, *TOLD_COLUMNS, "ban_sac")
 
 # Phrases that fit any product anywhere. Not a rule of the OCOP sheet: the course's own list,
-# drawn from stories that "all look alike". Matched without accents, so "sức khoẻ" and
-# "sức khỏe" (two ways of placing the tone mark) are the same phrase.
+# drawn from stories that "all look alike". Matched without accents, so "sức khỏe" and
+# "sức khoẻ" (two ways of placing the tone mark) are the same phrase.  terms: allow
 STOCK_PHRASES = (
     "thiên nhiên ưu đãi",
     "khí hậu trong lành",
@@ -78,7 +78,7 @@ STOCK_PHRASES = (
     "hương vị đặc trưng",
     "không lẫn với nơi khác",
     "chất lượng cao",
-    "an toàn cho sức khoẻ",
+    "an toàn cho sức khỏe",
 )
 
 
