@@ -375,7 +375,7 @@ class TestProductStoryBuilder:
         assert (tmp_path / "cau-chuyen.csv").read_bytes().startswith(BOM)
         rows = pd.read_csv(tmp_path / "cau-chuyen.csv", encoding="utf-8-sig", keep_default_na=False)
         assert rows.loc[rows["Yếu tố"] == "Vùng đất", "Nội dung"].item() == lychee_story()["place"]
-        evidence = rows[rows["Yếu tố"] == "Bằng chứng"].iloc[0]
+        evidence = rows[rows["Yếu tố"] == "Minh chứng"].iloc[0]
         assert (evidence["Loại"], evidence["Có thể kiểm chứng"]) == ("Giấy chứng nhận", "có")
         text = tool.to_markdown(tmp_path / "cau-chuyen.md")
         assert text.startswith("# Câu chuyện sản phẩm: Vải thiều Lục Ngạn")
