@@ -184,3 +184,14 @@ class TestSheetAsATable:
     def test_english_headers(self, english):
         table = criteria.assessment_table(criteria.assess_parts({"A": 1, "B": 1, "C": 1}))
         assert list(table.columns) == ["Part", "Code", "Criterion", "Points", "Maximum"]
+
+
+def test_gaps_by_group_put_the_largest_gap_first():
+    from ocopkit import criteria
+
+    points = {item.code: item.max_points for item in criteria.scoring_sheet()}
+    points["C1.2"] = 3  # colour and ripeness: 5 points short
+    gaps = criteria.gaps_by_group(points)
+    assert gaps.iloc[0]["group_code"] == "C1" and gaps.iloc[0]["gap"] == 5
+    assert (gaps.iloc[1:]["gap"] == 0).all()
+    assert gaps["max_points"].sum() == 100

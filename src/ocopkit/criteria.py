@@ -425,6 +425,49 @@ def assess_items(item_points: Mapping[str, float], sheet: str = "ocop_scoring_sh
     return _assessment(scheme, {p: _tidy(v) for p, v in totals.items()}, maxima, checked)
 
 
+def gaps_by_group(
+    item_points: Mapping[str, float], sheet: str = "ocop_scoring_sheet_fresh_produce_2019"
+) -> pd.DataFrame:
+    """Points still open in each group of criteria, the largest gap first.
+
+    Where to improve first is where the most points are left, not a group the
+    product already scores well on: a model answer must agree with this table.
+
+    Parameters
+    ----------
+    item_points : mapping
+        Points per criterion code, as for :func:`assess_items`.
+    sheet : str
+        The scoring sheet's dataset name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``group_code``, ``group`` (its name in the current
+        language), ``points``, ``max_points`` and ``gap`` (max_points − points).
+
+    See Also
+    --------
+    assess_items : the part totals and the star.
+    """
+    checked = assess_items(item_points, sheet).item_points
+    name = "group_vi" if get_language() == "vi" else "group_en"
+    rows = [
+        {
+            "group_code": item.group_code,
+            "group": getattr(item, name),
+            "points": checked[item.code],
+            "max_points": item.max_points,
+        }
+        for item in scoring_sheet(sheet)
+    ]
+    table = (
+        pd.DataFrame(rows).groupby(["group_code", "group"], as_index=False, sort=False)[["points", "max_points"]].sum()
+    )
+    table["gap"] = table["max_points"] - table["points"]
+    return table.sort_values("gap", ascending=False, kind="stable").reset_index(drop=True)
+
+
 def sheet_scheme(sheet: str) -> str:
     """Return the code of the scheme an item-level sheet belongs to, e.g. ``"1048/2019"``."""
     return datasets.load(sheet)["scheme"].iloc[0]
