@@ -139,13 +139,17 @@ def npv(cash_flows, annual_rate: float) -> float:
     return _npv_monthly(_as_flows(cash_flows), monthly_from_annual(rate))
 
 
-def _bisect(flows: np.ndarray, low: float, high: float) -> float:
-    """Refine a bracketed root of the monthly NPV by bisection (robust, ~60 steps)."""
-    value_low = _npv_monthly(flows, low)
-    for _step in range(200):
+def bisect_root(function, low: float, high: float, *, steps: int = 200, tolerance: float = 1e-15) -> float:
+    """Refine a root of ``function`` bracketed by ``low`` and ``high`` by bisection.
+
+    Slower than Newton's method but it cannot jump out of the bracket, which
+    matters for cash flows with more than one sign change.
+    """
+    value_low = function(low)
+    for _step in range(steps):
         middle = (low + high) / 2
-        value = _npv_monthly(flows, middle)
-        if value == 0 or high - low < 1e-15:
+        value = function(middle)
+        if value == 0 or high - low < tolerance:
             return middle
         if (value > 0) == (value_low > 0):
             low, value_low = middle, value
@@ -199,7 +203,7 @@ def irr(cash_flows) -> float | None:
     values = discount @ flows
     roots = [rates[i] for i in np.flatnonzero(values == 0)]
     crossings = np.flatnonzero(values[:-1] * values[1:] < 0)
-    roots += [_bisect(flows, rates[i], rates[i + 1]) for i in crossings]
+    roots += [bisect_root(lambda rate: _npv_monthly(flows, rate), rates[i], rates[i + 1]) for i in crossings]
     if not roots:
         return None
     return float(min(roots, key=abs))

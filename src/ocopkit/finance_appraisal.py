@@ -542,17 +542,10 @@ def switching_value(plan: finance.BusinessPlan, variable: str, appraisal: Apprai
     low, high = (0.0, SWITCHING_HIGH) if rising else (SWITCHING_LOW, 0.0)
     if base < 0:
         low, high = (SWITCHING_LOW, 0.0) if rising else (0.0, SWITCHING_HIGH)
-    value_low = _npv(plan, appraisal, variable, low)
-    value_high = _npv(plan, appraisal, variable, high)
-    if value_low * value_high > 0:
+
+    def npv_at(change: float) -> float:
+        return _npv(plan, appraisal, variable, change)
+
+    if npv_at(low) * npv_at(high) > 0:
         return None
-    for _step in range(80):
-        middle = (low + high) / 2
-        value = _npv(plan, appraisal, variable, middle)
-        if value == 0 or high - low < 1e-10:
-            return middle
-        if (value > 0) == (value_low > 0):
-            low, value_low = middle, value
-        else:
-            high = middle
-    return (low + high) / 2
+    return finance.bisect_root(npv_at, low, high, steps=80, tolerance=1e-10)
