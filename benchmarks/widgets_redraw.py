@@ -55,14 +55,14 @@ def _cases() -> dict[str, Callable[[int], None]]:
             "evidence_1_verifiable": True,
         }
     )
-    scores = OcopSelfAssessment()
+    scores = OcopSelfAssessment(product_set=4)
     return {
         "BusinessPlanBuilder (60 months)": _alternate(plan.fields["unit_price"], "80.000", "82.500"),
         "PricingCalculator": _alternate(prices.fields["materials_per_unit"], "38.000", "40.000"),
         "ProductStoryBuilder": _alternate(
             stories.fields["place"], "Lục Ngạn, Bắc Giang", "Lục Ngạn, Bắc Giang: đất đồi, sương muối mùa đông"
         ),
-        "OcopSelfAssessment": _alternate(scores.sliders["C1.2"], 2, 6),
+        "OcopSelfAssessment": _alternate(scores.sliders["C.8"], 0, 5),
     }
 
 

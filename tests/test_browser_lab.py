@@ -17,6 +17,7 @@ import re
 
 import pytest
 
+from ocopkit import criteria_schemes
 from ocopkit.i18n import _
 from ocopkit.widgets.inputs import parse_number
 
@@ -194,13 +195,12 @@ class TestTopic3BusinessPlan:
 
 
 class TestTopic8SelfAssessment:
-    """Topic 8: the OCOP self-assessment, criterion by criterion."""
+    """Topic 8: the OCOP self-assessment on the sheet of a product set, the scheme in force."""
 
     @pytest.fixture
     def tool(self, topic8):
-        # The lesson's first tool: the 2019 sheet, one slider per criterion (A1.1 ...).
-        first_criterion = topic8.locator(".widget-slider label.widget-label", has_text=re.compile(r"^A1\.1 "))
-        tool = topic8.locator(".jp-OutputArea-output").filter(has=first_criterion).first
+        # The lesson's tool: the product set first (raw honey), then a level per criterion.
+        tool = tool_output(topic8, _("Product set")).first
         wait_rendered(tool)
         return tool
 
@@ -209,44 +209,69 @@ class TestTopic8SelfAssessment:
         """The total shown on the ``Tổng | 76 / 100`` row."""
         return amount(row_value(tool, _("Total")).split("/")[0])
 
-    def test_run_all_renders_the_sheet(self, topic8, tool):
+    @staticmethod
+    def shown(select, which: str = "s.selectedIndex") -> str:
+        """The text of an option (the chosen one by default); ipywidgets writes its spaces as no-break spaces."""
+        return select.evaluate(f"s => s.options[{which}].text").replace("\xa0", " ")
+
+    @staticmethod
+    def level(tool, code: str):
+        """The drop-down of a criterion's levels, e.g. ``A.1.1``."""
+        return widget_by_label(tool, f"{code} ", ".widget-dropdown").locator("select")
+
+    def test_run_all_renders_the_sheet_and_names_the_scheme(self, topic8, tool):
         screenshot(topic8, "topic08/02-self-assessment", element=tool)
-        assert tool.locator(".widget-slider").count() > 5
-        assert "★" in tool.locator(".widget-html", has_text="★").first.inner_text()
-        assert 0 < self.total(tool) <= 100
+        picker = widget_by_label(tool, _("Product set"), ".widget-dropdown").locator("select")
+        assert self.shown(picker).startswith("4. Mật ong")
+        assert "26/2026/QĐ-TTg" in tool.inner_text() and "Công báo" in tool.inner_text()
+        assert tool.locator(".widget-dropdown select").count() > 10
+        assert 0 < self.total(tool) <= 100 and "★" in tool.inner_text()
 
-    def test_arrow_key_on_a_slider_adds_a_point(self, topic8, tool):
-        handles = tool.locator(".widget-slider .noUi-handle")
-        # The first slider shown (part A is open) that can still go up.
-        index = handles.evaluate_all("""handles => handles.findIndex(h => h.offsetParent !== null
-            && Number(h.getAttribute('aria-valuenow')) < Number(h.getAttribute('aria-valuemax')))""")
-        assert index >= 0, "no slider shown can go up"
+    def test_choosing_a_level_changes_the_total(self, topic8, tool):
+        box = self.level(tool, "A.1.1")
         before = self.total(tool)
+        low = amount(self.shown(box).split(" ")[0])
+        top = amount(self.shown(box, "s.options.length - 1").split(" ")[0])
+        change_and_wait(tool, lambda: box.select_option(index=box.evaluate("s => s.options.length - 1")))
+        assert self.total(tool) == before + top - low
+        screenshot(topic8, "topic08/03-after-choosing-a-level", element=tool)
 
-        def arrow_right():
-            handles.nth(index).focus()
-            topic8.keyboard.press("ArrowRight")
-
-        change_and_wait(tool, arrow_right)
-        assert self.total(tool) == before + 1
-        screenshot(topic8, "topic08/03-after-arrow-right", element=tool)
-
-    def test_typing_into_a_slider_readout(self, topic8, tool):
-        """The lesson's "try it": open part B and give B2.1 (the product story) 5 points."""
+    def test_the_lessons_try_it_the_story_at_its_top_level(self, topic8, tool):
+        """Open part B and give B.5.1 (the product story) its highest level."""
         part_b = re.compile(r"^B\. ")
         open_section(tool, part_b)
-        readout = widget_by_label(tool, "B2.1 ", ".widget-slider").locator(".widget-readout")
-        readout.wait_for(state="visible")
-        old, before = amount(readout.inner_text()), self.total(tool)
-        assert old < 5, "the lesson's example already gives B2.1 its 5 points"
-
-        def type_five():
-            readout.click()
-            topic8.keyboard.press("Control+A")
-            topic8.keyboard.type("5")
-            topic8.keyboard.press("Enter")
-
-        change_and_wait(tool, type_five)
+        box = self.level(tool, "B.5.1")
+        box.wait_for(state="visible")
+        before = self.total(tool)
+        old = amount(self.shown(box).split(" ")[0])
+        change_and_wait(tool, lambda: box.select_option(index=box.evaluate("s => s.options.length - 1")))
         assert self.total(tool) == before + 5 - old
-        header = tool.locator(".jupyter-widget-Collapse-header", has_text=part_b)
-        screenshot(topic8, "topic08/04-part-b-story-at-5", element=header)
+        screenshot(topic8, "topic08/04-part-b-story-at-top", element=tool)
+
+    def test_a_minimum_holds_the_star_back_and_the_tool_says_which(self, topic8, tool):
+        """Every criterion at its top, then the chain link (A.1.5) at none: 97 points, but 3★."""
+        for section in (re.compile(r"^A\. "), re.compile(r"^B\. "), re.compile(r"^C\. ")):
+            open_section(tool, section)
+            boxes = tool.locator(".jupyter-widget-Collapse-open .widget-dropdown select")
+            for index in range(boxes.count()):
+                box = boxes.nth(index)
+                last = box.evaluate("s => s.options.length - 1")
+                if box.evaluate("s => s.selectedIndex") != last:
+                    box.select_option(index=last)
+        expect(tool.locator(SUMMARY).first).to_contain_text("100 / 100")
+        open_section(tool, re.compile(r"^A\. "))
+        change_and_wait(tool, lambda: self.level(tool, "A.1.5").select_option(index=0))
+        assert self.total(tool) == 97
+        text = tool.inner_text()
+        assert "(3★)" in text and "chưa đạt mức tối thiểu" in text and "A.1.5 ít nhất 2 điểm" in text
+        screenshot(topic8, "topic08/05-minimum-holds-the-star", element=tool)
+
+    def test_another_product_set_brings_its_own_sheet(self, topic8, tool):
+        picker = widget_by_label(tool, _("Product set"), ".widget-dropdown").locator("select")
+        labels = [self.shown(picker, str(i)) for i in range(picker.evaluate("s => s.options.length"))]
+        tourism = labels.index(criteria_schemes.set_label(26))
+        change_and_wait(tool, lambda: picker.select_option(index=tourism))
+        expect(widget_by_label(tool, _("Which case"), ".widget-dropdown")).to_be_visible()
+        open_section(tool, re.compile(r"^C\. "))
+        expect(self.level(tool, "C.8.a")).to_be_visible()
+        screenshot(topic8, "topic08/06-tourism-sheet", element=tool)

@@ -172,8 +172,10 @@ class TestSheetAsATable:
     def test_the_table_ends_with_the_part_totals_the_total_and_the_stars(self):
         result = criteria.assess_parts({"A": 35, "B": 20, "C": 30})
         table = criteria.assessment_table(result)
-        assert list(table.columns) == ["Phần", "Mã", "Tiêu chí", "Điểm", "Tối đa"]
+        assert list(table.columns) == ["Phần", "Mã", "Tiêu chí", "Điểm", "Tối đa", "Bộ tiêu chí"]
         assert table["Điểm"].tolist() == [35, 20, 30, 85, 4] and table["Tối đa"].tolist() == [40, 25, 35, 100, 5]
+        # Every row names the decision, so a range copied out of the sheet still says which rules scored it.
+        assert set(table["Bộ tiêu chí"]) == {"26/2026/QĐ-TTg (22/05/2026)"}
 
     def test_item_level_table_lists_every_criterion_first(self):
         result = criteria.assess_items({"A1.1": 3})
@@ -183,7 +185,7 @@ class TestSheetAsATable:
 
     def test_english_headers(self, english):
         table = criteria.assessment_table(criteria.assess_parts({"A": 1, "B": 1, "C": 1}))
-        assert list(table.columns) == ["Part", "Code", "Criterion", "Points", "Maximum"]
+        assert list(table.columns) == ["Part", "Code", "Criterion", "Points", "Maximum", "Scheme"]
 
 
 def test_gaps_by_group_put_the_largest_gap_first():

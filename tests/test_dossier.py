@@ -154,6 +154,7 @@ class TestWhoRates:
             ("2023-02-24", "148/2023"),
             ("2025-07-05", "148/2023"),
             ("2025-07-06", "1489/2025"),
+            ("2026-05-22", "26/2026"),
         ],
     )
     def test_the_decision_in_force(self, day, scheme):
@@ -193,6 +194,7 @@ class TestWhoRates:
     def test_labels(self, english):
         assert dossier.level_label("tinh") == "Province People's Committee"
         assert dossier.decision_name("1489/2025") == "1489/QĐ-TTg (2025)"
+        assert dossier.decision_name("26/2026") == "26/2026/QĐ-TTg"
 
 
 class TestPlan:

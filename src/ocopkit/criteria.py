@@ -1,9 +1,11 @@
 """The OCOP evaluation scheme: parts, criteria, star bands and who rates them.
 
-The current scheme is Decision 148/QĐ-TTg (24/02/2023): part A, product and
-community strength, 40 points; part B, marketability, 25 points; part C,
-product quality, 35 points; 100 in all. The 2019 scheme, Decision
-1048/QĐ-TTg, gave A 35, B 25 and C 40. Both rate a product by its total:
+The current scheme is Decision 26/2026/QĐ-TTg (22/05/2026), which keeps the
+parts of Decision 148/QĐ-TTg (24/02/2023): part A, product and community
+strength, 40 points; part B, marketability, 25 points; part C, product
+quality, 35 points; 100 in all. The 2019 scheme, Decision 1048/QĐ-TTg, gave
+A 35, B 25 and C 40. :mod:`ocopkit.criteria_schemes` holds the schemes by
+date and their item-level sheets per product set. Both rate a product by its total:
 1★ under 30, 2★ 30–49, 3★ 50–69, 4★ 70–89, 5★ 90–100, and only 3★ and above
 are recognised as OCOP products.
 
@@ -29,7 +31,7 @@ import pandas as pd
 from . import datasets
 from .i18n import _, get_language
 
-CURRENT_SCHEME = "148/2023"
+CURRENT_SCHEME = "26/2026"
 PREVIOUS_SCHEME = "1048/2019"
 PARTS = ("A", "B", "C")
 TOTAL_POINTS = 100
@@ -121,7 +123,18 @@ class Assessment:
     recognised : bool
         True for 3★ and above, the ratings recognised as OCOP products.
     points_to_next_star : float or None
-        Points still needed for the next star; None at 5★.
+        Points still needed for the next star; None at 5★, and None when a
+        criterion's minimum, not the total, holds the star back.
+    item_points : dict
+        Points per criterion, for an item-level sheet.
+    band_stars : int or None
+        The star of the total alone, before the criteria's minimums (item-level
+        sheets of 148/2023 and 26/2026); None where the sheet sets none.
+    unmet : tuple
+        ``(code, stars, minimum)`` for each criterion below the minimum of the
+        next star up: what to raise first.
+    product_set : int or None
+        The product set of Phụ lục I the sheet belongs to.
     """
 
     scheme: str
@@ -132,11 +145,14 @@ class Assessment:
     recognised: bool
     points_to_next_star: float | None
     item_points: dict[str, float] = field(default_factory=dict)
+    band_stars: int | None = None
+    unmet: tuple[tuple[str, int, float], ...] = ()
+    product_set: int | None = None
 
 
 @functools.lru_cache(maxsize=1)
 def schemes() -> dict[str, Scheme]:
-    """Return the evaluation schemes, keyed by ``"148/2023"`` and ``"1048/2019"``."""
+    """Return the part maxima of each scheme, keyed by ``"26/2026"``, ``"148/2023"`` and ``"1048/2019"``."""
     table = datasets.load("ocop_schemes")
     result = {}
     for code, rows in table.groupby("scheme", sort=False):
@@ -147,7 +163,7 @@ def schemes() -> dict[str, Scheme]:
 
 
 def get_scheme(code: str = CURRENT_SCHEME) -> Scheme:
-    """Return one scheme, ``"148/2023"`` (current) or ``"1048/2019"``.
+    """Return one scheme, ``"26/2026"`` (current), ``"148/2023"`` or ``"1048/2019"``.
 
     Raises
     ------
@@ -176,6 +192,7 @@ def star_bands() -> tuple[StarBand, ...]:
                 "1048/2019": row.rated_by_1048_2019,
                 "148/2023": row.rated_by_148_2023,
                 "1489/2025": row.rated_by_1489_2025,
+                "26/2026": row.rated_by_26_2026,
             },
         )
         for row in table.sort_values("stars", ascending=False).itertuples()
@@ -303,7 +320,8 @@ def rated_by(stars: int, scheme: str = "1489/2025") -> str:
     stars : int
         1 to 5.
     scheme : str
-        ``"1048/2019"``, ``"148/2023"`` or ``"1489/2025"`` (in force since July 2025).
+        ``"1048/2019"``, ``"148/2023"``, ``"1489/2025"`` (from July 2025) or
+        ``"26/2026"`` (from 22/05/2026).
 
     Returns
     -------
@@ -326,7 +344,7 @@ def assess_parts(part_points: Mapping[str, float], scheme: str = CURRENT_SCHEME)
     part_points : mapping
         ``{"A": 32, "B": 18, "C": 25}``: points of each part.
     scheme : str
-        The scheme whose part maxima apply (current: ``"148/2023"``).
+        The scheme whose part maxima apply (current: ``"26/2026"``).
 
     Returns
     -------
@@ -505,7 +523,7 @@ def sheet_rows(result: Assessment, sheet: str | None = None) -> list[tuple[str, 
     ]
 
 
-def assessment_table(result: Assessment, sheet: str | None = None) -> pd.DataFrame:
+def assessment_table(result: Assessment, sheet: str | None = None, rows: list | None = None) -> pd.DataFrame:
     """Return a self-assessment as a table: the criteria, the part totals, the total and the stars.
 
     Use it to keep or share a self-assessment as a spreadsheet; the
@@ -514,25 +532,41 @@ def assessment_table(result: Assessment, sheet: str | None = None) -> pd.DataFra
     Parameters
     ----------
     result : Assessment
-        From :func:`assess_items` or :func:`assess_parts`.
+        From :func:`assess_items`, :func:`assess_parts` or
+        :func:`ocopkit.criteria_schemes.score`.
     sheet : str, optional
-        The item-level sheet, for one row per criterion first; without it
+        The 2019 item-level sheet, for one row per criterion first; without it
         (parts A/B/C only) the part totals say it all.
+    rows : list, optional
+        ``(part, code, name, points, maximum)`` per criterion of another sheet
+        (:meth:`ocopkit.widgets.OcopSelfAssessment.sheet_rows`).
 
     Returns
     -------
     pandas.DataFrame
-        Columns part, code, criterion, points and maximum, headed in the
-        current language; points are plain numbers so spreadsheets read them.
+        Columns part, code, criterion, points, maximum and scheme (the decision
+        the points were scored under, on every row so that a filtered or
+        pasted range still names it), headed in the current language; points
+        are plain numbers so spreadsheets read them.
 
     See Also
     --------
     ocopkit.widgets.self_assessment.OcopSelfAssessment.to_csv : the same table from the tool.
     """
-    rows = sheet_rows(result, sheet) if sheet is not None else []
+    rows = list(rows) if rows is not None else sheet_rows(result, sheet) if sheet is not None else []
     rows += [
         (code, "", _("Total of part {part}").format(part=code), result.part_totals[code], result.part_max[code])
         for code in PARTS
     ]
     rows += [("", "", _("Total"), result.total, TOTAL_POINTS), ("", "", _("Stars"), result.stars, 5)]
-    return pd.DataFrame(rows, columns=[_("Part"), _("Code"), _("Criterion"), _("Points"), _("Maximum")])
+    table = pd.DataFrame(rows, columns=[_("Part"), _("Code"), _("Criterion"), _("Points"), _("Maximum")])
+    table[_("Scheme")] = decision_label(result.scheme)
+    return table
+
+
+def decision_label(code: str) -> str:
+    """Name a scheme as the decision is cited: ``"26/2026"`` → ``"26/2026/QĐ-TTg (22/05/2026)"``."""
+    if code not in schemes():
+        return code
+    info = get_scheme(code)
+    return f"{info.decision} ({pd.Timestamp(info.signed):%d/%m/%Y})"

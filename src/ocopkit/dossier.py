@@ -50,7 +50,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import criteria, datasets, programme
+from . import criteria, criteria_schemes, datasets, programme
 from .dates import format_date, to_date
 from .errors import InputError, check_range, check_whole
 from .i18n import _, get_language
@@ -63,13 +63,6 @@ REGISTERED, NOT_SERVICE = "co_dang_ky_kinh_doanh", "tru_dich_vu"
 SERVICE_GROUP = 6  # community tourism, ecotourism and tourist sites: no product samples
 CERTIFICATE_MONTHS = programme.CERTIFICATE_MONTHS  # 36 (danang.gov.vn)
 NOTICE_DAYS = 30  # the issuing body notifies at the latest this long before expiry (doanhnghiepvadoisong.com.vn)
-# The decision in force from each date, newest first. 1489 applies from 06/07/2025 (tintuc.thuvienphapluat.com,
-# tin 89478); for 148 and 1048 our sources give only the signing date, which the kit takes as the start.
-SCHEME_STARTS = (
-    ("1489/2025", pd.Timestamp("2025-07-06")),
-    ("148/2023", pd.Timestamp("2023-02-24")),
-    ("1048/2019", pd.Timestamp("2019-08-21")),
-)
 DISTRICT, PROVINCE, CENTRAL = "huyen", "tinh", "trung_uong"
 LEVELS = (DISTRICT, PROVINCE, CENTRAL)
 _LEVEL_WORDS = {"district": DISTRICT, "province": PROVINCE, "central": CENTRAL}
@@ -168,8 +161,13 @@ def status_label(status: str) -> str:
 
 
 def decision_name(scheme: str) -> str:
-    """Write a scheme code as the decision is cited: ``"1489/2025"`` → ``"1489/QĐ-TTg (2025)"``."""
+    """Write a scheme code as the decision is cited: ``"1489/2025"`` → ``"1489/QĐ-TTg (2025)"``.
+
+    Decisions that carry the year in their number are cited so: ``"26/2026"`` → ``"26/2026/QĐ-TTg"``.
+    """
     number, year = scheme.split("/")
+    if f"{number}/{year}/" in criteria_schemes.scheme(scheme).decision_vi:
+        return f"{number}/{year}/QĐ-TTg"
     return f"{number}/QĐ-TTg ({year})"
 
 
@@ -514,7 +512,12 @@ def certificate_dates(issued) -> CertificateDates:
 
 
 def scheme_on(date) -> str:
-    """Return the decision whose procedure applies on a date: ``"1489/2025"``, ``"148/2023"`` or ``"1048/2019"``.
+    """Return the decision whose procedure applies on a date: ``"26/2026"``, ``"1489/2025"`` ... ``"1048/2019"``.
+
+    The dates are those of ``datasets/ocop_scheme_registry.csv``
+    (:func:`ocopkit.criteria_schemes.scheme_in_force`): 1489 from 06/07/2025,
+    26/2026 from 22/05/2026; for 148 and 1048 the sources give only the
+    signing date, which the kit takes as the start.
 
     Raises
     ------
@@ -522,9 +525,9 @@ def scheme_on(date) -> str:
         For a date before the national criteria of 21/08/2019.
     """
     day = to_date(date, "date", _("The date"))
-    for scheme, start in SCHEME_STARTS:
-        if day >= start:
-            return scheme
+    found = criteria_schemes.schemes_in_force(day)
+    if found:
+        return found[0]
     raise InputError(
         _("{date} is before the national OCOP criteria (21/08/2019).").format(date=format_date(day)), "date"
     )
@@ -538,7 +541,8 @@ def approving_level(points, scheme: str = "1489/2025") -> str | None:
     points : float
         Total points out of 100.
     scheme : str
-        ``"1048/2019"``, ``"148/2023"`` or ``"1489/2025"`` (from 06/07/2025).
+        ``"1048/2019"``, ``"148/2023"``, ``"1489/2025"`` (from 06/07/2025) or
+        ``"26/2026"`` (from 22/05/2026).
 
     Returns
     -------
@@ -555,7 +559,7 @@ def approving_level(points, scheme: str = "1489/2025") -> str | None:
     if scheme not in criteria.star_bands()[0].rated_by:
         raise InputError(
             _("Unknown scheme {code!r}; use one of: {known}.").format(
-                code=scheme, known=", ".join(s for s, _start in SCHEME_STARTS)
+                code=scheme, known=", ".join(reversed(criteria_schemes.schemes()))
             ),
             "scheme",
         )

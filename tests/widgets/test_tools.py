@@ -400,7 +400,7 @@ class TestProductStoryBuilder:
 
 class TestOcopSelfAssessmentExports:
     def test_markdown_lists_each_criterion_the_parts_the_total_and_the_stars(self):
-        tool = OcopSelfAssessment()
+        tool = OcopSelfAssessment(scheme="1048/2019")
         tool.set_points({"A1.1": 3, "C1.2": 8})
         text = tool.to_markdown()
         assert "| A1.1 | Nguồn nguyên liệu | 3 | 3 |" in text
@@ -408,7 +408,7 @@ class TestOcopSelfAssessmentExports:
         assert "★☆☆☆☆ (1★)" in text
 
     def test_csv_round_trip(self, tmp_path):
-        tool = OcopSelfAssessment()
+        tool = OcopSelfAssessment(scheme="1048/2019")
         tool.set_points({"A1.1": 3, "C1.2": 8})
         tool.to_csv(tmp_path / "tu-cham.csv")
         assert (tmp_path / "tu-cham.csv").read_bytes().startswith(BOM)
