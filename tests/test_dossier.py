@@ -17,6 +17,7 @@ HS01 = {
     "ma_so_ma_vach",
     "cau_chuyen",
 }
+FOOD_SALE = {"du_dieu_kien_san_xuat", "cong_bo_chat_luong", "ghi_nhan_hang_hoa"}
 
 
 class TestItems:
@@ -30,7 +31,6 @@ class TestItems:
     def test_evidence_names_the_issue_lists(self):
         evidence = dossier.codes(dossier.EVIDENCE)
         for code in (
-            "cong_bo_chat_luong",
             "kiem_nghiem_attp",
             "tem_truy_xuat",
             "ma_so_ma_vach",
@@ -67,13 +67,14 @@ class TestItems:
 class TestChecklist:
     def test_missing_is_a_set_difference(self):
         case = dossier.checklist(1, "hop_tac_xa", dossier.NEW, HS01)
-        assert case.missing == case.required - case.submitted == {"phuong_an_kinh_doanh", "san_pham_mau"}
+        assert case.missing == case.required - case.submitted
+        assert case.missing == {"phuong_an_kinh_doanh", "san_pham_mau", "du_dieu_kien_san_xuat", "ghi_nhan_hang_hoa"}
         assert not case.complete and case.not_needed == frozenset()
 
     def test_evidence_present_and_missing(self):
         case = dossier.checklist(1, "hop_tac_xa", dossier.NEW, HS01)
-        assert case.evidence_present == {"nguon_goc_nguyen_lieu", "cong_bo_chat_luong", "ma_so_ma_vach", "cau_chuyen"}
-        assert len(case.evidence_missing) == 13
+        assert case.evidence_present == {"nguon_goc_nguyen_lieu", "ma_so_ma_vach", "cau_chuyen"}
+        assert len(case.evidence_missing) == 12
 
     def test_the_form_follows_the_case(self):
         assert "phieu_dang_ky_moi" in dossier.required_items(1, "hop_tac_xa", dossier.NEW)
@@ -82,7 +83,7 @@ class TestChecklist:
 
     def test_re_rating_adds_the_report(self):
         required = dossier.required_items(1, "doanh_nghiep", dossier.RE_RATING)
-        assert {"bao_cao_danh_gia_lai", "phieu_dang_ky_da_co"} <= required and len(required) == 6
+        assert {"bao_cao_danh_gia_lai", "phieu_dang_ky_da_co"} <= required and len(required) == 6 + len(FOOD_SALE)
 
     def test_tourism_services_hand_in_no_samples(self):
         assert "san_pham_mau" not in dossier.required_items(6, "hop_tac_xa", dossier.EXISTING)
@@ -253,10 +254,32 @@ class TestOrderAndCounts:
 
 
 class TestFoodLegalPrerequisites:
-    """For food, self-declaration and food-safety conditions are conditions of sale, not optional evidence."""
+    """For food, self-declaration, food-safety conditions and the label are conditions of sale, not evidence."""
 
-    def test_the_notes_say_so(self):
+    def test_they_are_conditions_of_sale_with_their_decrees(self):
         items = datasets.load("ocop_dossier_items").set_index("ma_muc")
+        assert dossier.codes(dossier.SALE_CONDITION) == FOOD_SALE
+        assert not FOOD_SALE & dossier.codes(dossier.EVIDENCE)
         for code in ("cong_bo_chat_luong", "du_dieu_kien_san_xuat"):
-            assert "điều kiện để được bán" in items.loc[code, "ghi_chu_vi"], code
-            assert "15/2018" in items.loc[code, "nguon"], code
+            assert (
+                "15/2018" in items.loc[code, "nguon"]
+                and "không phải minh chứng tùy chọn" in items.loc[code, "ghi_chu_vi"]
+            )
+        assert (
+            "43/2017" in items.loc["ghi_nhan_hang_hoa", "nguon"]
+            and "111/2021" in items.loc["ghi_nhan_hang_hoa", "nguon"]
+        )
+
+    @pytest.mark.parametrize(
+        "group, required, to_check",
+        [
+            (1, FOOD_SALE, set()),  # food
+            (2, FOOD_SALE, set()),  # drinks
+            (3, {"ghi_nhan_hang_hoa"}, {"du_dieu_kien_san_xuat", "cong_bo_chat_luong"}),  # herbal: depends
+            (4, {"ghi_nhan_hang_hoa"}, set()),  # handicraft
+            (6, set(), set()),  # a tourism service has no label
+        ],
+    )
+    def test_they_follow_the_product_group(self, group, required, to_check):
+        case = dossier.checklist(group, "hop_tac_xa", dossier.NEW)
+        assert case.for_sale == required and case.to_check & FOOD_SALE == to_check

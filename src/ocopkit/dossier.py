@@ -57,9 +57,13 @@ from .i18n import _, get_language
 
 # Kinds of item (column "loai") and the three cases a dossier can be in (column "dieu_kien" uses them too).
 MANDATORY, EVIDENCE, RE_RATING_ITEM = "bat_buoc", "minh_chung", "danh_gia_lai"
+# A legal condition of sale (food self-declaration and food-safety conditions, Decree 15/2018; the label, Decrees
+# 43/2017 and 111/2021): needed to sell the product at all, so never optional evidence.
+SALE_CONDITION = "dieu_kien_ban"
 NEW, EXISTING, RE_RATING = "san_pham_moi", "san_pham_da_co", "danh_gia_lai"
 STATUSES = (NEW, EXISTING, RE_RATING)
-REGISTERED, NOT_SERVICE = "co_dang_ky_kinh_doanh", "tru_dich_vu"
+REGISTERED, NOT_SERVICE, FOOD = "co_dang_ky_kinh_doanh", "tru_dich_vu", "thuc_pham"
+FOOD_GROUPS, HERBAL_GROUP = (1, 2), 3  # food and drinks fall under Decree 15/2018; herbal products partly
 SERVICE_GROUP = 6  # community tourism, ecotourism and tourist sites: no product samples
 CERTIFICATE_MONTHS = programme.CERTIFICATE_MONTHS  # 36 (danang.gov.vn)
 NOTICE_DAYS = 30  # the issuing body notifies at the latest this long before expiry (doanhnghiepvadoisong.com.vn)
@@ -77,12 +81,14 @@ class DossierItem:
     code : str
         ``ma_muc``, e.g. ``"phuong_an_kinh_doanh"``.
     kind : str
-        ``"bat_buoc"`` (mandatory), ``"minh_chung"`` (evidence that earns
-        points) or ``"danh_gia_lai"`` (added when a product is re-rated).
+        ``"bat_buoc"`` (mandatory), ``"dieu_kien_ban"`` (a legal condition
+        of sale), ``"minh_chung"`` (evidence that earns points) or
+        ``"danh_gia_lai"`` (added when a product is re-rated).
     condition : str
         When a mandatory item is needed: ``""`` always, ``"san_pham_moi"``,
-        ``"san_pham_da_co"``, ``"danh_gia_lai"``, ``"co_dang_ky_kinh_doanh"``
-        or ``"tru_dich_vu"``.
+        ``"san_pham_da_co"``, ``"danh_gia_lai"``, ``"co_dang_ky_kinh_doanh"``,
+        ``"tru_dich_vu"`` or ``"thuc_pham"`` (food and drinks; asked for
+        herbal products, whose rules depend on the product).
     criteria : tuple of str
         Criteria of the 2019 sheet for fresh fruit and vegetables that the
         document supports (our reading); empty when none.
@@ -338,6 +344,8 @@ def applies(item: DossierItem, group: int, producer: ProducerKind, status: str) 
         return producer.registered
     if condition == NOT_SERVICE:
         return group != SERVICE_GROUP
+    if condition == FOOD:
+        return True if group in FOOD_GROUPS else None if group == HERBAL_GROUP else False
     return True
 
 
@@ -348,7 +356,8 @@ class Checklist:
     Attributes
     ----------
     required : frozenset
-        Mandatory items (and the re-rating report) that apply to the case.
+        Mandatory items (and the re-rating report) that apply to the case,
+        with the legal conditions of sale (:attr:`for_sale`).
     to_check : frozenset
         Mandatory items the sources leave open for this case: ask the commune.
     evidence : frozenset
@@ -364,6 +373,11 @@ class Checklist:
     to_check: frozenset[str]
     evidence: frozenset[str]
     submitted: frozenset[str]
+
+    @property
+    def for_sale(self) -> frozenset[str]:
+        """Required items that are legal conditions of sale (food self-declaration, the label ...)."""
+        return self.required & codes(SALE_CONDITION)
 
     @property
     def missing(self) -> frozenset[str]:

@@ -36,7 +36,8 @@ def png(tool):
 class TestStart:
     def test_starts_with_a_checklist_counts_and_chart(self, tool):
         assert set(tool.checkboxes) == tool.result.checklist.required | tool.result.checklist.evidence
-        assert "0/5" in tool.counts.value and "0/17" in tool.counts.value
+        # Food (group 1): five documents, then three legal conditions of sale; fifteen pieces of evidence.
+        assert "0/8" in tool.counts.value and "0/15" in tool.counts.value
         assert png(tool).startswith(b"\x89PNG")
         assert tool.issued.disabled
 
@@ -61,13 +62,21 @@ class TestStart:
 class TestLiveUpdates:
     def test_ticking_a_box_changes_what_is_missing(self, tool):
         tool.checkboxes["phuong_an_kinh_doanh"].value = True
-        assert "phuong_an_kinh_doanh" not in tool.result.checklist.missing and "1/5" in tool.counts.value
+        assert "phuong_an_kinh_doanh" not in tool.result.checklist.missing and "1/8" in tool.counts.value
 
     def test_set_submitted_ticks_the_boxes(self, tool):
         tool.set_submitted(
             ["phieu_dang_ky_moi", "phuong_an_kinh_doanh", "gioi_thieu_bo_may", "dang_ky_kinh_doanh", "san_pham_mau"]
         )
-        assert tool.result.checklist.complete and "Đã đủ 5 giấy tờ bắt buộc" in tool.counts.value
+        assert not tool.result.checklist.complete  # the food's conditions of sale are still missing
+        tool.set_submitted(sorted(tool.result.checklist.required))
+        assert tool.result.checklist.complete and "Đã đủ 8 giấy tờ bắt buộc" in tool.counts.value
+
+    def test_conditions_of_sale_have_their_own_heading(self, tool):
+        headings = [child.value for child in tool.mandatory_box.children if isinstance(child, type(tool.counts))]
+        assert any("Điều kiện để được bán" in heading for heading in headings)
+        tool.group.value = 4  # handicraft: a label, but no food self-declaration
+        assert tool.result.checklist.for_sale == {"ghi_nhan_hang_hoa"}
 
     def test_a_service_needs_no_samples(self, tool):
         tool.group.value = 6
@@ -151,7 +160,7 @@ class TestEnglish:
             today=TODAY,
         )
         assert tool.group.description == "Product group" and ("Cooperative", "hop_tac_xa") in tool.producer.options
-        assert "0 of 6 mandatory documents ready" in tool.counts.value
+        assert "0 of 9 mandatory documents ready" in tool.counts.value
         assert "expires on 2026-05-18" in tool.summary.value and "Province People" in tool.summary.value
         assert tool.labels["tem_truy_xuat"].value == "Traceability stamp"
         tool.set_deadline("tomorrow")
@@ -171,7 +180,7 @@ class TestSameAsTheLogic:
         case = re_rating.result.checklist
         assert f"{len(case.present)}/{len(case.required)}" in re_rating.counts.value
         shown = [code for code in re_rating.checkboxes if code in case.required]
-        assert shown == dossier.in_file_order(case.required)
+        assert shown == dossier.in_file_order(case.required - case.for_sale) + dossier.in_file_order(case.for_sale)
         assert "; ".join(dossier.item_names(case.missing)) in re_rating.counts.value
 
     def test_a_missing_certificate_date_outlines_its_box(self, tool):

@@ -165,9 +165,16 @@ class DossierChecklist(Tool):
         """One tick box per document of the case; ticks follow what is ready."""
         with self._hold():
             self.checkboxes, self.labels = {}, {}
-            self.mandatory_box.children = self._section(
-                _("Mandatory documents"), dossier.in_file_order(case.required)
-            ) + self._section(_("Ask the commune: the sources leave these open"), dossier.in_file_order(case.to_check))
+            self.mandatory_box.children = (
+                self._section(_("Mandatory documents"), dossier.in_file_order(case.required - case.for_sale))
+                + self._section(
+                    _("Conditions to sell the product at all (food safety, labels)"),
+                    dossier.in_file_order(case.for_sale),
+                )
+                + self._section(
+                    _("Ask the commune: the sources leave these open"), dossier.in_file_order(case.to_check)
+                )
+            )
             self.evidence_box.children = self._section(
                 _("Evidence that earns points"), dossier.in_file_order(case.evidence)
             )
