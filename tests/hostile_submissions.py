@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import tomllib
 from pathlib import Path
 
 import nbformat
 
 FULL = Path(__file__).parent / "submissions" / "topic08" / "full"
+# The right answers' score and the maximum, as the example submissions state them (the written part awaits a trainer).
+with (FULL.parent / "expected.toml").open("rb") as _handle:
+    _EXPECTED = tomllib.load(_handle)
+FULL_SCORE, MAX_SCORE = _EXPECTED["full"]["score"], _EXPECTED["max_score"]
+PARTIAL_SCORE = _EXPECTED["partial"]["score"]
 PART1_RIGHT = "\nsao_buoi = 4\nsao_mien = 2\nsao_nuoc_mam = 5\n"
 
 # name -> code run before Part 1's right answers. {port} is a listening socket of the test.

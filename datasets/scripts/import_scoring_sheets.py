@@ -15,6 +15,8 @@ import csv
 import sys
 from pathlib import Path
 
+from csvout import write_rows
+
 NOTES = Path(__file__).resolve().parents[3] / "shared" / "domain" / "criteria-2023-2026"
 TARGET = Path(__file__).resolve().parents[1] / "ocop_scoring_sheets.csv"
 SCHEMES = {"qd148": "148/2023", "qd26_2026": "26/2026"}
@@ -28,16 +30,16 @@ SETS = {
 }
 
 
-def rows() -> list[list[str]]:
-    """Every level of every sheet, scheme and product set first."""
-    table = []
+def rows() -> tuple[list[str], list[list[str]]]:
+    """The header and every level of every sheet, scheme and product set first."""
+    table, header = [], []
     for prefix, scheme in SCHEMES.items():
         for slug, number in SETS.items():
             with (NOTES / f"{prefix}_scoring_{slug}.csv").open(encoding="utf-8", newline="") as handle:
                 reader = csv.reader(handle)
                 header = next(reader)
                 table += [[scheme, str(number), *row] for row in reader]
-    return [["scheme", "product_set", *header], *table]
+    return ["scheme", "product_set", *header], table
 
 
 def main() -> int:
@@ -45,8 +47,8 @@ def main() -> int:
     if not NOTES.is_dir():
         print(f"The domain notes are not here: {NOTES}", file=sys.stderr)
         return 1
-    with TARGET.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows())
+    header, table = rows()
+    write_rows(TARGET, table, header)
     print(f"wrote {TARGET}")
     return 0
 

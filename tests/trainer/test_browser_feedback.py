@@ -34,6 +34,7 @@ from ocopkit.trainer.course import make_working_course
 import hostile_feedback
 from browser_support import browser_missing, chromium_session, screenshot
 from conftest import require
+from hostile_submissions import FULL_SCORE, MAX_SCORE
 
 pytestmark = pytest.mark.slow
 
@@ -225,7 +226,9 @@ def test_feedback_page_shows_the_honest_part(graded, browser):
 
     visit = open_page(browser, graded.page.as_uri(), graded.beacon)
     page = visit.page
-    so_far = _("Score: {score} / {maximum} so far").format(score=format_number(10), maximum=format_number(12))
+    so_far = _("Score: {score} / {maximum} so far").format(
+        score=format_number(FULL_SCORE), maximum=format_number(MAX_SCORE)
+    )
     expect(page.locator("h4").first).to_contain_text(so_far)
     expect(page.get_by_text(hostile_feedback.HONEST_ANSWER)).to_be_visible()
     expect(page.locator("b", has_text=hostile_feedback.HONEST_OUTPUT)).to_be_visible()

@@ -133,25 +133,26 @@ class TestContainedAttacks:
         course, outcomes, listener = graded
         assert listener.connections == 0
         assert "no network:" in printed(course, "network") and "CONNECTED" not in printed(course, "network")
-        assert outcomes["network"].score == 10 and FLAGGED in outcomes["network"].reason
+        assert outcomes["network"].score == hostile.FULL_SCORE and FLAGGED in outcomes["network"].reason
 
     def test_cannot_read_other_work_solutions_or_gradebook(self, graded):
         course, outcomes, _listener = graded
         text = printed(course, "read-others")
         for secret in ("BI-MAT-CUA-LAN", "SQLite format", "BEGIN SOLUTION", "c.CourseDirectory", SECRET_ENV):
             assert secret not in text, secret
-        assert outcomes["read-others"].score == 10
+        assert outcomes["read-others"].score == hostile.FULL_SCORE
 
     def test_cannot_write_the_gradebook(self, graded):
         course, outcomes, _listener = graded
         with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-            assert gradebook.find_submission("topic08", "lan").score == 10
-        assert outcomes["write-gradebook"].score == 10
+            assert gradebook.find_submission("topic08", "lan").score == hostile.FULL_SCORE
+        assert outcomes["write-gradebook"].score == hostile.FULL_SCORE
 
     def test_tampered_tests_are_restored(self, graded):
         _course, outcomes, _listener = graded
-        # Parts 1 and 4 are wrong; the emptied tests come back, with their real points.
-        assert (outcomes["tampered-tests"].score, outcomes["tampered-tests"].max_score) == (6, 12)
+        # Parts 1 and 4 are wrong (2 points each); the emptied tests come back, with their real points.
+        tampered = outcomes["tampered-tests"]
+        assert (tampered.score, tampered.max_score) == (hostile.FULL_SCORE - 4, hostile.MAX_SCORE)
 
     def test_files_in_the_submission_cannot_shadow_modules(self, graded):
         _course, outcomes, _listener = graded
@@ -205,4 +206,4 @@ class TestResume:
         notebook_path.write_bytes(full.read_bytes())
         outcomes = cohort.grade_cohort(course, "topic08", cohort.GradeOptions(workers=2, deadline=60))
         assert [(o.participant_id, o.score) for o in outcomes] == [("hung", 10)]
-        assert ledger.gradings(course, "topic08")[("topic08", "hung")].score == 10
+        assert ledger.gradings(course, "topic08")[("topic08", "hung")].score == hostile.FULL_SCORE

@@ -28,6 +28,7 @@ from conftest import (
     REPO,
     require,
 )
+from hostile_submissions import FULL_SCORE
 
 FULL = REPO / "tests" / "submissions" / "topic08" / "full"
 
@@ -98,7 +99,7 @@ def graded(tmp_path_factory):
 class TestRejectedBeforeNbgrader:
     def test_the_ledger_has_them_failed_and_the_gradebook_does_not(self, graded):
         course, outcomes = graded
-        assert outcomes["lan"].status == "graded" and outcomes["lan"].score == 10
+        assert outcomes["lan"].status == "graded" and outcomes["lan"].score == FULL_SCORE
         assert {p: outcomes[p].status for p in REJECTED} == dict.fromkeys(REJECTED, "failed")
         gradebook = nbgrader_api(course).gradebook
         try:

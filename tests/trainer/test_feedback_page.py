@@ -20,11 +20,14 @@ import pytest
 from bs4 import BeautifulSoup
 
 from ocopkit import i18n
+from ocopkit.i18n import format_number
 from ocopkit.trainer import cli
 from ocopkit.trainer.course import Course, make_working_course
 
+from assignment_support import expected_scores
 from browser_support import browser_missing, chromium_session, screenshot
 from conftest import REPO, require
+from hostile_submissions import FULL_SCORE, MAX_SCORE, PARTIAL_SCORE
 
 pytestmark = pytest.mark.slow
 
@@ -115,7 +118,7 @@ class TestVietnamesePage:
         who = header.find(class_="ocop-who").get_text(" ", strip=True)
         assert "Học viên" in who and "Bài tập" in who and ASSIGNMENT in who
         total = header.find("h4", class_="ocop-total").get_text(" ", strip=True)
-        assert "Tổng điểm đến nay" in total and "10 / 12" in total
+        assert "Tổng điểm đến nay" in total and f"{FULL_SCORE} / {MAX_SCORE}" in total
         note = header.find(class_="ocop-awaiting-note").get_text(" ", strip=True)
         assert note == f"Còn 2 điểm {AWAITING_VI} (Phần 5)."
 
@@ -124,7 +127,7 @@ class TestVietnamesePage:
             "Phần 1": "2 / 2 điểm",
             "Phần 2": "3 / 3 điểm",
             "Phần 3": "3 / 3 điểm",
-            "Phần 4": "2 / 2 điểm",
+            "Phần 4": "3 / 3 điểm",
             "Phần 5": f"{AWAITING_VI} (tối đa 2 điểm)",
         }
         partial = part_rows(soup_of(graded, "partial"))
@@ -132,10 +135,10 @@ class TestVietnamesePage:
             "2 / 2 điểm",
             "1 / 3 điểm",
             "2 / 3 điểm",
-            "0 / 2 điểm",
+            "0 / 3 điểm",
         )
         total = soup_of(graded, "partial").find("h4", class_="ocop-total").get_text(" ", strip=True)
-        assert "5 / 12" in total
+        assert f"{PARTIAL_SCORE} / {MAX_SCORE}" in total
 
     def test_the_written_part_awaits_the_trainer_instead_of_zero(self, graded):
         soup = soup_of(graded, "full")
@@ -191,7 +194,7 @@ class TestTrainer:
         assert result["success"], result.get("log")
         soup = BeautifulSoup(page_path(course, "partial").read_text(encoding="utf-8"), "html.parser")
         assert soup.html["lang"] == "en"
-        assert "Score: 5 / 12 so far" in soup.find("h4", class_="ocop-total").get_text()
+        assert f"Score: {PARTIAL_SCORE} / {MAX_SCORE} so far" in soup.find("h4", class_="ocop-total").get_text()
         rows = part_rows(soup)
         assert rows["Phần 2"] == "1 / 3 points"
         assert rows["Phần 5"] == "awaiting the trainer's grading (up to 2 points)"
@@ -211,7 +214,9 @@ class TestTrainer:
         assert code == 0 and "còn 2 bài nộp chưa chấm tay xong: full, partial." in output, output
         soup = BeautifulSoup(page_path(course, "raises").read_text(encoding="utf-8"), "html.parser")
         total = soup.find("h4", class_="ocop-total").get_text(" ", strip=True)
-        assert total == "Tổng điểm: 8,5 / 12"
+        # raises: every part but Part 2 right, and the written part 1.5 of 2
+        raises = expected_scores(ASSIGNMENT)["raises"]["score"]
+        assert total == f"Tổng điểm: {format_number(raises + 1.5)} / {MAX_SCORE}"
         assert part_rows(soup)["Phần 5"] == "1,5 / 2 điểm"
         assert soup.find(class_="ocop-awaiting-note") is None and AWAITING_VI not in soup.get_text()
 

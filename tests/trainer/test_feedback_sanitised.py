@@ -22,6 +22,7 @@ from ocopkit.trainer.safe_html import BLANK_IMAGE, clean
 
 import hostile_feedback
 from conftest import require
+from hostile_submissions import FULL_SCORE, MAX_SCORE
 
 ATTACKS = [
     "<script>alert(1)</script>",
@@ -245,9 +246,11 @@ class TestRealFeedbackPage:
 
     def test_the_honest_page_is_all_there(self, page):
         graded, text, soup = page
-        assert graded.outcome.score == 10
+        assert graded.outcome.score == FULL_SCORE
         heading = soup.find("h4").get_text()
-        so_far = _("Score: {score} / {maximum} so far").format(score=format_number(10), maximum=format_number(12))
+        so_far = _("Score: {score} / {maximum} so far").format(
+            score=format_number(FULL_SCORE), maximum=format_number(MAX_SCORE)
+        )
         assert so_far in heading, heading
         visible = soup.get_text()
         assert hostile_feedback.HONEST_ANSWER in visible and hostile_feedback.HONEST_OUTPUT in visible

@@ -28,6 +28,7 @@ from conftest import (
     REPO,
     require,
 )
+from hostile_submissions import FULL_SCORE, MAX_SCORE
 
 FULL = REPO / "tests" / "submissions" / "topic08" / "full"
 NAME = "topic08.ipynb"
@@ -159,16 +160,17 @@ class TestNamedBeforeNbgrader:
 
     def test_a_byte_order_mark_is_accepted_and_graded_as_written(self, graded):
         _course, outcomes = graded
-        assert (outcomes["bom"].score, outcomes["bom"].max_score) == (10, 12)
+        assert (outcomes["bom"].score, outcomes["bom"].max_score) == (FULL_SCORE, MAX_SCORE)
 
     def test_points_changed_by_hand_are_restored_and_noted(self, graded):
         _course, outcomes = graded
-        assert (outcomes["nang-diem"].score, outcomes["nang-diem"].max_score) == (10, 12)
+        assert (outcomes["nang-diem"].score, outcomes["nang-diem"].max_score) == (FULL_SCORE, MAX_SCORE)
         assert "part1_star_buoi_correct (points)" in outcomes["nang-diem"].reason
 
     def test_the_honest_participant_after_them_keeps_the_clean_score(self, graded):
         _course, outcomes = graded
-        assert (outcomes["zz-lan"].status, outcomes["zz-lan"].score, outcomes["zz-lan"].max_score) == ("graded", 10, 12)
+        lan = outcomes["zz-lan"]
+        assert (lan.status, lan.score, lan.max_score) == ("graded", FULL_SCORE, MAX_SCORE)
 
 
 class TestChecksAlone:
