@@ -9,7 +9,7 @@ RUN := PATH="$(BIN):$$PATH" MPLBACKEND=Agg
 # make demo: a synthetic cohort spread over the 63 provinces.
 PARTICIPANTS ?= 12
 
-.PHONY: venv system demo test lint lab hub nav messages bench clean
+.PHONY: venv system sandbox browser demo test lint lab hub nav messages bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,16 +19,21 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# System parts the sandboxed grader needs. As root the project installs them
-# itself; otherwise the sandbox tests skip and say why.
-system:
+# System parts, installed by the project itself as root; otherwise the tests that need them skip and say why.
+# sandbox: bubblewrap, which grading (ocop grade, make demo) runs participants' code in.
+# browser: chromium and fonts, for the browser tests only (make test), never for the demo.
+system: sandbox browser
+
+sandbox:
 	@if [ "$$(id -u)" = 0 ] && ! command -v bwrap >/dev/null; then \
 		echo "Installing bubblewrap for the grading sandbox"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
 	fi
+
+browser:
 	@bash scripts/install-browser.sh
 
-demo: $(STAMP) system
+demo: $(STAMP) sandbox
 	$(RUN) $(BIN)/ocop demo --workdir build/demo --participants $(PARTICIPANTS)
 
 # Tests run on every core (pytest-xdist): a file at a time, and the machine-wide tests (sandbox,

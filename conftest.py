@@ -28,6 +28,7 @@ MACHINE_WIDE = (
     "tests/trainer/test_roundtrip.py",
     "tests/trainer/test_submission_checks.py",
     "tests/trainer/test_test_isolation.py",
+    "tests/trainer/test_workbook.py",
 )
 
 

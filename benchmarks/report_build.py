@@ -32,6 +32,9 @@ def synthetic_tables(participants: int, topics: int, cells: int, seed: int = 202
         {
             "participant_id": [f"hv{i:05d}" for i in range(participants)],
             "province": [provinces[i % len(provinces)] for i in range(participants)],
+            "name": [f"Học viên {i:05d}" for i in range(participants)],
+            "organisation_type": [("cooperative", "enterprise", "household")[i % 3] for i in range(participants)],
+            "email": [f"hv{i:05d}@example.vn" for i in range(participants)],
         }
     )
     grid = people.merge(pd.DataFrame({"assignment": [f"topic{t + 1:02d}" for t in range(topics)]}), how="cross")
@@ -45,7 +48,11 @@ def synthetic_tables(participants: int, topics: int, cells: int, seed: int = 202
     items = graded[["participant_id", "province", "assignment"]].merge(
         pd.DataFrame({"cell": [f"part{c // 3 + 1}_check{c % 3 + 1}" for c in range(cells)]}), how="cross"
     )
-    items["passed"] = (rng.random(len(items)) < 0.7).astype(int)
+    # A participant's ability drives every check a little, so the item analysis has real correlations to find.
+    ability = pd.Series(rng.normal(size=participants), index=people["participant_id"])
+    chance = 1 / (1 + np.exp(-(0.4 + ability.reindex(items["participant_id"]).to_numpy())))
+    items["passed"] = (rng.random(len(items)) < chance).astype(int)
+    items["score"], items["max_score"], items["cell_type"] = items["passed"], 1, "code"
     return grid, items
 
 

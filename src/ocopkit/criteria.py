@@ -170,11 +170,16 @@ def get_scheme(code: str = CURRENT_SCHEME) -> Scheme:
     CriteriaError
         For a scheme the kit does not know.
     """
+    return known_scheme(schemes(), code)
+
+
+def known_scheme(table: Mapping, code: str):
+    """Return ``table[code]``, or a CriteriaError that lists the codes ``table`` knows."""
     try:
-        return schemes()[code]
+        return table[code]
     except KeyError:
         raise CriteriaError(
-            _("Unknown scheme {code!r}; use one of: {known}.").format(code=code, known=", ".join(schemes()))
+            _("Unknown scheme {code!r}; use one of: {known}.").format(code=code, known=", ".join(table))
         ) from None
 
 

@@ -183,12 +183,7 @@ def schemes() -> dict[str, SchemeInfo]:
 
 def scheme(code: str) -> SchemeInfo:
     """Return one scheme, or say which codes exist."""
-    try:
-        return schemes()[code]
-    except KeyError:
-        raise CriteriaError(
-            _("Unknown scheme {code!r}; use one of: {known}.").format(code=code, known=", ".join(schemes()))
-        ) from None
+    return criteria.known_scheme(schemes(), code)
 
 
 def schemes_in_force(day) -> list[str]:

@@ -18,7 +18,9 @@ one that begins with a formula character gets the quote as well.
 - :func:`csv_text`: rows as CSV text; :func:`frame_csv` for a DataFrame, and
   :func:`rows_csv` for rows typed as one (the tools' exports).
 - :func:`write_csv`: rows to a file, UTF-8 with the byte-order mark Excel
-  needs for Vietnamese letters (or without, for the course's own datasets).
+  needs for Vietnamese letters (or without, for the course's own datasets),
+  cells separated by commas, or by ``;`` or tabs (:data:`DELIMITERS`) for
+  Excel set to Vietnamese; a cell holding the separator is quoted.
 
 >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell(-5), safe_cell("Lê Thị Hồng")
 ('\\'=HYPERLINK("http://x")', -5, 'Lê Thị Hồng')
@@ -35,8 +37,10 @@ from pathlib import Path
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 # A formula start after a separator Excel may split on (quotes and spaces between are skipped by it).
 _INNER_FORMULA = re.compile(r"([;\t\r\n])(?=[\s\"']*[=+\-@＝＋－＠])")
-# Text the csv module quotes (QUOTE_MINIMAL); the kit's files keep that quoting.
-_NEEDS_QUOTES = re.compile(r"[,\"\r\n]")
+# Text the csv module quotes (QUOTE_MINIMAL) with each separator; the kit's files keep that quoting.
+_NEEDS_QUOTES = {separator: re.compile(f'[{separator}"\r\n]') for separator in (",", ";", "\t")}
+# The separators a file may use: comma, and semicolon and tab, which comma-decimal regions' Excel splits on.
+DELIMITERS = tuple(_NEEDS_QUOTES)
 
 
 def safe_cell(value):
@@ -61,14 +65,14 @@ def safe_cell(value):
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _field(value) -> str:
+def _field(value, delimiter: str = ",") -> str:
     """One cell as CSV text: numbers plain, neutralised text always quoted."""
     value = safe_cell(value)
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, numbers.Number):
         text = str(value)
-        quote = _NEEDS_QUOTES.search(text) or text.startswith("'")  # OWASP: quote what was neutralised
+        quote = _NEEDS_QUOTES[delimiter].search(text) or text.startswith("'")  # OWASP: quote what was neutralised
         return '"' + text.replace('"', '""') + '"' if quote else text
     if isinstance(value, numbers.Integral):
         return str(int(value))
@@ -78,10 +82,10 @@ def _field(value) -> str:
     return str(value)
 
 
-def _line(cells) -> str:
+def _line(cells, delimiter: str = ",") -> str:
     """One row as a CSV line (without its end)."""
-    fields = [_field(cell) for cell in cells]
-    return '""' if fields == [""] else ",".join(fields)  # a lone empty field, as the csv module writes it
+    fields = [_field(cell, delimiter) for cell in cells]
+    return '""' if fields == [""] else delimiter.join(fields)  # a lone empty field, as the csv module writes it
 
 
 def _cells(row, columns) -> list:
@@ -94,7 +98,7 @@ def _cells(row, columns) -> list:
     return [row.get(column, "") for column in columns]
 
 
-def csv_text(rows, columns, *, line_end: str = "\n") -> str:
+def csv_text(rows, columns, *, line_end: str = "\n", delimiter: str = ",") -> str:
     """Return a header and rows as CSV text, every cell through :func:`safe_cell`.
 
     Parameters
@@ -105,9 +109,18 @@ def csv_text(rows, columns, *, line_end: str = "\n") -> str:
         The header.
     line_end : str
         ``"\\n"`` (pandas' and the datasets' form) or ``"\\r\\n"`` (the csv module's).
+    delimiter : str
+        ``","`` (default), ``";"`` or a tab (see :data:`DELIMITERS`).
+
+    Raises
+    ------
+    ValueError
+        For any other separator.
     """
+    if delimiter not in DELIMITERS:
+        raise ValueError(f"CSV separator {delimiter!r} is not one of {', '.join(map(repr, DELIMITERS))}")
     columns = list(columns)
-    lines = [_line(columns)] + [_line(_cells(row, columns)) for row in rows]
+    lines = [_line(columns, delimiter)] + [_line(_cells(row, columns), delimiter) for row in rows]
     return "".join(line + line_end for line in lines)
 
 
@@ -157,7 +170,9 @@ def _missing(value, pd) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
-def write_csv(path: str | Path, rows, columns, *, bom: bool = True, line_end: str = "\r\n") -> Path:
+def write_csv(
+    path: str | Path, rows, columns, *, bom: bool = True, line_end: str = "\r\n", delimiter: str = ","
+) -> Path:
     """Write rows as a CSV file (see :func:`csv_text`) and return its path.
 
     Parameters
@@ -171,8 +186,11 @@ def write_csv(path: str | Path, rows, columns, *, bom: bool = True, line_end: st
         course's datasets have none.
     line_end : str
         ``"\\r\\n"`` by default, like Python's csv module.
+    delimiter : str
+        ``","`` by default; ``";"`` or a tab for Excel set to a comma-decimal
+        region such as Vietnamese. Any other raises ``ValueError``.
     """
-    return _save(csv_text(rows, columns, line_end=line_end), path, bom=bom)
+    return _save(csv_text(rows, columns, line_end=line_end, delimiter=delimiter), path, bom=bom)
 
 
 def _save(text: str, path: str | Path, *, bom: bool) -> Path:

@@ -19,6 +19,7 @@ from ocopkit.i18n import _
 from ocopkit.trainer import cohort, ledger, sandbox
 from ocopkit.trainer.course import make_working_course
 
+import assignment_support
 import hostile_submissions as hostile
 from conftest import (
     REPO,
@@ -26,7 +27,7 @@ from conftest import (
 )
 
 HONEST = {"lan": "full", "hung": "partial", "mai": "untouched", "tuan": "syntax_error"}
-HONEST_SCORES = {"lan": 10, "hung": 5, "mai": 0, "tuan": 8}
+HONEST_SCORES = {who: assignment_support.expected_scores("topic08")[kind]["score"] for who, kind in HONEST.items()}
 SECRET_ENV = "postgresql://trainer:MAT-KHAU@db/ocop"
 FLAGGED = _("flagged for review: the answer cells {what}").split("{")[0]
 
@@ -121,12 +122,12 @@ class TestContainedAttacks:
     def test_limits_stop_the_cell_not_the_grading(self, graded, name):
         _course, outcomes, _listener = graded
         outcome = outcomes[name.replace("_", "-")]
-        assert (outcome.status, outcome.score) == ("graded", 8)
+        assert (outcome.status, outcome.score) == ("graded", hostile.FULL_SCORE - 2)
 
     def test_infinite_loop_is_stopped_and_named(self, graded):
         _course, outcomes, _listener = graded
         outcome = outcomes["infinite-loop"]
-        assert (outcome.status, outcome.score) == ("graded", 8)
+        assert (outcome.status, outcome.score) == ("graded", hostile.FULL_SCORE - 2)
         assert "part1_answer" in outcome.reason
 
     def test_no_network(self, graded):
@@ -156,7 +157,7 @@ class TestContainedAttacks:
 
     def test_files_in_the_submission_cannot_shadow_modules(self, graded):
         _course, outcomes, _listener = graded
-        assert (outcomes["shadow-modules"].status, outcomes["shadow-modules"].score) == ("graded", 10)
+        assert (outcomes["shadow-modules"].status, outcomes["shadow-modules"].score) == ("graded", hostile.FULL_SCORE)
 
     def test_monkeypatching_is_flagged_for_review(self, graded):
         _course, outcomes, _listener = graded
@@ -191,7 +192,7 @@ class TestNamedFailures:
     def test_fork_bomb_ends_with_an_outcome(self, graded):
         _course, outcomes, _listener = graded
         outcome = outcomes["fork-bomb"]
-        assert outcome.status == "failed" or outcome.score <= 8
+        assert outcome.status == "failed" or outcome.score <= hostile.FULL_SCORE - 2
 
 
 class TestResume:
@@ -205,5 +206,5 @@ class TestResume:
         full = REPO / "tests/submissions/topic08/full/topic08.ipynb"
         notebook_path.write_bytes(full.read_bytes())
         outcomes = cohort.grade_cohort(course, "topic08", cohort.GradeOptions(workers=2, deadline=60))
-        assert [(o.participant_id, o.score) for o in outcomes] == [("hung", 10)]
+        assert [(o.participant_id, o.score) for o in outcomes] == [("hung", hostile.FULL_SCORE)]
         assert ledger.gradings(course, "topic08")[("topic08", "hung")].score == hostile.FULL_SCORE

@@ -12,13 +12,14 @@ from nbgrader.api import Gradebook
 from ocopkit.trainer import ledger, sandbox
 from ocopkit.trainer.course import make_working_course
 
+from assignment_support import expected_scores
 from conftest import (
     REPO,
     require,
 )
 
 VARIANTS = ("full", "partial", "untouched", "syntax_error", "raises")
-EXPECTED = {"full": 10, "partial": 5, "untouched": 0, "syntax_error": 8, "raises": 7}
+EXPECTED = {variant: expected_scores("topic08")[variant]["score"] for variant in VARIANTS}
 
 
 def grade_command(course):

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from ocopkit.trainer.course import assignments
-from ocopkit.trainer.demo import SAMPLE_SUBMISSIONS
+from ocopkit.trainer.demo import KINDS, kind_labels
 
 from conftest import REPO
 
@@ -35,24 +35,59 @@ def exported(workdir):
         return {(row["participant_id"], row["assignment"]): row for row in csv.DictReader(handle)}
 
 
+def sample_kinds():
+    """Which kind each sample participant handed in for each topic, as the demo planned it."""
+    from ocopkit.trainer import roster
+    from ocopkit.trainer.demo import sample_plan, sample_roster_path
+
+    return sample_plan(roster.read_roster(sample_roster_path()), assignments(REPO))
+
+
 @pytest.mark.parametrize("assignment", assignments(REPO))
-def test_summary_table_shows_expected_scores_and_statuses(demo, assignment):
+def test_every_kind_of_submission_in_every_topic_with_its_score(demo, assignment):
     workdir, output = demo
     expected = tomllib.loads((REPO / "tests" / "submissions" / assignment / "expected.toml").read_text())
     rows = exported(workdir)
-    for participant, variant in SAMPLE_SUBMISSIONS.items():
+    plan = {who: kind for (who, topic), kind in sample_kinds().items() if topic == assignment}
+    assert set(plan.values()) == set(KINDS)
+    for participant, kind in plan.items():
         row = rows[(participant, assignment)]
-        if variant in expected:
-            assert (row["status"], row["score"], row["max_score"]) == (
-                "graded",
-                str(expected[variant]["score"]),
-                str(expected["max_score"]),
-            ), participant
-        assert re.search(rf"^{participant}\s+{assignment}\s", output, re.M), participant
-    assert rows[("duc", assignment)]["status"] == "failed"
-    assert "JSON" in rows[("duc", assignment)]["reason"]
-    assert rows[("thu", assignment)]["status"] == "missing"
+        if kind in expected:
+            # Graded; a submission with a written answer waits for the trainer, its score so far exported.
+            assert row["status"] in ("graded", "awaiting_trainer"), (participant, row)
+            assert (row["score"], row["max_score"]) == (str(expected[kind]["score"]), str(expected["max_score"]))
+        elif kind == "broken":
+            assert row["status"] == "failed" and "JSON" in row["reason"]
+        else:
+            assert row["status"] == "missing"
+        if kind:
+            # The grading line names the kind handed in: a syntax error is not passed off as a partial score.
+            assert re.search(rf"^  {participant}\s.*\[{re.escape(kind_labels()[kind])}\]", output, re.M), kind
     assert str(workdir) in output.splitlines()[-1]
+
+
+def test_the_kinds_rotate_so_topics_differ(demo):
+    kinds = sample_kinds()
+    topics = assignments(REPO)
+    assert kinds[("lan", topics[0])] != kinds[("lan", topics[1])]
+
+
+def test_a_short_summary_instead_of_a_row_per_participant(demo):
+    _workdir, output = demo
+    tail = output.split("Đã đăng ký")[-1].split("\n\n", 1)[-1]
+    summary = tail.strip().split("\n\n")[0:2]
+    text = "\n".join(summary)
+    assert "dòng (học viên × chủ đề)" in text and "chưa nộp" in text
+    assert "Chủ đề 8. Bộ tiêu chí OCOP" in text
+    assert len(text.splitlines()) <= len(assignments(REPO)) + 4
+
+
+def test_the_workbook_is_written(demo):
+    from openpyxl import load_workbook
+
+    workdir, _output = demo
+    book = load_workbook(workdir / "grades.xlsx", read_only=True)
+    assert {"Điểm", "Bảng tổng hợp", "Chấm lỗi", "Chưa nộp"} <= set(book.sheetnames)
 
 
 def test_export_is_excel_ready_utf8_with_quoting(demo):
@@ -118,17 +153,19 @@ def test_item_export_lists_graded_participants_only(demo):
     workdir, _output = demo
     with (workdir / "items.csv").open(encoding="utf-8-sig", newline="") as handle:
         items = list(csv.DictReader(handle))
-    graded = {(r["participant_id"], r["assignment"]) for r in exported(workdir).values() if r["status"] == "graded"}
+    scored = ("graded", "late", "awaiting_trainer")
+    graded = {(r["participant_id"], r["assignment"]) for r in exported(workdir).values() if r["status"] in scored}
     assert items and {(i["participant_id"], i["assignment"]) for i in items} == graded
+    who = next(p for (p, topic), kind in sample_kinds().items() if topic == "topic08" and kind == "full")
     full = [
-        i for i in items if i["participant_id"] == "lan" and i["assignment"] == "topic08" and i["cell_type"] == "code"
+        i for i in items if i["participant_id"] == who and i["assignment"] == "topic08" and i["cell_type"] == "code"
     ]
-    assert all(i["passed"] == "1" for i in full) and len(full) == 9
+    assert full and all(i["passed"] == "1" for i in full)
 
 
 def test_report_is_self_contained_and_names_failures(demo):
     workdir, _output = demo
     page = (workdir / "report.html").read_text(encoding="utf-8")
-    assert page.count("data:image/png;base64,") == 4  # two heatmaps, distributions, item difficulty
+    assert page.count("data:image/png;base64,") == 3  # two heatmaps and the distributions; items are tables
     assert "http://" not in page and "https://" not in page
     assert "duc" in page and "JSON" in page

@@ -216,7 +216,7 @@ class TestTrainer:
         total = soup.find("h4", class_="ocop-total").get_text(" ", strip=True)
         # raises: every part but Part 2 right, and the written part 1.5 of 2
         raises = expected_scores(ASSIGNMENT)["raises"]["score"]
-        assert total == f"Tổng điểm: {format_number(raises + 1.5)} / {MAX_SCORE}"
+        assert total == f"Tổng điểm: {format_number(raises + 1.5, 1)} / {MAX_SCORE}"
         assert part_rows(soup)["Phần 5"] == "1,5 / 2 điểm"
         assert soup.find(class_="ocop-awaiting-note") is None and AWAITING_VI not in soup.get_text()
 

@@ -1,11 +1,13 @@
 """Tests of ocopkit.trainer.roster: every bad row reported, nothing half-imported."""
 
+import codecs
+import types
 import unicodedata
 
 import pytest
 from nbgrader.api import Gradebook
 
-from ocopkit.trainer import roster
+from ocopkit.trainer import cli, roster, table_files
 from ocopkit.trainer.demo import sample_roster_path
 
 HEADER = "id,name,province,district,organisation_type,email\n"
@@ -48,9 +50,124 @@ class TestRead:
         with pytest.raises(roster.RosterError, match="email"):
             roster.read_roster(write(tmp_path, "id,name,province,district,organisation_type\n"))
 
-    def test_not_utf8(self, tmp_path):
-        with pytest.raises(roster.RosterError, match="UTF-8"):
-            roster.read_roster(write(tmp_path, HEADER + "an,Lê An,Cà Mau,,manager,\n", "latin-1"))
+    def test_latin1_letters_read_as_windows_1258(self, tmp_path):
+        # Behaviour changed on purpose: bytes that are not UTF-8 are read as Windows-1258, which
+        # writes "ê" and "à" as Latin-1 does.
+        found = roster.read_roster_file(write(tmp_path, HEADER + "an,Lê An,Cà Mau,,manager,\n", "latin-1"))
+        assert (found.encoding, found.participants[0].name) == ("cp1258", "Lê An")
+
+    def test_neither_utf8_nor_windows_1258(self, tmp_path):
+        path = tmp_path / "roster.csv"
+        path.write_bytes(HEADER.encode() + b"an,L\x81 An,C\xe0 Mau,,manager,\n")
+        with pytest.raises(roster.RosterError, match="UTF-8") as caught:
+            roster.read_roster(path)
+        assert caught.value.problems[0][0] == 2
+        assert "không phải văn bản" in str(caught.value)
+
+    def test_empty_file(self, tmp_path):
+        with pytest.raises(roster.RosterError, match="tệp trống"):
+            roster.read_roster(write(tmp_path, "\n\n"))
+
+
+class TestTrainersFiles:
+    """Files as trainers' spreadsheets save them, written byte for byte."""
+
+    def test_semicolons_in_windows_1258_with_vietnamese_types(self, tmp_path):
+        text = (
+            "id;name;province;district;organisation_type;email\r\n"
+            "lan;Nguyễn Thị Lan;Hà Tĩnh;Hương Khê;Hợp tác xã;lan@example.vn\r\n"
+            "hung;Trần Văn Hùng;Bắc Kạn;;Tổ hợp tác;\r\n"
+            "tuyet;Phạm Thị Tuyết;Quảng Ngãi;;Hộ kinh doanh;\r\n"
+        )
+        data = table_files.encode_cp1258(text)
+        with pytest.raises(UnicodeDecodeError):
+            data.decode("utf-8")
+        assert b"\xde" in data  # the tilde of "Tĩnh" written as a combining mark, as Windows does
+        path = tmp_path / "roster.csv"
+        path.write_bytes(data)
+        found = roster.read_roster_file(path)
+        assert (found.encoding, found.delimiter) == ("cp1258", ";")
+        people = {p.id: p for p in found.participants}
+        assert people["lan"].name == "Nguyễn Thị Lan" and unicodedata.is_normalized("NFC", people["lan"].name)
+        assert (people["lan"].province, people["lan"].district) == ("Hà Tĩnh", "Hương Khê")
+        assert [p.organisation_type for p in found.participants] == ["cooperative", "cooperative group", "household"]
+
+    @pytest.mark.parametrize("codec, expected", [("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be")])
+    def test_utf16_with_bom_and_tabs(self, tmp_path, codec, expected):
+        bom = codecs.BOM_UTF16_LE if codec.endswith("le") else codecs.BOM_UTF16_BE
+        text = "id\tname\tprovince\torganisation_type\temail\nan\tLê Văn An\tĐắk Lắk\tDoanh nghiệp\t\n"
+        path = tmp_path / "roster.txt"
+        path.write_bytes(bom + text.encode(codec))
+        found = roster.read_roster_file(path)
+        assert (found.encoding, found.delimiter) == (expected, "\t")
+        person = found.participants[0]
+        assert (person.name, person.province, person.organisation_type) == ("Lê Văn An", "Đắk Lắk", "enterprise")
+
+    def test_utf8_bom_with_commas(self, tmp_path):
+        path = write(tmp_path, HEADER + 'hoa,"Hoàng Thị Hoa, HTX Bưởi",Hà Nội,,HTX,\n', "utf-8-sig")
+        found = roster.read_roster_file(path)
+        assert (found.encoding, found.delimiter) == ("utf-8-sig", ",")
+        assert found.participants[0].name == "Hoàng Thị Hoa, HTX Bưởi"
+
+    def test_true_line_numbers_after_blank_lines_and_a_multiline_name(self, tmp_path):
+        text = (
+            "\n"  # line 1: blank, the header is on line 2
+            + HEADER  # 2
+            + "an,Lê An,Hà Nội,,manager,\n"  # 3
+            + "\n"  # 4
+            + 'binh,"Lê\nBình",Atlantis,,manager,\n'  # 5–6
+            + "\r\n"  # 7
+            + "chi,Chi,Huế,,farmer,\n"  # 8
+        )
+        with pytest.raises(roster.RosterError) as caught:
+            roster.read_roster(write(tmp_path, text))
+        assert [line for line, _m in caught.value.problems] == [5, 8]
+        assert "dòng 5" in str(caught.value) and "dòng 8" in str(caught.value)
+
+    def test_missing_column_names_the_header_line(self, tmp_path):
+        with pytest.raises(roster.RosterError) as caught:
+            roster.read_roster(write(tmp_path, "\n\nid;name;province\n"))
+        assert caught.value.problems[0][0] == 3 and "organisation_type" in caught.value.problems[0][1]
+        assert caught.value.delimiter == ";"
+
+
+class TestOrganisationTypes:
+    @pytest.mark.parametrize(
+        "typed, code",
+        [
+            ("Hợp tác xã", "cooperative"),
+            ("hop tac xa", "cooperative"),
+            ("HỢP TÁC XÃ", "cooperative"),
+            (unicodedata.normalize("NFD", "Hợp tác xã"), "cooperative"),
+            ("HTX", "cooperative"),
+            ("cooperative", "cooperative"),
+            ("Doanh nghiệp", "enterprise"),
+            ("ENTERPRISE", "enterprise"),
+            ("Tổ hợp tác", "cooperative group"),
+            ("to hop tac", "cooperative group"),
+            ("Cooperative Group", "cooperative group"),
+            ("Hộ kinh doanh", "household"),
+            ("hộ gia đình", "household"),
+            ("Ho san xuat", "household"),
+            ("Cán bộ quản lý", "manager"),
+            ("cán bộ", "manager"),
+        ],
+    )
+    def test_vietnamese_and_english_are_stored_as_the_code(self, tmp_path, typed, code):
+        path = write(tmp_path, HEADER + f"an,Lê An,Hà Nội,,{typed},\n")
+        assert roster.read_roster(path)[0].organisation_type == code
+
+    def test_unknown_type_lists_the_vietnamese_words(self, tmp_path):
+        with pytest.raises(roster.RosterError) as caught:
+            roster.read_roster(write(tmp_path, HEADER + "an,Lê An,Hà Nội,,nông dân,\n"))
+        ((line, message),) = caught.value.problems
+        assert line == 2 and "nông dân" in message and "không hợp lệ" in message
+        for word in ("hợp tác xã", "doanh nghiệp", "tổ hợp tác", "hộ kinh doanh", "cán bộ quản lý"):
+            assert word in message
+
+    def test_unknown_type_in_english(self, tmp_path, english):
+        with pytest.raises(roster.RosterError, match="is unknown: write one of"):
+            roster.read_roster(write(tmp_path, HEADER + "an,Lê An,Hà Nội,,farmer,\n"))
 
 
 class TestProvinces:
@@ -110,6 +227,15 @@ class TestProvinces:
         assert "“Bắc Kạn”" in second
         assert "nothing was imported" not in str(caught.value)  # the whole message is Vietnamese
 
+    def test_without_tone_marks(self, tmp_path):
+        person = roster.read_roster(write(tmp_path, HEADER + "an,Le An,Ha Tinh,,cooperative,\n"))[0]
+        assert (person.province, person.province_2025) == ("Hà Tĩnh", "Hà Tĩnh")
+
+    def test_a_misspelling_gets_the_nearest_province(self, tmp_path):
+        with pytest.raises(roster.RosterError) as caught:
+            roster.read_roster(write(tmp_path, HEADER + "an,Le An,Ha Tihn,,cooperative,\n"))
+        assert "Có phải là “Hà Tĩnh”" in caught.value.problems[0][1]
+
     def test_the_lists_of_units(self):
         assert len(roster.PROVINCES) == 63 and len(roster.PROVINCES_2025) == 34
 
@@ -129,3 +255,16 @@ class TestRegister:
             with pytest.raises(Exception):
                 roster.register(broken, gradebook)
             assert gradebook.students == []
+
+
+class TestCommand:
+    def test_import_says_how_the_file_was_read(self, tmp_path, capsys):
+        # A bad row stops the import before the course is opened, so no course is needed here.
+        path = tmp_path / "roster.csv"
+        path.write_bytes(
+            table_files.encode_cp1258("id;name;province;organisation_type;email\nan;Lê An;Huế;nông dân;\n")
+        )
+        assert cli.cmd_roster_import(types.SimpleNamespace(file=path, course=None)) == 1
+        err = capsys.readouterr().err
+        assert "Đã đọc tệp theo bảng mã Windows-1258, các cột ngăn cách bằng dấu chấm phẩy (;)." in err
+        assert "dòng 2" in err

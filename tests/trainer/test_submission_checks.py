@@ -258,7 +258,7 @@ class TestLockedGradebook:
         holder = self.hold(course, 8)
         outcomes = cohort.grade_cohort(course, "topic08", cohort.GradeOptions(workers=1, lock_wait=90))
         holder.wait(timeout=60)
-        assert [(o.status, o.score) for o in outcomes] == [("graded", 10)]
+        assert [(o.status, o.score) for o in outcomes] == [("graded", FULL_SCORE)]
 
     def test_a_lock_that_stays_stops_the_run_names_it_and_blames_nobody(self, course, tmp_path):
         holder = self.hold(course, 120)
@@ -272,4 +272,4 @@ class TestLockedGradebook:
         assert not any(word in str(stopped.value) for word in STOCK_WORDS)
         assert ledger.gradings(course, "topic08") == {}  # nothing recorded against the participant
         outcomes = cohort.grade_cohort(course, "topic08", cohort.GradeOptions(workers=1))  # the same command again
-        assert [(o.status, o.score) for o in outcomes] == [("graded", 10)]
+        assert [(o.status, o.score) for o in outcomes] == [("graded", FULL_SCORE)]

@@ -206,15 +206,19 @@ def test_wrong_answers_earn_nothing_whatever_the_answer_code_does(graded, partic
     _course, outcomes = graded
     outcome = outcomes[participant]
     # Held: the wrong Part 1 costs its 2 points. An attack that wrecks nbgrader's own run is a named failure.
-    assert outcome.score == 8 if outcome.status == "graded" else (outcome.status == "failed" and outcome.reason), (
-        outcome
-    )
+    assert (
+        outcome.score == hostile.FULL_SCORE - 2
+        if outcome.status == "graded"
+        else (outcome.status == "failed" and outcome.reason)
+    ), outcome
 
 
 @pytest.mark.parametrize("participant", HONEST_AFTER)
 def test_the_next_honest_participant_keeps_full_marks(graded, participant):
     _course, outcomes = graded
-    assert (outcomes[participant].status, outcomes[participant].score) == ("graded", 10), outcomes[participant]
+    assert (outcomes[participant].status, outcomes[participant].score) == ("graded", hostile.FULL_SCORE), outcomes[
+        participant
+    ]
 
 
 @pytest.mark.parametrize("participant", ATTACKERS)

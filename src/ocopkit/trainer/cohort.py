@@ -160,35 +160,65 @@ def pending(course: Course, assignment: str, options: GradeOptions) -> list[str]
 
 
 class Progress:
-    """A progress line with rate and ETA: redrawn on a terminal, every few seconds in a log."""
+    """A progress line with rate and ETA, from the first second.
+
+    On a terminal one line is redrawn every second; in a log (not a terminal)
+    a plain line is written at the start, then at most every few seconds as
+    submissions finish, and at the end. Until a submission is done there is no
+    rate to estimate from, and the line says so rather than "ETA 00:00:00".
+    """
+
+    LOG_EVERY = 5.0  # seconds between lines in a log
 
     def __init__(self, total: int, stream=sys.stderr):
         self.total, self.stream, self.started = total, stream, time.monotonic()
         self.done = self.failed = 0
-        self.last_print = 0.0
+        self.last_print = float("-inf")
+
+    def start(self) -> None:
+        """Say at once how many submissions there are to grade."""
+        self._print(time.monotonic())
+
+    def tick(self) -> None:
+        """Redraw the line on a terminal (the elapsed time moves even before the first result)."""
+        if self.stream.isatty():
+            self._print(time.monotonic())
 
     def update(self, outcome: ledger.Grading) -> None:
+        """Count one finished submission and show it."""
         self.done += 1
         self.failed += outcome.status == "failed"
         now = time.monotonic()
-        if self.stream.isatty() or now - self.last_print > 5 or self.done == self.total:
-            self.last_print = now
-            end = "\r" if self.stream.isatty() and self.done < self.total else "\n"
-            print(self.line(now), end=end, file=self.stream, flush=True)
+        if self.stream.isatty() or now - self.last_print >= self.LOG_EVERY or self.done == self.total:
+            self._print(now)
+
+    def _print(self, now: float) -> None:
+        self.last_print = now
+        end = "\r" if self.stream.isatty() and self.done < self.total else "\n"
+        print(self.line(now), end=end, file=self.stream, flush=True)
 
     def line(self, now: float) -> str:
+        """``[####....] 12/80 · 1.9 s each · ETA 00:02:09 · failed 1 · 00:00:23``."""
         elapsed = now - self.started
-        rate = elapsed / self.done if self.done else 0
-        eta = rate * (self.total - self.done)
         width = 24
         filled = int(width * self.done / self.total) if self.total else width
-        return _("[{bar}] {done}/{total} · {rate:.1f} s each · ETA {eta} · failed {failed}").format(
-            bar="#" * filled + "." * (width - filled),
-            done=self.done,
-            total=self.total,
-            rate=rate,
-            eta=time.strftime("%H:%M:%S", time.gmtime(eta)),
-            failed=self.failed,
+        bar = "#" * filled + "." * (width - filled)
+        clock = time.strftime("%H:%M:%S", time.gmtime(elapsed))
+        if not self.done:
+            return _("[{bar}] {done}/{total} · estimating the time left · {elapsed}").format(
+                bar=bar, done=0, total=self.total, elapsed=clock
+            )
+        rate = elapsed / self.done
+        return (
+            _("[{bar}] {done}/{total} · {rate:.1f} s each · ETA {eta} · failed {failed}").format(
+                bar=bar,
+                done=self.done,
+                total=self.total,
+                rate=rate,
+                eta=time.strftime("%H:%M:%S", time.gmtime(rate * (self.total - self.done))),
+                failed=self.failed,
+            )
+            + f" · {clock}"
         )
 
 
@@ -346,7 +376,9 @@ def _run(pool, workers, todo, deadline, course: Course, progress, on_outcome) ->
     for index in range(workers):
         pool.start(index)
     waiting, outcomes = list(todo), []
+    progress.start()
     while len(outcomes) < len(todo):
+        progress.tick()
         for index in pool.idle():
             if waiting:
                 pool.assign(index, waiting.pop(0))

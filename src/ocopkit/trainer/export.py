@@ -1,9 +1,10 @@
 """Export grades to CSV files that Excel opens with Vietnamese intact.
 
 - :func:`grade_rows`: one row per participant and assignment, with ``status``
-  saying whether the score is real: ``graded``, ``late``, ``failed`` (with the
-  reason), ``ungraded`` (handed in, not graded yet) or ``missing``, and the
-  participant's province and organisation type.
+  saying whether the score is real: ``graded``, ``late``, ``awaiting_trainer``
+  (autograded; the written part still to be graded by hand, so the score is
+  not final), ``failed`` (with the reason), ``ungraded`` (handed in, not graded
+  yet) or ``missing``, and the participant's province and organisation type.
 
 ``province`` is the provincial unit since 1 July 2025 (one of the 34), so
 exports group by the current map; ``former_province`` keeps the name of the
@@ -22,7 +23,9 @@ Scores come from nbgrader's gradebook through its own bulk queries
 grading succeeded. Files are written by :mod:`ocopkit.spreadsheet`: UTF-8 with
 a byte-order mark (Excel needs it for diacritics), properly quoted, unlike
 nbgrader's built-in CSV exporter, and with no text cell that Excel would run
-as a formula.
+as a formula. :func:`write_csv` separates cells with commas, or with ``;`` for
+Excel set to Vietnamese (a comma-decimal region); :mod:`ocopkit.trainer.workbook`
+writes the same rows as an Excel workbook with Vietnamese headings.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from .. import provinces, spreadsheet
 from ..i18n import _
 from .course import Course
 
+AWAITING = "awaiting_trainer"
 COLUMNS = (
     "participant_id",
     "name",
@@ -186,7 +190,12 @@ def _row(person: dict, participant_id: str, assignment: str, outcome, submission
     row.update(status=outcome.status, reason=outcome.reason)
     if outcome.status == "graded" and submission is not None:
         row.update(score=_number(submission["score"]), max_score=_number(submission["max_score"]))
-        if _late(submission, duedate):
+        late = _late(submission, duedate)
+        if submission.get("needs_manual_grade"):
+            # The score so far leaves out the written part: say so, rather than pass it off as the final score.
+            reason = _("the written part awaits the trainer (ocop manual export / import, or formgrader)")
+            row.update(status=AWAITING, reason=_("late; {reason}").format(reason=reason) if late else reason)
+        elif late:
             row["status"] = "late"
     return row
 
@@ -248,6 +257,30 @@ def item_rows(course: Course | str | Path, assignment: str | None = None) -> lis
         gradebook.close()
 
 
-def write_csv(rows: list[dict], path: str | Path, columns=COLUMNS) -> Path:
-    """Write rows as a quoted UTF-8 CSV with a BOM and CRLF line ends, safe from formula injection."""
-    return spreadsheet.write_csv(path, rows, columns)
+def write_csv(rows: list[dict], path: str | Path, columns=COLUMNS, delimiter: str = ",") -> Path:
+    """Write rows as a quoted UTF-8 CSV with a BOM and CRLF line ends, safe from formula injection.
+
+    Parameters
+    ----------
+    rows : list of dict
+        From :func:`grade_rows` or :func:`item_rows`.
+    path : str or Path
+        The file; its folder is created.
+    columns : sequence of str
+        The header, machine-readable English names (:data:`COLUMNS` by default).
+    delimiter : str
+        ``","`` (default); ``";"`` for Excel set to Vietnamese, which splits on
+        it, or a tab.
+
+    Raises
+    ------
+    ValueError
+        For any other separator.
+    """
+    if delimiter not in spreadsheet.DELIMITERS:
+        raise ValueError(
+            _("The CSV separator must be a comma, a semicolon or a tab, not {delimiter}.").format(
+                delimiter=repr(delimiter)
+            )
+        )
+    return spreadsheet.write_csv(path, rows, columns, delimiter=delimiter)

@@ -16,6 +16,33 @@ from .course import Course
 from .run_guard import GradingBusy, MachineFault
 
 
+def unknown_assignment(course: Course, assignment: str) -> str | None:
+    """Say what is wrong with an assignment name, or None when the course has it.
+
+    A typo must not end in "0 submissions graded" and exit 0, as if all were well.
+    """
+    known = course.assignments()
+    if assignment in known:
+        return None
+    return _("The course has no assignment {assignment!r}. Its assignments: {known}.").format(
+        assignment=assignment, known=", ".join(known) or _("none yet")
+    )
+
+
+def _nothing_to_grade(course: Course, assignment: str) -> str:
+    """Why a run graded nothing: no submission yet, or all already graded."""
+    submitted = course.root / course.api.coursedir.submitted_directory
+    count = sum(1 for folder in submitted.glob(f"*/{assignment}") if folder.is_dir())
+    if not count:
+        return _("No submission of {assignment} yet: {folder} holds none.").format(
+            assignment=assignment, folder=submitted
+        )
+    return _(
+        "Nothing to grade: the {count} submissions of {assignment} are already graded and unchanged. "
+        "Add --force to regrade them all, or --retry-failed to regrade those that failed."
+    ).format(count=count, assignment=assignment)
+
+
 def grade_and_report(
     course: Course,
     assignment: str,
@@ -43,14 +70,19 @@ def grade_and_report(
     Returns
     -------
     int
-        ``ocop grade``'s exit code: 0 done, 2 untrusted configuration (raised
-        when the course configuration is read), 3 no sandbox, 4 another run is
+        ``ocop grade``'s exit code: 0 done (or nothing left to grade), 2 an
+        unknown assignment or an untrusted configuration (raised when the
+        course configuration is read), 3 no sandbox, 4 another run is
         grading, 5 the machine failed (disk full, gradebook locked), 130 stopped.
     """
     if os.geteuid() == 0:
         # Before anything is written: root refuses a course configuration that
         # another user could have written (course.UntrustedConfig, exit 2).
         course.config()
+    problem = unknown_assignment(course, assignment)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     reason = sandbox.unavailable_reason()
     if reason and not unsafe:
         print(
@@ -76,6 +108,9 @@ def grade_and_report(
     except MachineFault as error:  # a full disk, a gradebook held by another program
         print(_("Stopped: {reason}").format(reason=error), file=sys.stderr)
         return 5
+    if not outcomes:
+        print(_nothing_to_grade(course, assignment))
+        return 0
     print_outcomes(outcomes)
     return 0
 

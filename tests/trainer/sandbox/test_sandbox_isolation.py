@@ -228,7 +228,7 @@ class TestHonestParticipantsAfterAttacks:
     @pytest.mark.parametrize("participant", sorted(HONEST_AFTER))
     def test_keep_their_clean_score(self, graded, participant):
         outcome = graded["outcomes"][participant]
-        assert (outcome.status, outcome.score) == ("graded", 10), outcome
+        assert (outcome.status, outcome.score) == ("graded", hostile.FULL_SCORE), outcome
 
     def test_nothing_outside_the_submissions_changed(self, graded):
         assert graded["unchanged"]
@@ -395,7 +395,10 @@ def test_a_full_grading_disk_stops_the_run_and_blames_nobody(small_disk):
     again = subprocess.run(grade_command(course), capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stdout + again.stderr
     final = ledger.gradings(course, "topic08")
-    assert {key[1]: (o.status, o.score) for key, o in final.items()} == {"lan": ("graded", 10), "hung": ("graded", 10)}
+    assert {key[1]: (o.status, o.score) for key, o in final.items()} == {
+        "lan": ("graded", hostile.FULL_SCORE),
+        "hung": ("graded", hostile.FULL_SCORE),
+    }
 
 
 def test_a_second_run_on_the_same_course_is_refused(tmp_path):
@@ -442,4 +445,4 @@ def test_many_slow_cells_are_bounded_by_the_notebook_budget(tmp_path):
         "that were not run"
     ).format(seconds=8)
     assert (outcomes["cham"].status, outcomes["cham"].reason) == ("failed", expected)
-    assert (outcomes["nhanh"].status, outcomes["nhanh"].score) == ("graded", 10)
+    assert (outcomes["nhanh"].status, outcomes["nhanh"].score) == ("graded", hostile.FULL_SCORE)
