@@ -63,6 +63,17 @@ def add_submissions(course, assignment, variants):
         )
 
 
+def rubric_text(assignment: str, *, one_line: bool = False) -> str:
+    """The trainers' rubric of an assignment, ``docs/trainers/<assignment>-*-rubric.md``.
+
+    With ``one_line``, lines and the ``>`` of quoted example answers are joined, so a sentence or a
+    number that wraps anywhere is still found.
+    """
+    (path,) = sorted((REPO / "docs" / "trainers").glob(f"{assignment}-*-rubric.md"))
+    text = path.read_text(encoding="utf-8")
+    return " ".join(re.sub(r"^> ?", "", text, flags=re.M).split()) if one_line else text
+
+
 def notebooks(folder):
     return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.ipynb"))}
 

@@ -15,8 +15,9 @@ HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 PART = re.compile(r"^## Phần (\d) \((\d+) điểm", re.M)
 # What a hidden test's message must never say: the answer it checks.
 ANSWERS = {
+    "part1_group_fish_sauce_correct": ["1"],
     "part1_groups_others_correct": ["3", "4", "6"],
-    "part2_figures_read": ["8689", "8.689"],
+    "part2_figures_read": ["8689", "8.689", "5401", "5.401"],
     "part2_growth_correct": ["60,8", "60.8", "60,9", "60.9", "61"],
     "part3_rows_with_shares": ["2021-12", "2024-12"],
     "part3_five_star_share": ["0,5", "0.5"],
@@ -128,3 +129,60 @@ class TestRoundTrip(AssignmentChecks):
     """The exercises, example submissions and scores of ``topic01`` under stock nbgrader."""
 
     assignment = "topic01"
+
+
+class TestRubric:
+    """The trainers' rubric of Part 5 (``docs/trainers/topic01-*-rubric.md``) agrees with the data and the lesson."""
+
+    @pytest.fixture
+    def rubric(self, repo):
+        (path,) = sorted((repo / "docs" / "trainers").glob("topic01-*-rubric.md"))
+        return path.read_text(encoding="utf-8")
+
+    @pytest.fixture
+    def benefits(self, repo):
+        """The lesson's cell on what certification brings."""
+        cells = read(repo, "course/01-ocop-basics.ipynb").cells
+        return next(c.source for c in cells if c.source.startswith("**Chứng nhận mang lại gì?**"))
+
+    def test_the_growth_of_part_2(self, rubric):
+        from ocopkit.i18n import format_number
+
+        so_sp = datasets.load("ocop_national_products").set_index("ngay_so_lieu")["so_san_pham"]
+        before, after = so_sp["2021-12"], so_sp["2022-12-31"]
+        assert f"{format_number(before)} sản phẩm cuối 2021" in rubric
+        assert f"{format_number(after)} cuối 2022" in rubric or f"{format_number(after)} sản phẩm cuối 2022" in rubric
+        growth = format_number(programme.growth_pct(before, after), 1)
+        assert f"tăng {growth}%" in rubric
+        assert f"{format_number(so_sp['2024-12'])} sản phẩm cuối 2024" in rubric
+
+    def test_the_steps_it_names_are_the_steps_of_the_cycle(self, rubric):
+        steps = {step.number: step.name for step in programme.cycle_steps()}
+        text = " ".join(rubric.split())
+        assert f"Bước 1, *{steps[1]}*, là việc của cơ quan OCOP" in text
+        assert f"**bắt đầu tham gia ở bước 2**, *{steps[2]}*" in text
+        assert f"Bước 5, *{steps[5]}*" in text
+
+    def test_the_certificate_example_expires_after_36_months(self, rubric):
+        import datetime as dt
+
+        expiry = programme.certificate_expiry(dt.date(2023, 12, 15))
+        assert f"giấy ký ngày 15/12/2023 hết hạn ngày {expiry:%d/%m/%Y}" in rubric
+
+    @pytest.mark.parametrize("figure", ["30%", "46% chủ thể", "17%", "34%", "8 triệu đồng", "10 triệu đồng"])
+    def test_the_benefit_figures_are_the_lessons(self, rubric, benefits, figure):
+        assert f"**{figure}**" in rubric
+        assert figure in benefits.replace("*", "")
+
+    def test_the_source_of_the_benefits_is_the_lessons(self, rubric, benefits):
+        assert "Hội đồng đánh giá sản phẩm OCOP quốc gia (25/06/2024; en.nhanongmientay.com)" in benefits
+        assert "Hội đồng đánh giá sản phẩm OCOP quốc gia (25/06/2024; en.nhanongmientay.com)" in " ".join(
+            rubric.split()
+        )
+
+    def test_the_model_answer_is_the_solutions(self, rubric, solution):
+        model = next(c.source for c in solution.cells if grading(c).get("grade_id") == "part5_written_answer")
+        model = " ".join(model.split("Ví dụ một câu trả lời tốt:", 1)[1].split("### END SOLUTION")[0].split())
+        example = rubric.split("**Bài A", 1)[1].split("**Bài B", 1)[0]
+        quoted = " ".join(line.lstrip("> ") for line in example.splitlines() if line.startswith(">"))
+        assert " ".join(quoted.split()) == model

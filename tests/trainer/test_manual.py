@@ -132,7 +132,8 @@ def check_export(course, path):
     for variant, row in by_id.items():
         assert row[2:5] == [ASSIGNMENT, ASSIGNMENT, CELL] and row[6] == 2
         assert "Câu chuyện sản phẩm" in row[5], variant
-        assert "docs/trainers" in row[7]  # topic08 has no rubric file: a note, never the model answer
+        assert row[7] == manual.rubric_text(ASSIGNMENT)  # the trainers' rubric, never the model answer
+        assert row[7].startswith("# Chủ đề 8 — Ghi chú cho giảng viên")
         assert row[8] is None and row[9] is None
     assert by_id["raises"][5].startswith("=HYPERLINK(1)")
     text = "\n".join(str(v) for ws in workbook.worksheets for r in ws.iter_rows(values_only=True) for v in r if v)
@@ -228,7 +229,8 @@ def test_an_assignment_not_graded_yet_is_refused(sqlite_course, tmp_path):
 def test_rubric_comes_from_the_trainers_notes_and_never_from_the_solution():
     text = manual.rubric_text("topic04")
     assert text.startswith("# Chủ đề 4 — Ghi chú cho giảng viên") and "BEGIN SOLUTION" not in text
-    assert "docs/trainers" in manual.rubric_text("topic08")
+    assert manual.rubric_text("topic08").startswith("# Chủ đề 8 — Ghi chú cho giảng viên")
+    assert "docs/trainers" in manual.rubric_text("topic99")  # no rubric file: a note, never the model answer
 
 
 def test_points_written_as_text_with_a_comma_are_numbers():
