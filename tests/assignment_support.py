@@ -154,7 +154,8 @@ class AssignmentChecks:
                 for cell in notebook.grade_cells
                 if cell.cell_type == "code"
             )
-        assert got == {v: expected[v]["score"] for v in variants}
+        wanted = {v: expected[v]["score"] for v in variants}
+        assert got == wanted, f"nbgrader gave {got}, expected.toml says {wanted}"
         assert maximum == expected["max_score"]
         assert got["full"] == autograded, "the solutions must earn every autograded point"
         assert got["untouched"] == 0, "the untouched exercise must score zero"

@@ -35,9 +35,9 @@ ASSIGNMENT = "topic08"
 SUBMISSIONS = REPO / "tests" / "submissions" / ASSIGNMENT
 PARTICIPANTS = ("full", "partial", "raises")
 AWAITING_VI = "đang chờ giảng viên chấm"
-# Messages of checks that the partial submission fails: one visible test, two hidden ones.
+# Messages of checks that the partial submission fails, all three hidden ones.
 PARTIAL_MESSAGES = (
-    "tong_diem phải bằng tổng điểm của cả ba phần A, B và C.",
+    'Điểm của một phần chưa đúng: hãy cộng cột "diem" của mọi tiêu chí trong phần đó.',
     "Danh sách chưa đúng: chỉ lấy những sản phẩm có tổng điểm từ 50 trở lên (3★ trở lên).",
     "Chưa đúng: 4★ bắt đầu từ bao nhiêu điểm? Lấy ngưỡng đó trừ 59.",
 )
@@ -133,7 +133,7 @@ class TestVietnamesePage:
         partial = part_rows(soup_of(graded, "partial"))
         assert (partial["Phần 1"], partial["Phần 2"], partial["Phần 3"], partial["Phần 4"]) == (
             "2 / 2 điểm",
-            "1 / 3 điểm",
+            "2 / 3 điểm",
             "2 / 3 điểm",
             "0 / 3 điểm",
         )
@@ -196,7 +196,7 @@ class TestTrainer:
         assert soup.html["lang"] == "en"
         assert f"Score: {PARTIAL_SCORE} / {MAX_SCORE} so far" in soup.find("h4", class_="ocop-total").get_text()
         rows = part_rows(soup)
-        assert rows["Phần 2"] == "1 / 3 points"
+        assert rows["Phần 2"] == "2 / 3 points"
         assert rows["Phần 5"] == "awaiting the trainer's grading (up to 2 points)"
         assert "Participant" in soup.find(class_="ocop-who").get_text()
 
