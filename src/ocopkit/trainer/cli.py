@@ -38,7 +38,7 @@ def course_folder(value: str) -> Course:
         raise argparse.ArgumentTypeError(
             _(
                 "{folder} is not a course folder: it has no {config}. Give the folder that holds {config} "
-                "(the one `make demo` makes is build/demo/course)."
+                "(the one `make demo` makes is build/demo)."
             ).format(folder=folder.resolve(), config=CONFIG_FILE)
         )
     return Course(folder)
@@ -273,11 +273,11 @@ def cmd_messages(args) -> int:
 def _examples() -> str:
     """The examples at the end of ``ocop --help``: the trainer's cycle, in order."""
     lines = [
-        ("ocop roster import danh-sach.csv --course-dir build/demo/course", _("register the participants")),
-        ("ocop grade topic08 --course-dir build/demo/course", _("grade every submission of Topic 8")),
-        ("ocop feedback topic08 --course-dir build/demo/course", _("feedback pages for the participants")),
-        ("ocop export --xlsx --to diem.xlsx --course-dir build/demo/course", _("grades as a workbook")),
-        ("ocop report --out bao-cao.html --course-dir build/demo/course", _("the cohort's report")),
+        ("ocop roster import danh-sach.csv --course-dir build/demo", _("register the participants")),
+        ("ocop grade topic08 --course-dir build/demo", _("grade every submission of Topic 8")),
+        ("ocop feedback topic08 --course-dir build/demo", _("feedback pages for the participants")),
+        ("ocop export --xlsx --to diem.xlsx --course-dir build/demo", _("grades as a workbook")),
+        ("ocop report --out bao-cao.html --course-dir build/demo", _("the cohort's report")),
     ]
     return _("Examples:") + "\n" + "\n".join(f"  {command}\n      {what}" for command, what in lines)
 

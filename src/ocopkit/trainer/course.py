@@ -214,7 +214,7 @@ class Course:
 
     Examples
     --------
-    >>> course = Course("build/demo/course")          # doctest: +SKIP
+    >>> course = Course("build/demo")          # doctest: +SKIP
     >>> course.api.gradebook, course.ledger.gradings("topic08")  # doctest: +SKIP
     """
 

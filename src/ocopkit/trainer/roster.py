@@ -37,7 +37,16 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ORGANISATION_TYPES = ("enterprise", "cooperative", "cooperative group", "household", "manager")
 # What trainers write for each type, folded (see _fold_type) → the English code stored and exported.
 ORGANISATION_WORDS = {
-    "enterprise": ("doanh nghiệp", "DN", "công ty"),
+    "enterprise": (
+        "doanh nghiệp",
+        "DN",
+        "công ty",
+        "công ty TNHH",
+        "công ty cổ phần",
+        "CTCP",
+        "doanh nghiệp tư nhân",
+        "DNTN",
+    ),
     "cooperative": ("hợp tác xã", "HTX"),
     "cooperative group": ("tổ hợp tác", "THT"),
     "household": ("hộ kinh doanh", "hộ gia đình", "hộ sản xuất", "HKD"),
