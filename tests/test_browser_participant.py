@@ -144,8 +144,11 @@ def test_topic11_chart_shows_after_run_all(page, lab):
 
 
 def test_a_wrong_answer_in_topic08_shows_the_message_not_a_traceback(page, lab):
-    # The example submission with wrong answers, opened where a participant keeps the exercise.
-    wrong = nbformat.read(REPO / "tests" / "submissions" / "topic08" / "partial" / "topic08.ipynb", as_version=4)
+    # Right answers up to Part 4, whose answer a visible check refuses (points needed counted backwards), opened
+    # where a participant keeps the exercise. Run All stops there: the parts before show their ticks.
+    wrong = nbformat.read(REPO / "tests" / "submissions" / "topic08" / "full" / "topic08.ipynb", as_version=4)
+    answer = next(c for c in wrong.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "part4_answer")
+    answer.source = "diem_can_them = 59 - 70"
     nbformat.write(wrong, lab.root / WRONG_ANSWERS)
     open_notebook(page, lab, WRONG_ANSWERS)
     run_all_cells(page, timeout=90_000)

@@ -2,7 +2,7 @@
 
 One module-scoped run (tests/hub_support.py starts a hub of its own): the
 trainer releases Topic 8 from formgrader; two participants fetch it, answer
-(one right, tests/submissions/topic08/full; one partly right, .../partial),
+(one right, tests/submissions/topic08/full; one partly right, .../syntax_error),
 validate and submit through their own servers' REST APIs; the trainer
 collects; root grades with ``ocop hub grade`` (the real ``ocop grade``, in the
 sandbox); the trainer generates and releases feedback; the participants fetch
@@ -33,7 +33,9 @@ pytestmark = pytest.mark.slow
 
 ASSIGNMENT = "topic08"
 NOTEBOOK = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
-ANSWERS = dict(zip(PARTICIPANTS, ("full", "partial"), strict=True))
+# The second participant's work fails a visible check (a syntax error leaves Part 1's names undefined): validate can
+# only tell what the visible checks see, and they test type, range and consistency, never the values themselves.
+ANSWERS = dict(zip(PARTICIPANTS, ("full", "syntax_error"), strict=True))
 EXPECTED = tomllib.loads((SUBMISSIONS / ASSIGNMENT / "expected.toml").read_text(encoding="utf-8"))
 
 
