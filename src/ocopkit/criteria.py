@@ -445,7 +445,7 @@ def assess_items(item_points: Mapping[str, float], sheet: str = "ocop_scoring_sh
         totals[items[code].part] += value
     scheme = sheet_scheme(sheet)
     maxima = {code: part.max_points for code, part in get_scheme(scheme).parts.items()}
-    return _assessment(scheme, {p: _tidy(v) for p, v in totals.items()}, maxima, checked)
+    return _assessment(scheme, {p: tidy_points(v) for p, v in totals.items()}, maxima, checked)
 
 
 def gaps_by_group(
@@ -496,8 +496,8 @@ def sheet_scheme(sheet: str) -> str:
     return datasets.load(sheet)["scheme"].iloc[0]
 
 
-def _tidy(value: float):
-    """Show whole points as int, keep fractional ones to two decimals."""
+def tidy_points(value: float):
+    """Show whole points as int, keep fractional ones to two decimals: ``3.0`` → ``3``, ``1.255`` → ``1.25``."""
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
@@ -523,7 +523,7 @@ def sheet_rows(result: Assessment, sheet: str | None = None) -> list[tuple[str, 
         parts = get_scheme(result.scheme).parts
         return [(code, code, part.name, result.part_totals[code], part.max_points) for code, part in parts.items()]
     return [
-        (item.part, item.code, item.name, _tidy(result.item_points[item.code]), item.max_points)
+        (item.part, item.code, item.name, tidy_points(result.item_points[item.code]), item.max_points)
         for item in scoring_sheet(sheet)
     ]
 

@@ -382,9 +382,9 @@ def score(points: Mapping[str, float], code: str, product_set: int, case: int = 
     stars = min(band, _stars_minimums_allow(checked, items.values()))
     return criteria.Assessment(
         code,
-        {p: _tidy(v) for p, v in totals.items()},
+        {p: criteria.tidy_points(v) for p, v in totals.items()},
         part_maxima(code),
-        _tidy(total),
+        criteria.tidy_points(total),
         stars,
         criteria.band_for(stars).recognised,
         criteria.points_to_next_star(total) if stars == band else None,
@@ -427,13 +427,8 @@ def unmet_minimums(points: Mapping[str, float], items, stars: int) -> list[tuple
     for item in items:
         needed = item.minimum_for(stars)
         if needed is not None and points[item.code] < needed:
-            unmet.append((item.code, stars, _tidy(needed)))
+            unmet.append((item.code, stars, criteria.tidy_points(needed)))
     return unmet
-
-
-def _tidy(value: float):
-    """Whole points as int, others to two decimals."""
-    return int(value) if float(value).is_integer() else round(value, 2)
 
 
 def criteria_table(code: str, product_set: int, case: int = 1) -> pd.DataFrame:
@@ -461,8 +456,8 @@ def criteria_table(code: str, product_set: int, case: int = 1) -> pd.DataFrame:
             item.part,
             item.section_vi,
             item.name_vi.split(" [")[0].strip(),
-            _tidy(item.max_points),
-            *(_tidy(m) if (m := item.minimum_for(stars)) is not None else "" for stars in (3, 4, 5)),
+            criteria.tidy_points(item.max_points),
+            *(criteria.tidy_points(m) if (m := item.minimum_for(stars)) is not None else "" for stars in (3, 4, 5)),
         )
         for item in sheet(code, product_set).for_case(case)
     ]

@@ -252,9 +252,9 @@ def summary(rows: list[dict]) -> str:
     The whole table is in grades.csv and grades.xlsx; a trainer reads these
     lines at a glance instead of a row per participant and topic.
     """
-    from .report import STATUSES, _status_words, topic_titles
+    from .report import STATUSES, status_words, topic_titles
 
-    words, titles = _status_words(), topic_titles()
+    words, titles = status_words(), topic_titles()
     counts = {status: sum(r["status"] == status for r in rows) for status in STATUSES}
     lines = [
         _("{count} rows (participants × topics): {statuses}.").format(

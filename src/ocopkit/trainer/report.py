@@ -184,7 +184,7 @@ def _listing(frame: pd.DataFrame, headers: dict[str, str] | None = None) -> dict
     return {"columns": names, "rows": rows, "count": format_number(len(rows))}
 
 
-def _status_words() -> dict[str, str]:
+def status_words() -> dict[str, str]:
     """Each status of the export as the page says it, in the current language."""
     return {
         "graded": _("graded"),
@@ -412,7 +412,7 @@ def build_report(
         alts=alts,
         generated=f"{datetime.now():%d/%m/%Y %H:%M}",
         participants=format_number(grades["participant_id"].nunique()),
-        counts=[(_status_words()[status], format_number(counts.get(status, 0))) for status in STATUSES],
+        counts=[(status_words()[status], format_number(counts.get(status, 0))) for status in STATUSES],
         topic_columns=[_("Topic"), _("Handed in"), _("Graded"), _("Mean score"), "α"],
         topic_rows=_topic_rows(grades, items, titles),
         province_columns=[_("Province (since 1/7/2025)"), _("Participants"), _("Completion"), _("Mean score")],

@@ -33,7 +33,7 @@ from ..i18n import _
 from ..spreadsheet import FORMULA_START
 from . import export
 from .course import Course
-from .report import _status_words, topic_label
+from .report import status_words, topic_label
 from .roster import organisation_label
 
 # Column widths, in characters, that keep every sheet readable.
@@ -113,7 +113,7 @@ def _long(rows: list[dict]) -> list[list]:
 def _shown(row: dict, column: str):
     """A row's value as the sheet shows it: a status or organisation type as words, the rest as it is."""
     if column == "status":
-        return _status_words().get(row[column], row[column])
+        return status_words().get(row[column], row[column])
     if column == "organisation_type":
         return organisation_label(row[column])
     return row[column]
@@ -125,7 +125,7 @@ def _wide(rows: list[dict], names: list[str]) -> list[list]:
     The share is of the sum of the assignments' maximum scores (as far as the
     gradebook knows them), so an assignment not handed in counts as nothing.
     """
-    words = _status_words()
+    words = status_words()
     maxima = {r["assignment"]: r["max_score"] for r in rows if r["max_score"] != ""}
     possible = sum(maxima.get(name, 0) for name in names)
     by_person: dict[str, dict] = {}

@@ -45,7 +45,10 @@ def scheme_header_html(code: str, sheet: criteria_schemes.Sheet | None = None) -
 def level_options(item: Criterion) -> list[tuple[str, float]]:
     """``("3 điểm: <the level's words>", 3)`` for each level, lowest first."""
     if not item.levels:
-        return [(_("{points} points").format(points=format_number(p, 0)), _whole(p)) for p in item.allowed_points]
+        return [
+            (_("{points} points").format(points=format_number(p, 0)), criteria.tidy_points(p))
+            for p in item.allowed_points
+        ]
     seen, options = set(), []
     for level in sorted(item.levels, key=lambda level: level.points):
         if level.points in seen:
@@ -53,13 +56,12 @@ def level_options(item: Criterion) -> list[tuple[str, float]]:
         seen.add(level.points)
         words = " ".join(level.text_vi.split())
         options.append(
-            (f"{_('{points} points').format(points=format_number(level.points, 0))}: {words}", _whole(level.points))
+            (
+                f"{_('{points} points').format(points=format_number(level.points, 0))}: {words}",
+                criteria.tidy_points(level.points),
+            )
         )
     return options
-
-
-def _whole(points: float):
-    return int(points) if float(points).is_integer() else points
 
 
 def short_name(item: Criterion) -> str:
@@ -163,7 +165,13 @@ class SheetInputs:
     def rows(self, result) -> list[tuple[str, str, str, float, float]]:
         """``(part, code, name, points, maximum)`` of each criterion that counts."""
         return [
-            (item.part, item.code, short_name(item), _whole(result.item_points[item.code]), _whole(item.max_points))
+            (
+                item.part,
+                item.code,
+                short_name(item),
+                criteria.tidy_points(result.item_points[item.code]),
+                criteria.tidy_points(item.max_points),
+            )
             for item in self.sheet.for_case(self.case)
         ]
 
