@@ -1,6 +1,7 @@
 """Topic 1 (the OCOP programme): the lesson, the assignment's answers kept hidden, and the kit's template."""
 
 import ast
+import datetime as dt
 import re
 
 import nbformat
@@ -23,6 +24,7 @@ ANSWERS = {
     "part3_five_star_share": ["0,5", "0.5"],
     "part4_missing_correct": ["61"],
     "part4_per_round_correct": ["21"],
+    "part4_renewal_choice": ["A", "Mật ong"],
 }
 
 
@@ -123,6 +125,51 @@ class TestSolutionMatchesTheLogic:
     def test_products_per_round(self, answers):
         needed = programme.products_needed(150, 89)
         assert (answers["con_thieu"], answers["moi_dot"]) == (needed, programme.per_round(needed, 3))
+
+
+class TestRenewalDecision:
+    """Part 4's judgement: which product of the commune's (synthetic) table must be re-evaluated this round."""
+
+    ROUND, NEXT_ROUND = dt.date(2026, 7, 1), dt.date(2027, 7, 1)
+
+    @pytest.fixture
+    def cells(self, solution):
+        return {grading(c)["grade_id"]: c.source for c in solution.cells}
+
+    def run(self, cells, *grade_ids, answer=None):
+        namespace = {}
+        for grade_id in ("setup", "part4_renewal_table", *grade_ids):
+            exec(compile(cells[grade_id], grade_id, "exec"), namespace)
+        if answer is not None:
+            namespace["danh_gia_lai_ngay"] = answer
+        return namespace
+
+    def test_the_model_answer_is_the_only_certificate_that_lapses_before_the_next_round(self, cells):
+        namespace = self.run(cells, "part4_renewal_answer")
+        table = namespace["san_pham_xa"]
+        assert all(programme.is_certificate_valid(day, self.ROUND) for day in table["ngay_cong_nhan"])
+        lapsing = [
+            row.ma
+            for row in table.itertuples()
+            if not programme.is_certificate_valid(row.ngay_cong_nhan, self.NEXT_ROUND)
+        ]
+        assert lapsing == [namespace["danh_gia_lai_ngay"]]
+        assert list(table["het_han"]) == [programme.certificate_expiry(day) for day in table["ngay_cong_nhan"]]
+
+    def test_the_hidden_test_grades_on_the_table_the_cell_gives(self, cells):
+        namespace = self.run(cells, "part4_renewal_answer", "part4_renewal_choice")
+        table = namespace["san_pham_xa"]
+        assert namespace["_ngay_cong_nhan"] == dict(zip(table["ma"], table["ngay_cong_nhan"], strict=True))
+
+    @pytest.mark.parametrize("answer", ["A", " a "])
+    def test_the_right_code_passes(self, cells, answer):
+        exec(compile(cells["part4_renewal_choice"], "check", "exec"), self.run(cells, answer=answer))
+
+    @pytest.mark.parametrize("answer", ["B", "C", "D"])
+    def test_a_wrong_code_fails_without_telling_the_answer(self, cells, answer):
+        with pytest.raises(AssertionError) as failure:
+            exec(compile(cells["part4_renewal_choice"], "check", "exec"), self.run(cells, answer=answer))
+        assert "Mật ong" not in str(failure.value)
 
 
 class TestRoundTrip(AssignmentChecks):

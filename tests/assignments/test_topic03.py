@@ -3,6 +3,7 @@
 import math
 import re
 
+import nbformat
 import pytest
 
 from ocopkit import datasets, finance, pricing
@@ -37,11 +38,11 @@ def figures() -> dict:
     loan = finance.Loan(principal=150_000_000, annual_rate=0.09, term_months=24)
     instalment = finance.annuity_payment(150_000_000, 0.09 / 12, 24)
 
-    def plan(unit_price, **more):
+    def plan(unit_price, units_scale=1.0, variable_scale=1.0, **more):
         return finance.BusinessPlan(
-            units_per_month=units,
+            units_per_month=units * units_scale,
             unit_price=unit_price,
-            variable_cost_per_unit=variable,
+            variable_cost_per_unit=variable * variable_scale,
             fixed_costs_per_month=fixed,
             start_month=7,
             seasonal_factors=season["he_so_mua_vu"].tolist(),
@@ -52,6 +53,12 @@ def figures() -> dict:
     cumulative = year["cash_flow"].cumsum().reset_index(drop=True)
     project = finance.evaluate_plan(plan(price, months=36, initial_investment=investment, discount_rate=0.10))
     dropped = finance.evaluate_plan(plan(price * 0.9, months=36, initial_investment=investment, discount_rate=0.10))
+    fewer = finance.evaluate_plan(
+        plan(price, months=36, initial_investment=investment, discount_rate=0.10, units_scale=0.9)
+    )
+    dearer = finance.evaluate_plan(
+        plan(price, months=36, initial_investment=investment, discount_rate=0.10, variable_scale=1.1)
+    )
     lowest = int(cumulative.to_numpy().argmin())
     worst = int(year["cash_flow"].reset_index(drop=True).to_numpy().argmin())
     return {
@@ -71,6 +78,8 @@ def figures() -> dict:
         "year_end_cash": float(cumulative.iloc[-1]),
         "npv": project.npv,
         "npv_price_drop": dropped.npv,
+        "npv_volume_drop": fewer.npv,
+        "npv_cost_rise": dearer.npv,
         "margin_price_drop": price * 0.9 - variable,
         "break_even_price_drop": math.ceil(pricing.break_even_units(fixed, price * 0.9, variable)),
         "payback": project.payback_months,
@@ -110,6 +119,8 @@ class TestRubric:
             "Tiền lũy kế cuối tháng 6/2027 (Phần 4)": f"{vn(f['year_end_cash'])} đ",
             "NPV 3 năm (Phần 5)": f"{vn(f['npv'])} đ",
             "NPV 3 năm khi giá thấp hơn 10% (Phần 5)": f"{vn(f['npv_price_drop'])} đ",
+            "NPV 3 năm khi sản lượng thấp hơn 10% (Phần 5, bảng `cu_soc`)": f"{vn(f['npv_volume_drop'])} đ",
+            "NPV 3 năm khi chi phí biến đổi cao hơn 10% (Phần 5, bảng `cu_soc`)": f"{vn(f['npv_cost_rise'])} đ",
             "Lãi góp một hộp khi giá thấp hơn 10%": f"{vn(f['margin_price_drop'])} đ",
             "Sản lượng hòa vốn khi giá thấp hơn 10%": f"{vn(f['break_even_price_drop'])} hộp/tháng",
             "Thời gian hoàn vốn của dòng tiền dự án": f"{vn(f['payback'], 1)} tháng",
@@ -133,6 +144,8 @@ class TestRubric:
                 "year_end_cash",
                 "npv",
                 "npv_price_drop",
+                "npv_volume_drop",
+                "npv_cost_rise",
                 "margin_price_drop",
                 "break_even_price_drop",
             )
@@ -153,3 +166,59 @@ class TestRubric:
         assert not unknown, f"numbers in the rubric not computed from the data: {sorted(unknown)}"
         for needed in ("28.000", "1.036", "10.958.134", "204.120.933", "193.110.850"):
             assert needed in quoted, needed
+
+
+SHOCKS = {"giá bán": "unit_price", "sản lượng": "units_per_month", "chi phí biến đổi": "variable_cost_per_unit"}
+
+
+class TestWhatToSecureFirst:
+    """Part 5's judgement: which assumption, 10% worse, hurts the 3-year NPV most, so which to secure first."""
+
+    @pytest.fixture
+    def cells(self):
+        notebook = nbformat.read(REPO / "solutions" / "topic03" / "topic03.ipynb", as_version=4)
+        return {c.metadata["nbgrader"]["grade_id"]: c.source for c in notebook.cells}
+
+    def run(self, cells, *grade_ids, answer=None):
+        namespace = {}
+        for grade_id in ("setup", "part5_shocks_table", *grade_ids):
+            exec(compile(cells[grade_id], grade_id, "exec"), namespace)
+        if answer is not None:
+            namespace["giu_truoc"] = answer
+        return namespace
+
+    def test_the_model_answer_is_the_shock_that_hurts_the_npv_most(self, cells, numbers):
+        """The NPVs of ``figures()``, worked out with ``finance`` alone, not with ``business_case.what_if``."""
+        shocked = {
+            "giá bán": numbers["npv_price_drop"],
+            "sản lượng": numbers["npv_volume_drop"],
+            "chi phí biến đổi": numbers["npv_cost_rise"],
+        }
+        namespace = self.run(cells, "part5_choice_answer")
+        assert min(shocked, key=shocked.get) == namespace["giu_truoc"]
+        table = namespace["cu_soc"]
+        assert list(table["npv"].iloc[1:]) == [round(shocked[name] / 1e6, 1) for name in SHOCKS]
+        assert table["npv"].iloc[0] == round(numbers["npv"] / 1e6, 1)
+
+    def test_the_cell_and_its_hidden_test_try_the_same_shocks(self, cells):
+        changes = (
+            "{"
+            + ", ".join(f'"{field}": {rate}' for field, rate in zip(SHOCKS.values(), ("-0.10", "-0.10", "0.10")))
+            + "}"
+        )
+        assert changes in cells["part5_shocks_table"]
+        assert changes in cells["part5_what_to_secure"].split("### BEGIN HIDDEN TESTS")[1]
+        assert "start_month=7" in cells["part5_shocks_table"]
+        namespace = self.run(cells, "part5_choice_answer", "part5_what_to_secure")
+        assert namespace["_LUA_CHON"] == list(SHOCKS)
+
+    @pytest.mark.parametrize("answer", ["giá bán", " Giá  bán ", "GIÁ BÁN"])
+    def test_the_right_choice_passes(self, cells, answer):
+        exec(compile(cells["part5_what_to_secure"], "check", "exec"), self.run(cells, answer=answer))
+
+    @pytest.mark.parametrize("answer", ["sản lượng", "chi phí biến đổi", "giá"])
+    def test_a_wrong_choice_fails_without_telling_the_answer(self, cells, answer):
+        with pytest.raises(AssertionError) as failure:
+            exec(compile(cells["part5_what_to_secure"], "check", "exec"), self.run(cells, answer=answer))
+        if answer in SHOCKS:
+            assert "giá bán" not in str(failure.value).lower()

@@ -88,3 +88,84 @@ class TestRubric:
         from test_terms import problems
 
         assert problems(self._rubric()) == []
+
+
+# What a hidden test's message must never say: the answer it checks.
+ANSWERS = {"part3_follow_up_correct": ["D04", "Mật ong Khe Mơ"]}
+
+
+class TestFollowUp:
+    """The judgement item of Part 3: which application the OCOP officer should chase before the evaluation."""
+
+    EVALUATION = "2027-03-15"
+
+    @staticmethod
+    def _solution():
+        import nbformat
+
+        from conftest import REPO
+
+        return nbformat.read(REPO / "solutions" / "topic05" / "topic05.ipynb", as_version=4)
+
+    def _cell(self, grade_id: str):
+        return next(c for c in self._solution().cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+    def _run(self, *grade_ids: str) -> dict:
+        namespace: dict = {}
+        for grade_id in ("setup", "part3_load", *grade_ids):
+            exec(compile(self._cell(grade_id).source, grade_id, "exec"), namespace)
+        return namespace
+
+    def test_the_reference_dates_are_the_certificates_of_the_data(self):
+        import pandas as pd
+
+        from ocopkit import brands, datasets
+
+        table = datasets.load("topic05_brand_applications").set_index("ma_don")
+        candidates = self._run("part3_follow_up_data")["ung_vien"].set_index("ma_don")
+        for code, row in candidates.iterrows():
+            filed = table.loc[code]
+            assert row["ten_nhan_hieu"] == filed["ten_nhan_hieu"], code
+            due = brands.timeline(filed["ngay_nop"], filed["loai_bao_ho"]).certificate_by
+            assert row["han_van_bang"] == due == pd.Timestamp(filed["ngay_nop"]) + pd.DateOffset(months=14), code
+
+    def test_the_model_answer_is_the_application_in_time_with_no_day_to_spare(self):
+        import pandas as pd
+
+        from ocopkit import brands, datasets
+
+        evaluation = pd.Timestamp(self.EVALUATION)
+        table = datasets.load("topic05_brand_applications").set_index("ma_don")
+        namespace = self._run("part3_follow_up_data", "part3_follow_up_answer")
+        ready = {
+            code: brands.plan(table.loc[code, "loai_bao_ho"], table.loc[code, "ngay_nop"], False, evaluation)
+            for code in namespace["ung_vien"]["ma_don"]
+        }
+        in_time = [code for code, plan in ready.items() if plan.ready_for_evaluation]
+        slack = {code: evaluation - ready[code].timeline.certificate_by for code in in_time}
+        assert namespace["don_doc_truoc"] == min(slack, key=slack.get)
+        assert slack[namespace["don_doc_truoc"]] == pd.Timedelta(0)
+        assert len(in_time) == 2, "one candidate with months to spare, one with none, one already late"
+
+    def test_hidden_messages_do_not_give_the_answer_away(self):
+        import ast
+
+        from assignment_support import HIDDEN
+
+        for grade_id, answers in ANSWERS.items():
+            block = HIDDEN.search(self._cell(grade_id).source).group(1)
+            messages = [node.msg for node in ast.walk(ast.parse(block)) if isinstance(node, ast.Assert) and node.msg]
+            text = " ".join(ast.literal_eval(message) for message in messages)
+            for answer in answers:
+                assert answer not in text, (grade_id, answer)
+
+    def test_the_model_answer_of_part_5_on_ordinary_marks_follows_the_lesson(self):
+        from ocopkit import brands
+
+        answer = " ".join(self._cell("part5_written_answer").source.split())
+        assert "nhãn hiệu thông thường là đủ" not in answer
+        assert "không có khả năng phân biệt" in answer
+        # The kit's own note: a place name alone cannot be an ordinary trademark.
+        with_place, without = (brands.plan("nhan_hieu", "2026-04-08", place).notes for place in (True, False))
+        assert len(with_place) == len(without) + 1
+        assert "không có khả năng phân biệt" in rubric_text("topic05", one_line=True)

@@ -86,3 +86,80 @@ class TestRubric:
         from test_terms import problems
 
         assert problems(self._rubric()) == []
+
+
+class TestReRatingAdvice:
+    """Part 1's judgement item: the advice to a tea cooperative whose re-rating dossier aims at 5★."""
+
+    # What the hidden test's message must never say: the answer it checks.
+    ANSWERS = {"part1_re_rating_advice": ["bao_cao_danh_gia_lai"]}
+
+    @staticmethod
+    def _cells():
+        import nbformat
+
+        from conftest import REPO
+
+        notebook = nbformat.read(REPO / "solutions" / "topic09" / "topic09.ipynb", as_version=4)
+        return {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in notebook.cells}
+
+    def _run(self, *grade_ids) -> dict:
+        namespace: dict = {}
+        cells = self._cells()
+        for grade_id in ("setup", *grade_ids):
+            exec(compile(cells[grade_id].source, grade_id, "exec"), namespace)
+        return namespace
+
+    def test_the_model_answer_is_the_one_missing_item(self):
+        from ocopkit import dossier
+
+        answers = self._run("part1_re_rating_data", "part1_re_rating_answer")
+        case = dossier.checklist(1, "hop_tac_xa", "danh_gia_lai", answers["ho_so_tra"])
+        assert case.missing == {answers["loi_khuyen_tra"]} == dossier.codes(dossier.RE_RATING_ITEM)
+        assert answers["loi_khuyen_tra"] in answers["LUA_CHON"]
+
+    def test_the_other_choices_are_wrong_for_the_data(self):
+        from ocopkit import dossier
+
+        answers = self._run("part1_re_rating_data")
+        required = dossier.required_items(1, "hop_tac_xa", "danh_gia_lai")
+        assert "phieu_dang_ky_moi" not in required and "phieu_dang_ky_da_co" in answers["ho_so_tra"]
+        assert "bang_khen_5_sao" not in dossier.codes()  # no rule asks for awards: they are evidence
+        assert dossier.get_item("giai_thuong").kind == dossier.EVIDENCE
+        assert required - answers["ho_so_tra"], "nop_ngay would be right"
+        assert set(answers["LUA_CHON"]) == {"bao_cao_danh_gia_lai", "phieu_dang_ky_moi", "bang_khen_5_sao", "nop_ngay"}
+
+    def test_no_mandatory_item_depends_on_the_stars(self):
+        from ocopkit import dossier
+
+        conditions = {item.condition for item in dossier.items() if item.kind != dossier.EVIDENCE}
+        assert conditions <= {"", *dossier.STATUSES, dossier.REGISTERED, dossier.NOT_SERVICE, dossier.FOOD}
+
+    def test_the_dossier_list_of_the_kit_applies_in_march_2026(self):
+        from ocopkit import dossier
+
+        assert dossier.scheme_on("2026-03-15") == "1489/2025"
+        assert "Tháng 03/2026" in self._cells()["part1_re_rating_prompt"].source
+
+    def test_the_hidden_test_grades_on_the_documents_given_in_the_cell(self):
+        import ast
+        import re
+
+        source = self._cells()["part1_re_rating_advice"].source
+        hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S).group(1)
+        copy = re.search(r"^_ho_so_tra = (\{.*?\})$", hidden, re.S | re.M).group(1)
+        assert ast.literal_eval(copy) == self._run("part1_re_rating_data")["ho_so_tra"]
+        names = {n.id for n in ast.walk(ast.parse(hidden)) if isinstance(n, ast.Name)}
+        assert not names & {"da_co", "con_thieu", "globals"}  # one slip costs once
+
+    def test_the_hidden_message_does_not_give_the_answer(self):
+        import ast
+        import re
+
+        for grade_id, answers in self.ANSWERS.items():
+            source = self._cells()[grade_id].source
+            hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S).group(1)
+            messages = [n.msg for n in ast.walk(ast.parse(hidden)) if isinstance(n, ast.Assert) and n.msg]
+            text = " ".join(ast.literal_eval(m) for m in messages)
+            for answer in answers:
+                assert answer not in text, (grade_id, answer)
