@@ -1,25 +1,30 @@
-"""Grade the same synthetic cohort with stock nbgrader and with `ocop grade`, and compare.
+"""Grade the same cohorts with stock nbgrader and with `ocop grade`, and compare.
 
-    python benchmarks/grade_cohort.py [--submissions 24] [--workers 2] [--unsafe]
+    python benchmarks/grade_cohort.py [--submissions 20] [--quickstart 24] [--workers 2] [--unsafe] [--fresh-kernels]
 
-Stock: one sequential `nbgrader autograde topic08` over every submission (its
-usual use). Kit: `ocop grade topic08` with one worker per core and, when the
-machine allows it, the sandbox. Both runs start from the same submissions in
-separate copies of the course; the script checks that every score matches,
-then prints seconds per submission for each and the ratio. It also times
-where one submission's time goes: kernel start, imports, the notebook's own
-execution, and nbgrader's bookkeeping (the rest).
+Two courses, each graded twice from the same submissions in separate copies:
+the kit's Topic 8 (the example submissions, five kinds in turn) and
+nbgrader's own quickstart course (``nbgrader quickstart``: ps1, two
+notebooks; half the submissions are the solutions, half the released
+version). Stock: one sequential ``nbgrader autograde`` (its usual use). Kit:
+``ocop grade`` with one worker per core and, when the machine allows it, the
+sandbox with forked kernels. The script checks that every score matches,
+prints seconds per submission and the ratio for each course, where one kit
+submission's time goes, and what 2,400 submissions of a topic would take.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import inspect
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,121 +32,191 @@ sys.path.insert(0, str(REPO / "src"))
 
 from nbgrader.api import Gradebook  # noqa: E402
 
-from ocopkit.trainer import cohort, sandbox  # noqa: E402
+from ocopkit.trainer import cohort, execute, grading, sandbox  # noqa: E402
 from ocopkit.trainer.course import Course, ensure_tools_on_path, make_working_course  # noqa: E402
 
 VARIANTS = ("full", "partial", "untouched", "syntax_error", "raises")
-ASSIGNMENT = "topic08"
+COHORT_SIZE = 2400  # participants of one topic in the 2021 series
 
 
-def prepare(base: Path, count: int) -> Path:
-    """A working course with the student version generated and ``count`` submissions placed."""
+def nbgrader(course: Path, *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, check=True, capture_output=True)
+
+
+def prepare_topic(base: Path, count: int) -> Path:
+    """A working course of the kit with Topic 8 released and ``count`` example submissions placed."""
     course = make_working_course(base, REPO)
-    subprocess.run(
-        [sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force"],
-        cwd=course,
-        check=True,
-        capture_output=True,
-    )
+    nbgrader(course, "generate_assignment", "topic08", "--force")
     for number in range(count):
         variant = VARIANTS[number % len(VARIANTS)]
-        shutil.copytree(
-            REPO / "tests" / "submissions" / ASSIGNMENT / variant, course / "submitted" / f"p{number:04d}" / ASSIGNMENT
-        )
+        shutil.copytree(REPO / "tests/submissions/topic08" / variant, course / "submitted" / f"p{number:04d}/topic08")
     return course
 
 
-def scores(course: Path) -> dict[str, float]:
+def prepare_quickstart(base: Path, count: int) -> Path:
+    """nbgrader's quickstart course with ps1 released; every other submission is the solution."""
+    base.mkdir(parents=True)
+    nbgrader(base, "quickstart", "course101")
+    course = base / "course101"
+    nbgrader(course, "generate_assignment", "ps1", "--force")
+    for number in range(count):
+        source = course / ("source" if number % 2 == 0 else "release") / "ps1"
+        shutil.copytree(source, course / "submitted" / f"p{number:04d}" / "ps1")
+    return course
+
+
+def scores(course: Path, assignment: str) -> dict[str, float]:
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        return {s["student"]: s["score"] for s in gradebook.submission_dicts(ASSIGNMENT)}
+        return {s["student"]: s["score"] for s in gradebook.submission_dicts(assignment)}
 
 
-def run_stock(course: Path) -> float:
+def run_stock(course: Path, assignment: str) -> float:
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--force"],
-        cwd=course,
-        check=True,
-        capture_output=True,
-    )
+    nbgrader(course, "autograde", assignment, "--force")
     return time.perf_counter() - started
 
 
-def run_kit(course: Path, workers: int, unsafe: bool) -> float:
+def kit_options(args) -> cohort.GradeOptions:
+    return cohort.GradeOptions(workers=args.workers, unsafe=args.unsafe, fork_kernels=not args.fresh_kernels)
+
+
+def run_kit(course: Path, assignment: str, options: cohort.GradeOptions) -> float:
     started = time.perf_counter()
     # Opened here, at the edge, as `ocop grade` does: one configuration, API and ledger for the run.
-    cohort.grade_cohort(
-        Course(course),
-        ASSIGNMENT,
-        cohort.GradeOptions(workers=workers, unsafe=unsafe),
-        progress=cohort.Progress(0, stream=open(os.devnull, "w")),
-    )
+    cohort.grade_cohort(Course(course), assignment, options, progress=cohort.Progress(0, stream=open(os.devnull, "w")))
     return time.perf_counter() - started
 
 
-def breakdown(rounds: int = 5) -> dict[str, float]:
-    """Time a bare kernel's start, the exercise's imports, and running the full submission."""
-    import nbformat
-    from jupyter_client.manager import start_new_kernel
+class StepClock:
+    """Seconds spent inside chosen functions, summed by step name (wrappers put in place for one block)."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    @contextlib.contextmanager
+    def watching(self, targets: dict[str, tuple[object, str]]):
+        originals = {name: getattr(owner, attribute) for name, (owner, attribute) in targets.items()}
+        for name, (owner, attribute) in targets.items():
+            setattr(owner, attribute, self._timed(name, originals[name]))
+        try:
+            yield self
+        finally:
+            for name, (owner, attribute) in targets.items():
+                setattr(owner, attribute, originals[name])
+
+    def _timed(self, name, function):
+        if inspect.iscoroutinefunction(function):
+
+            async def timed_async(*args, **kwargs):
+                began = time.perf_counter()
+                try:
+                    return await function(*args, **kwargs)
+                finally:
+                    self.seconds[name] += time.perf_counter() - began
+
+            return timed_async
+
+        def timed(*args, **kwargs):
+            began = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[name] += time.perf_counter() - began
+
+        return timed
+
+
+def kit_breakdown(course: Path, assignment: str, options: cohort.GradeOptions, rounds: int = 5) -> dict[str, float]:
+    """Where one submission's time goes in one kit worker, in this process: median-free means of ``rounds``."""
     from nbclient import NotebookClient
 
-    starts, imports = [], []
-    for _ in range(rounds):
-        began = time.perf_counter()
-        manager, client = start_new_kernel(kernel_name="python3")
-        starts.append(time.perf_counter() - began)
-        began = time.perf_counter()
-        client.execute_interactive("import pandas as pd\nfrom ocopkit import checks, datasets", timeout=60)
-        imports.append(time.perf_counter() - began)
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
-    notebook = nbformat.read(REPO / "tests/submissions" / ASSIGNMENT / "full" / f"{ASSIGNMENT}.ipynb", 4)
-    runs = []
-    for _ in range(rounds):
-        began = time.perf_counter()
-        NotebookClient(notebook, timeout=60, allow_errors=True).execute()
-        runs.append(time.perf_counter() - began)
-    median = lambda values: sorted(values)[len(values) // 2]  # noqa: E731
-    total_run = median(runs)
+    worker = [] if options.unsafe else sandbox.prepare(1, options.limits, options.fork_kernels)
+    clock = StepClock()
+    try:
+        if worker:
+            os.environ.update(worker[0].environment())
+            worker[0].prewarm()
+        api = Course(course).make_api(cohort.configure_for(worker[0] if worker else None, options.limits))
+        people = sorted(os.listdir(course / "submitted"))[: rounds + 1]
+        grading.grade_submission(api, assignment, people[0])  # warm: imports, first gradebook writes
+        targets = {
+            "whole submission": (grading, "grade_submission"),
+            "nbgrader autograde": (grading, "autograde"),
+            "kernels and cells": (execute.GuardedExecute, "preprocess"),
+            "answers kernel start": (NotebookClient, "async_start_new_kernel"),
+            "answers kernel ready": (NotebookClient, "async_start_new_kernel_client"),
+        }
+        with clock.watching(targets):
+            for person in people[1:]:
+                if worker:
+                    worker[0].reset()
+                grading.grade_submission(api, assignment, person)
+    finally:
+        sandbox.cleanup(worker)
+    mean = {name: seconds / rounds for name, seconds in clock.seconds.items()}
+    kernel = mean.get("answers kernel start", 0.0) + mean.get("answers kernel ready", 0.0)
     return {
-        "kernel start": median(starts),
-        "imports": median(imports),
-        "execution": max(0.0, total_run - median(starts) - median(imports)),
-        "kernel run total": total_run,
+        "answers kernel start to ready": kernel,
+        "cells (both kernels) and the tests kernel": mean["kernels and cells"] - kernel,
+        "nbgrader bookkeeping (converters, gradebook)": mean["nbgrader autograde"] - mean["kernels and cells"],
+        "kit checks and outcome": mean["whole submission"] - mean["nbgrader autograde"],
+        "one submission in one worker": mean["whole submission"],
     }
+
+
+def compare(name: str, prepare, count: int, assignment: str, options, scratch: Path) -> dict:
+    stock_course = prepare(scratch / f"{name}-stock", count)
+    kit_course = prepare(scratch / f"{name}-kit", count)
+    stock_seconds = run_stock(stock_course, assignment)
+    kit_seconds = run_kit(kit_course, assignment, options)
+    same = scores(stock_course, assignment) == scores(kit_course, assignment)
+    breakdown = kit_breakdown(prepare(scratch / f"{name}-steps", 6), assignment, options)
+    return {"name": name, "count": count, "stock": stock_seconds, "kit": kit_seconds, "same": same, "steps": breakdown}
+
+
+def report(result: dict) -> None:
+    n = result["count"]
+    print(f"\n{result['name']}: {n} submissions")
+    print(f"  stock nbgrader autograde (sequential): {result['stock'] / n:.2f} s per submission")
+    print(f"  ocop grade:                            {result['kit'] / n:.2f} s per submission")
+    print(f"  ratio (stock / kit):                   {result['stock'] / result['kit']:.2f}")
+    print(f"  scores identical: {result['same']}")
+    print("  one kit submission, step by step (s): ")
+    for step, seconds in result["steps"].items():
+        print(f"    {step:<46} {seconds:.3f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--submissions", type=int, default=24)
+    parser.add_argument("--submissions", type=int, default=20, help="Topic 8 submissions")
+    parser.add_argument("--quickstart", type=int, default=24, help="quickstart submissions; 0 skips the course")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--unsafe", action="store_true", help="kit without the sandbox")
+    parser.add_argument("--fresh-kernels", action="store_true", help="kit with every kernel started anew")
     args = parser.parse_args()
     ensure_tools_on_path()
-    unsafe = args.unsafe or sandbox.unavailable_reason() is not None
+    args.unsafe = args.unsafe or sandbox.unavailable_reason() is not None
+    options = kit_options(args)
     with tempfile.TemporaryDirectory() as scratch:
-        stock_course = prepare(Path(scratch) / "stock", args.submissions)
-        kit_course = prepare(Path(scratch) / "kit", args.submissions)
-        stock_seconds = run_stock(stock_course)
-        kit_seconds = run_kit(kit_course, args.workers, unsafe)
-        stock_scores, kit_scores = scores(stock_course), scores(kit_course)
-    same = stock_scores == kit_scores
-    n = args.submissions
+        results = [compare("Topic 8", prepare_topic, args.submissions, "topic08", options, Path(scratch))]
+        if args.quickstart:
+            results.append(compare("quickstart", prepare_quickstart, args.quickstart, "ps1", options, Path(scratch)))
+    load = os.getloadavg()[0]
+    kernels = "fresh" if args.fresh_kernels else "forked"
     print(
-        f"submissions: {n}   cores: {os.cpu_count()}   kit workers: {args.workers}   "
-        f"sandbox: {'off' if unsafe else 'on'}"
+        f"cores: {os.cpu_count()}   kit workers: {args.workers}   sandbox: {'off' if args.unsafe else 'on'}   "
+        f"kernels: {kernels}   load average at the end: {load:.1f}"
     )
-    print(f"stock nbgrader autograde (sequential): {stock_seconds / n:.2f} s per submission")
-    print(f"ocop grade:                            {kit_seconds / n:.2f} s per submission")
-    print(f"ratio (stock / kit):                   {stock_seconds / kit_seconds:.2f}")
-    print(f"scores identical: {same}")
-    parts = breakdown()
-    print("one submission's kernel, median of 5 (s): " + ", ".join(f"{k} {v:.2f}" for k, v in parts.items()))
+    for result in results:
+        report(result)
+    topic = results[0]
+    hours = topic["kit"] / topic["count"] * COHORT_SIZE / 3600
+    stock_hours = topic["stock"] / topic["count"] * COHORT_SIZE / 3600
     print(
-        f"nbgrader bookkeeping (stock per submission minus kernel run): "
-        f"{max(0.0, stock_seconds / n - parts['kernel run total']):.2f} s"
+        f"\n{COHORT_SIZE} submissions of Topic 8 on this machine: ocop grade {hours:.1f} h, stock nbgrader "
+        f"{stock_hours:.1f} h"
     )
-    if not same:
+    if not all(result["same"] for result in results):
         sys.exit("scores differ between stock nbgrader and ocop grade")
 
 

@@ -135,6 +135,7 @@ def cmd_grade(args) -> int:
         force=args.force,
         retry_failed=args.retry_failed,
         unsafe=args.unsafe,
+        fresh_kernels=args.fresh_kernels,
     )
 
 
@@ -322,6 +323,11 @@ def _add_grading_commands(commands) -> None:
     grade.add_argument("--force", action="store_true", help=_("regrade submissions already graded"))
     grade.add_argument("--retry-failed", action="store_true", help=_("regrade submissions that failed before"))
     grade.add_argument("--unsafe", action="store_true", help=_("grade without the sandbox (trusted code only)"))
+    grade.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help=_("start every kernel anew instead of forking it from a prepared one (slower; for comparison)"),
+    )
     _course_dir_option(grade)
     grade.set_defaults(func=cmd_grade)
 

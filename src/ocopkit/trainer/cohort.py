@@ -45,6 +45,7 @@ class GradeOptions:
     lock_wait: float = grading.LOCK_WAIT_SECONDS  # seconds to wait for a gradebook another program holds
     deadline: float | None = None  # seconds per submission; from the notebook's cells when None
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
+    fork_kernels: bool = True  # kernels forked by each worker's zygotes (sandbox/zygote.py)
 
 
 def die_with_parent() -> None:
@@ -64,6 +65,7 @@ def configure_for(worker_sandbox, limits: sandbox.Limits):
         # The outputs are in hand when the last cell ends: kill the kernel
         # rather than wait half a second for a polite shutdown.
         config.GuardedExecute.shutdown_kernel = "immediate"
+        config.AsyncKernelManager.client_class = "ocopkit.trainer.kernel_client.PromptKernelClient"
         if worker_sandbox is not None:
             worker_sandbox.nbgrader_config(config)
 
@@ -76,6 +78,10 @@ def worker_main(course: Course, assignment, worker_sandbox, options, connection)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     if worker_sandbox is not None:
         os.environ.update(worker_sandbox.environment())
+        try:
+            worker_sandbox.prewarm()
+        except Exception:  # the first kernel starts them again, and its failure names what went wrong
+            pass
     api = course.make_api(configure_for(worker_sandbox, options.limits))
     while (participant_id := connection.recv()) is not None:
         if worker_sandbox is not None:
@@ -359,7 +365,7 @@ def _grade_locked(course: Course, assignment, options, progress, on_outcome) -> 
     if not todo:
         return []
     workers = max(1, min(options.workers, len(todo)))
-    sandboxes = [] if options.unsafe else sandbox.prepare(workers, options.limits)
+    sandboxes = [] if options.unsafe else sandbox.prepare(workers, options.limits, options.fork_kernels)
     pool = WorkerPool(course, assignment, options, sandboxes)
     progress = progress or Progress(len(todo))
     try:

@@ -45,13 +45,12 @@ from jupyter_core.utils import run_sync
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
-    CheckCellMetadata,
     Execute,
     IgnorePattern,
     LimitOutput,
     SaveAutoGrades,
 )
-from traitlets import Integer
+from traitlets import Integer, Unicode
 
 from ..i18n import _
 from . import answer_transfer
@@ -123,14 +122,21 @@ class GuardedExecute(Execute):
     notebook_timeout = Integer(
         0, help="Seconds for all cells of one notebook together; 0: five times the per-cell timeout, at least 180 s."
     ).tag(config=True)
+    tests_kernel_name = Unicode(
+        "", help="Kernel spec of the tests kernel; empty: the answers kernel's (the sandbox names its tests zygote)."
+    ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         """Execute the notebook, then fail it if its outputs went over the cap."""
         self._output_bytes, self._started, self._tests, self._audited = 0, time.monotonic(), None, False
         self._tests_ready = False
         self._last_code = max((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), default=-1)
+        self._has_tests = any(is_test(cell) for cell in nb.cells)
+        self._answers_changed = True  # a cell ran in the answers kernel since the answers last crossed
+        if self._last_code < 0:  # nothing to run (a written-answers notebook): no kernel to start and wait for
+            return nb, resources
         try:
-            if self.kernel_name:  # the grader's (sandbox) kernel: boot the tests kernel while the answers kernel boots
+            if self.kernel_name and self._has_tests:  # the grader's kernel: boot the tests kernel alongside
                 self._tests = self._launch_tests_kernel(resources)
             nb, resources = super().preprocess(nb, resources, km)
         finally:
@@ -164,10 +170,13 @@ class GuardedExecute(Execute):
             # the state compared must be taken in the same condition.
             self._silently("pass", {"start": AUDIT_START})
         if is_test(cell):
-            self._send_answers()
+            if self._answers_changed:  # else the tests kernel holds them already, as they are
+                self._send_answers()
+                self._answers_changed = False
             return self._in_tests_kernel(lambda: super(GuardedExecute, self).preprocess_cell(cell, resources, index))
-        if is_trusted(cell):  # setup: the tests kernel needs its imports and data too
+        if is_trusted(cell) and self._has_tests:  # setup: the tests kernel needs its imports and data too
             self._in_tests_kernel(lambda: self._silently(cell.source))
+        self._answers_changed = True
         result = super().preprocess_cell(cell, resources, index)
         if index == self._last_code:
             self._record(self._silently("pass", {"ran": AUDIT}))
@@ -199,7 +208,8 @@ class GuardedExecute(Execute):
         Launching does not wait for the kernel to answer, so its start-up (a
         second of imports) overlaps the answers kernel's and the answer cells.
         """
-        manager = self.kernel_manager_class(kernel_name=self.kernel_name, config=self.config)
+        name = self.tests_kernel_name or self.kernel_name
+        manager = self.kernel_manager_class(kernel_name=name, config=self.config)
         path = (resources or {}).get("metadata", {}).get("path") or None
         run_sync(manager.start_kernel)(extra_arguments=self.extra_arguments, cwd=path)
         client = manager.client()
@@ -244,7 +254,10 @@ class GuardedExecute(Execute):
         return super().output(outs, msg, display_id, cell_index)
 
 
-# nbgrader's autograde pipeline with Execute replaced by GuardedExecute, in nbgrader's order.
+# nbgrader's autograde pipeline with Execute replaced by GuardedExecute, in nbgrader's order, without its
+# last step: CheckCellMetadata has already validated the notebook in the sanitizing pass before it ran
+# (Autograde.sanitize_preprocessors), and nothing since touches nbgrader's metadata. Validating it again
+# cost 0.1-0.2 s a notebook (jsonschema checks its own schema for every cell).
 AUTOGRADE_PREPROCESSORS = [
     GuardedExecute,
     IgnorePattern,
@@ -252,5 +265,4 @@ AUTOGRADE_PREPROCESSORS = [
     LimitOutput,
     SaveAutoGrades,
     AssignLatePenalties,
-    CheckCellMetadata,
 ]

@@ -51,6 +51,7 @@ def grade_and_report(
     force: bool = False,
     retry_failed: bool = False,
     unsafe: bool = False,
+    fresh_kernels: bool = False,
 ) -> int:
     """Grade every pending submission of an assignment in the sandbox; print failures and totals.
 
@@ -66,6 +67,8 @@ def grade_and_report(
         Regrade everything, or regrade the submissions that failed.
     unsafe : bool
         Grade without the sandbox (the trainer's explicit choice).
+    fresh_kernels : bool
+        Start every kernel anew instead of forking it from the worker's zygotes.
 
     Returns
     -------
@@ -95,7 +98,11 @@ def grade_and_report(
         )
         return 3
     options = cohort.GradeOptions(
-        workers=workers or os.cpu_count() or 1, force=force, retry_failed=retry_failed, unsafe=unsafe
+        workers=workers or os.cpu_count() or 1,
+        force=force,
+        retry_failed=retry_failed,
+        unsafe=unsafe,
+        fork_kernels=not fresh_kernels,
     )
     try:
         outcomes = cohort.grade_cohort(course, assignment, options)

@@ -8,6 +8,14 @@ processes, CPU time, file size and open files. The kernel talks to nbgrader
 over Unix sockets (``KernelManager.transport = "ipc"``) because it has no
 network at all.
 
+By default each worker's kernels are forked from two zygotes
+(:mod:`ocopkit.trainer.sandbox.zygote`, one for answers kernels, one for
+tests kernels) that imported ipykernel and pandas once; every forked kernel
+still gets fresh namespaces and writable places of its own, and the reset
+between participants kills every other process of the worker's user.
+``fork_kernels=False`` (``ocop grade --fresh-kernels``) starts each kernel
+anew.
+
 See Also
 --------
 ocopkit.trainer.grading : runs nbgrader's autograde with this sandbox.
@@ -31,11 +39,13 @@ from pathlib import Path
 from ...i18n import _
 
 KERNEL_NAME = "ocop-sandbox"
+TESTS_KERNEL_NAME = "ocop-sandbox-tests"  # the same sandbox; with zygotes, forked by the tests zygote
 USER_PREFIX = "ocopsbx"
 MAX_USERS = 64
 LOCK_DIR = Path("/run/ocop-sandbox")
 RUNS_DIR = LOCK_DIR / "runs"
 PROVISIONER = "ocop-sandbox"
+ZYGOTE_PROVISIONER = "ocop-zygote"
 TOOLS = ("bwrap", "setpriv", "prlimit")
 
 
@@ -136,6 +146,7 @@ class WorkerSandbox:
     gid: int
     limits: Limits
     lock: int | None = None  # descriptor of the user's lock file, held while this run uses the user
+    fork_kernels: bool = True  # kernels forked by the worker's zygotes; False: every kernel started anew
 
     @property
     def folder(self) -> Path:
@@ -162,6 +173,7 @@ class WorkerSandbox:
             (self.sockets_dir, 0o711),
             (self.folder / "kernels", 0o755),
             (self.folder / "kernels" / KERNEL_NAME, 0o755),
+            (self.folder / "kernels" / TESTS_KERNEL_NAME, 0o755),
         ):
             folder.mkdir(parents=True, exist_ok=True)
             folder.chmod(mode)
@@ -181,11 +193,19 @@ class WorkerSandbox:
             "kernel_command": kernel_command(),
         }
         (self.folder / "sandbox.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+        for name, role in ((KERNEL_NAME, "answers"), (TESTS_KERNEL_NAME, "tests")):
+            (self.folder / "kernels" / name / "kernel.json").write_text(json.dumps(self.kernel_spec(role)))
+
+    def kernel_spec(self, role: str) -> dict:
+        """The kernel spec of answers or tests kernels: how nbgrader's kernel manager starts them."""
+        config = {"sockets_dir": str(self.sockets_dir), "uid": self.uid, "gid": self.gid}
+        if self.fork_kernels:
+            config.update(spec=str(self.folder / "sandbox.json"), role=role)
         # -I: the launcher starts, as root, in the submission's folder; without
         # it a participant's own "ocopkit/" there would be imported and run.
         # interrupt_mode "message": signals sent to the launcher's process do
         # not reach a kernel inside bwrap, so interrupts go over the control channel.
-        kernel = {
+        return {
             "argv": [
                 sys.executable,
                 "-I",
@@ -199,12 +219,11 @@ class WorkerSandbox:
             "interrupt_mode": "message",
             "metadata": {
                 "kernel_provisioner": {
-                    "provisioner_name": PROVISIONER,
-                    "config": {"sockets_dir": str(self.sockets_dir), "uid": self.uid, "gid": self.gid},
+                    "provisioner_name": ZYGOTE_PROVISIONER if self.fork_kernels else PROVISIONER,
+                    "config": config,
                 }
             },
         }
-        (self.folder / "kernels" / KERNEL_NAME / "kernel.json").write_text(json.dumps(kernel), encoding="utf-8")
 
     def _write_stage(self, read_only: list[str]) -> None:
         """Create the mount points the launcher binds the read-only paths onto."""
@@ -222,12 +241,22 @@ class WorkerSandbox:
     def nbgrader_config(self, config) -> None:
         """Point nbgrader's Execute at the sandbox kernel over Unix sockets."""
         config.Execute.kernel_name = KERNEL_NAME
+        config.GuardedExecute.tests_kernel_name = TESTS_KERNEL_NAME
         config.KernelManager.transport = "ipc"
         config.KernelManager.ip = str(self.sockets_dir / "unused")  # each kernel gets its own folder
 
+    def prewarm(self) -> None:
+        """Start the worker's zygotes now, both at once, so the first submission does not wait for them."""
+        if self.fork_kernels:
+            from .forkserver import prewarm
+
+            prewarm(str(self.folder / "sandbox.json"), self.uid)
+
     def reset(self) -> None:
         """End everything the last submission left, before the next one: processes, sockets, logs."""
-        kill_user_processes(self.uid)
+        from .forkserver import protected_pids
+
+        kill_user_processes(self.uid, keep=protected_pids())
         for leftover in list(self.sockets_dir.iterdir()) + list(self.runtime_dir.glob("kernel-*.log")):
             if leftover.is_dir() and not leftover.is_symlink():
                 shutil.rmtree(leftover, ignore_errors=True)
@@ -256,17 +285,19 @@ def user_processes(uid: int) -> list[int]:
     return found
 
 
-def kill_user_processes(uid: int, timeout: float = 10.0) -> None:
-    """Kill every process of a sandbox user and wait until none is left.
+def kill_user_processes(uid: int, timeout: float = 10.0, keep: set[int] = frozenset()) -> None:
+    """Kill every process of a sandbox user but those in ``keep``, and wait until none is left.
 
     The user is reserved for one worker of one run (:func:`claim_users`), so
     whatever still runs under it is a leftover of the previous submission,
-    such as a daemon that escaped its kernel.
+    such as a daemon that escaped its kernel. ``keep`` holds the worker's
+    zygotes (:func:`ocopkit.trainer.sandbox.forkserver.protected_pids`): only
+    root starts them, and no participant's code ever ran in them.
     """
     if uid == 0:
         raise ValueError("refusing to kill root's processes")
     deadline = time.monotonic() + timeout
-    while (pids := user_processes(uid)) and time.monotonic() < deadline:
+    while (pids := [pid for pid in user_processes(uid) if pid not in keep]) and time.monotonic() < deadline:
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -292,7 +323,7 @@ def sandbox_environment() -> dict[str, str]:
     }
 
 
-def prepare(workers: int, limits: Limits | None = None) -> list[WorkerSandbox]:
+def prepare(workers: int, limits: Limits | None = None, fork_kernels: bool = True) -> list[WorkerSandbox]:
     """Create one sandbox (user, folders, kernel spec) per grading worker.
 
     The run's folder lives in root's ``/run/ocop-sandbox/runs/`` with a lock
@@ -316,7 +347,7 @@ def prepare(workers: int, limits: Limits | None = None) -> list[WorkerSandbox]:
     for index, (user, lock) in enumerate(claim_users(workers)):
         uid, gid = ensure_user(user)
         kill_user_processes(uid)  # left by a run that was killed while it held this user
-        sandbox = WorkerSandbox(index, base, uid, gid, limits or Limits(), lock)
+        sandbox = WorkerSandbox(index, base, uid, gid, limits or Limits(), lock, fork_kernels)
         sandbox.write()
         sandboxes.append(sandbox)
     _run_locks[str(base)] = (run_lock, start_reaper(sandboxes))

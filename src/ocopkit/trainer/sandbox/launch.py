@@ -24,7 +24,15 @@ files) → ``bwrap`` (no network, private /proc, read-only Python) → the kerne
 Because each step ``exec``s the next, bwrap's parent is the grading worker:
 ``--die-with-parent`` ends the sandbox when the worker ends.
 
-Kept to the standard library: it runs once per kernel.
+``python -I -m ocopkit.trainer.sandbox.launch --zygote SPEC.json CONTROL_FD``
+starts a worker's kernel zygote (:mod:`ocopkit.trainer.sandbox.zygote`) the
+same way, with the same user, limits and read-only file system, as its
+sandbox's init (``--as-pid-1``); it sees the worker's root-owned socket
+folder (it cannot list it) so that the kernels it forks reach their own
+socket folders, and it has no working folder and no connection file: each
+forked kernel makes its own, fresh.
+
+Kept to the standard library: it runs once per kernel or zygote.
 """
 
 import ctypes
@@ -186,8 +194,8 @@ def limit_chain(spec: dict) -> list:
     ]
 
 
-def sandbox_chain(spec: dict, sockets: str, workdir: str, staged: dict, files: list, connection_fd: int) -> list:
-    """Return the bwrap arguments: tmpfs for every writable place, read-only for the rest."""
+def base_chain(spec: dict, staged: dict) -> list:
+    """Return the bwrap arguments every sandbox shares: no network, private /proc, read-only system and Python."""
     limits = spec["limits"]
     chain = [
         "bwrap",
@@ -214,13 +222,34 @@ def sandbox_chain(spec: dict, sockets: str, workdir: str, staged: dict, files: l
         chain += ["--ro-bind", staged[path], path]
     for link, target in spec.get("symlinks", {}).items():
         chain += ["--symlink", target, link]
+    return chain
+
+
+def environment_chain(spec: dict) -> list:
+    chain = []
+    for name, value in spec["environment"].items():
+        chain += ["--setenv", name, value]
+    return chain
+
+
+def sandbox_chain(spec: dict, sockets: str, workdir: str, staged: dict, files: list, connection_fd: int) -> list:
+    """Return the bwrap arguments of one kernel: tmpfs for every writable place, read-only for the rest."""
+    limits = spec["limits"]
+    chain = base_chain(spec, staged)
     chain += ["--bind", sockets, sockets, "--size", str(limits["workdir_bytes"]), "--tmpfs", workdir]
     for descriptor, relative in files:
         chain += ["--perms", "0600", "--file", str(descriptor), os.path.join(workdir, relative)]
     chain += ["--ro-bind-data", str(connection_fd), CONNECTION_INSIDE, "--remount-ro", "/", "--chdir", workdir]
-    for name, value in spec["environment"].items():
-        chain += ["--setenv", name, value]
-    return chain
+    return chain + environment_chain(spec)
+
+
+def zygote_chain(spec: dict, staged: dict) -> list:
+    """Return the bwrap arguments of a worker's zygote: the kernels it forks reach their socket folders below
+    the worker's root-owned sockets folder (listing it is not allowed) and make their own writable places."""
+    chain = base_chain(spec, staged)
+    # --as-pid-1: the zygote is its sandbox's init, which Linux never lets a process inside kill.
+    chain += ["--as-pid-1", "--bind", spec["sockets_dir"], spec["sockets_dir"], "--dir", "/ocop", "--remount-ro", "/"]
+    return chain + ["--chdir", "/"] + environment_chain(spec)
 
 
 def command(spec: dict, sockets: str, workdir: str, staged: dict, files: list, connection_fd: int) -> list:
@@ -243,6 +272,27 @@ def open_log(spec: dict) -> int:
     """A fresh log for this kernel's console chatter, in the root-only runtime folder."""
     path = os.path.join(spec["runtime_dir"], f"kernel-{os.getpid()}.log")
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_APPEND, 0o600)
+
+
+def zygote_command(spec: dict, staged: dict, control_fd: int) -> list:
+    """Return the argv of setpriv → prlimit → bwrap → the zygote (:mod:`ocopkit.trainer.sandbox.zygote`)."""
+    limits = json.dumps(spec["limits"])
+    zygote = [spec["python"], "-P", "-m", "ocopkit.trainer.sandbox.zygote", str(control_fd), limits]
+    return limit_chain(spec) + zygote_chain(spec, staged) + ["--"] + zygote
+
+
+def main_zygote(spec_path: str, control_fd: int) -> None:
+    """Start the worker's zygote in the sandbox; ``control_fd`` is the grader's socket to it."""
+    spec_fd = open_root_file(spec_path)
+    spec = read_json(spec_fd)
+    os.close(spec_fd)
+    staged = stage_read_only_paths(spec)
+    chain = zygote_command(spec, staged, control_fd)
+    os.chdir("/")
+    log = open_log(spec)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.execvpe(chain[0], chain, {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
 
 
 def main(argv: list) -> None:
@@ -269,4 +319,7 @@ def main(argv: list) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    if sys.argv[1] == "--zygote":
+        main_zygote(sys.argv[2], int(sys.argv[3]))
+    else:
+        main(sys.argv)
