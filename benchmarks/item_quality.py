@@ -151,12 +151,7 @@ def new_course(workdir: Path, topic: str, participants: list[str]) -> Course:
         raise RuntimeError(result.get("error") or result)
     people = roster.read_roster(demo.synthetic_roster(len(participants), workdir / "roster.csv"))
     people = [dataclasses.replace(person, id=pid) for person, pid in zip(people, participants)]
-    gradebook = course.api.gradebook
-    try:
-        roster.register(people, gradebook)
-    finally:
-        gradebook.close()
-    course.ledger.save_participants(people)
+    demo.register_participants(course, people)
     return course
 
 

@@ -9,6 +9,7 @@ makes of the solutions; the five example submissions exist; and stock
 ``nbgrader autograde`` gives them the scores in their ``expected.toml``.
 """
 
+import ast
 import json
 import re
 import shutil
@@ -61,6 +62,31 @@ def add_submissions(course, assignment, variants):
         shutil.copytree(
             REPO / "tests" / "submissions" / assignment / variant, course / "submitted" / variant / assignment
         )
+
+
+def solution_cells(assignment: str) -> dict:
+    """The solution notebook's cells by grade id."""
+    notebook = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    return {grading(cell).get("grade_id"): cell for cell in notebook.cells}
+
+
+def run_solution_cells(assignment: str, *grade_ids: str, first: tuple = ("setup",)) -> dict:
+    """Run the solution's cells ``first`` then ``grade_ids`` in one namespace, as a kernel would; return it."""
+    cells, namespace = solution_cells(assignment), {}
+    for grade_id in (*first, *grade_ids):
+        exec(compile(cells[grade_id].source, grade_id, "exec"), namespace)
+    return namespace
+
+
+def assert_hidden_messages_keep_the_answers(assignment: str, answers: dict) -> None:
+    """Fail when a hidden test's message says an answer it checks (``answers``: grade id -> texts)."""
+    cells = solution_cells(assignment)
+    for grade_id, texts in answers.items():
+        block = HIDDEN.search(cells[grade_id].source).group(1)
+        messages = [node.msg for node in ast.walk(ast.parse(block)) if isinstance(node, ast.Assert) and node.msg]
+        said = " ".join(ast.literal_eval(message) for message in messages)
+        for text in texts:
+            assert text not in said, (grade_id, text)
 
 
 def rubric_text(assignment: str, *, one_line: bool = False) -> str:

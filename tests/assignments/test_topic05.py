@@ -1,6 +1,12 @@
 """Topic 5 (Building and protecting brands of agricultural products): the assignment ``topic05``."""
 
-from assignment_support import AssignmentChecks, rubric_text
+from assignment_support import (
+    AssignmentChecks,
+    assert_hidden_messages_keep_the_answers,
+    rubric_text,
+    run_solution_cells,
+    solution_cells,
+)
 
 
 class TestRoundTrip(AssignmentChecks):
@@ -93,28 +99,13 @@ class TestRubric:
 # What a hidden test's message must never say: the answer it checks.
 ANSWERS = {"part3_follow_up_correct": ["D04", "Mật ong Khe Mơ"]}
 
+LOADED = ("setup", "part3_load")  # the cells that load Part 3's table, before the judgement item
+
 
 class TestFollowUp:
     """The judgement item of Part 3: which application the OCOP officer should chase before the evaluation."""
 
     EVALUATION = "2027-03-15"
-
-    @staticmethod
-    def _solution():
-        import nbformat
-
-        from conftest import REPO
-
-        return nbformat.read(REPO / "solutions" / "topic05" / "topic05.ipynb", as_version=4)
-
-    def _cell(self, grade_id: str):
-        return next(c for c in self._solution().cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-
-    def _run(self, *grade_ids: str) -> dict:
-        namespace: dict = {}
-        for grade_id in ("setup", "part3_load", *grade_ids):
-            exec(compile(self._cell(grade_id).source, grade_id, "exec"), namespace)
-        return namespace
 
     def test_the_reference_dates_are_the_certificates_of_the_data(self):
         import pandas as pd
@@ -122,7 +113,7 @@ class TestFollowUp:
         from ocopkit import brands, datasets
 
         table = datasets.load("topic05_brand_applications").set_index("ma_don")
-        candidates = self._run("part3_follow_up_data")["ung_vien"].set_index("ma_don")
+        candidates = run_solution_cells("topic05", "part3_follow_up_data", first=LOADED)["ung_vien"].set_index("ma_don")
         for code, row in candidates.iterrows():
             filed = table.loc[code]
             assert row["ten_nhan_hieu"] == filed["ten_nhan_hieu"], code
@@ -136,7 +127,7 @@ class TestFollowUp:
 
         evaluation = pd.Timestamp(self.EVALUATION)
         table = datasets.load("topic05_brand_applications").set_index("ma_don")
-        namespace = self._run("part3_follow_up_data", "part3_follow_up_answer")
+        namespace = run_solution_cells("topic05", "part3_follow_up_data", "part3_follow_up_answer", first=LOADED)
         ready = {
             code: brands.plan(table.loc[code, "loai_bao_ho"], table.loc[code, "ngay_nop"], False, evaluation)
             for code in namespace["ung_vien"]["ma_don"]
@@ -148,21 +139,12 @@ class TestFollowUp:
         assert len(in_time) == 2, "one candidate with months to spare, one with none, one already late"
 
     def test_hidden_messages_do_not_give_the_answer_away(self):
-        import ast
-
-        from assignment_support import HIDDEN
-
-        for grade_id, answers in ANSWERS.items():
-            block = HIDDEN.search(self._cell(grade_id).source).group(1)
-            messages = [node.msg for node in ast.walk(ast.parse(block)) if isinstance(node, ast.Assert) and node.msg]
-            text = " ".join(ast.literal_eval(message) for message in messages)
-            for answer in answers:
-                assert answer not in text, (grade_id, answer)
+        assert_hidden_messages_keep_the_answers("topic05", ANSWERS)
 
     def test_the_model_answer_of_part_5_on_ordinary_marks_follows_the_lesson(self):
         from ocopkit import brands
 
-        answer = " ".join(self._cell("part5_written_answer").source.split())
+        answer = " ".join(solution_cells("topic05")["part5_written_answer"].source.split())
         assert "nhãn hiệu thông thường là đủ" not in answer
         assert "không có khả năng phân biệt" in answer
         # The kit's own note: a place name alone cannot be an ordinary trademark.

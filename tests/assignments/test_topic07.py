@@ -1,6 +1,12 @@
 """Topic 7 (Methods and tools to build a sustainable tourism cooperative model): the assignment ``topic07``."""
 
-from assignment_support import AssignmentChecks, rubric_text
+from assignment_support import (
+    AssignmentChecks,
+    assert_hidden_messages_keep_the_answers,
+    rubric_text,
+    run_solution_cells,
+    solution_cells,
+)
 
 
 class TestRoundTrip(AssignmentChecks):
@@ -97,23 +103,6 @@ class TestProposals:
     """The judgement item of Part 4: which of three proposals for the loss months leaves the most extra profit."""
 
     @staticmethod
-    def _solution():
-        import nbformat
-
-        from conftest import REPO
-
-        return nbformat.read(REPO / "solutions" / "topic07" / "topic07.ipynb", as_version=4)
-
-    def _cell(self, grade_id: str):
-        return next(c for c in self._solution().cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-
-    def _run(self, *grade_ids: str) -> dict:
-        namespace: dict = {}
-        for grade_id in ("setup", *grade_ids):
-            exec(compile(self._cell(grade_id).source, grade_id, "exec"), namespace)
-        return namespace
-
-    @staticmethod
     def _per_visitor():
         from ocopkit import datasets
 
@@ -123,13 +112,13 @@ class TestProposals:
 
     def test_the_reference_values_are_the_lessons_rounded_to_the_dong(self):
         revenue, variable = self._per_visitor()
-        namespace = self._run("part4_proposals")
+        namespace = run_solution_cells("topic07", "part4_proposals")
         assert namespace["doanh_thu_moi_khach"] == round(revenue)
         assert namespace["bien_doi_moi_khach"] == round(variable)
 
     def test_the_model_answer_leaves_the_most_extra_profit(self):
         revenue, variable = self._per_visitor()
-        namespace = self._run("part4_proposals", "part4_choice_answer")
+        namespace = run_solution_cells("topic07", "part4_proposals", "part4_choice_answer")
         table = namespace["phuong_an"].set_index("ma")
         exact = table["khach_them"] * (revenue - variable) - table["chi_phi_them"]
         assert namespace["phuong_an_chon"] == exact.idxmax()
@@ -144,20 +133,13 @@ class TestProposals:
         revenue, variable = self._per_visitor()
         needed = tourism_coop.break_even_visitors(68_000_000, revenue, variable)
         months = datasets.load("topic07_monthly").set_index("thang")["so_khach"]
-        extra = self._run("part4_proposals")["phuong_an"].set_index("ma").loc["tet_som", "khach_them"]
+        extra = (
+            run_solution_cells("topic07", "part4_proposals")["phuong_an"].set_index("ma").loc["tet_som", "khach_them"]
+        )
         assert months[[12, 1]].sum() < 2 * needed <= months[[12, 1]].sum() + extra
 
     def test_hidden_messages_do_not_give_the_answer_away(self):
-        import ast
-
-        from assignment_support import HIDDEN
-
-        for grade_id, answers in ANSWERS.items():
-            block = HIDDEN.search(self._cell(grade_id).source).group(1)
-            messages = [node.msg for node in ast.walk(ast.parse(block)) if isinstance(node, ast.Assert) and node.msg]
-            text = " ".join(ast.literal_eval(message) for message in messages)
-            for answer in answers:
-                assert answer not in text, (grade_id, answer)
+        assert_hidden_messages_keep_the_answers("topic07", ANSWERS)
 
     def test_the_model_answer_of_part_5_uses_the_lessons_break_even(self):
         import json
@@ -168,7 +150,7 @@ class TestProposals:
 
         revenue, variable = self._per_visitor()
         visitors = _vi(tourism_coop.break_even_visitors(68_000_000, revenue, variable))
-        answer = " ".join(self._cell("part5_written_answer").source.split())
+        answer = " ".join(solution_cells("topic07")["part5_written_answer"].source.split())
         assert f"khoảng {visitors} khách, mức hòa vốn" in answer
         lesson = json.loads((REPO / "course" / "07-tourism-cooperative.ipynb").read_text(encoding="utf-8"))
         assert any(f"cần khoảng {visitors} khách để hòa vốn" in "".join(c["source"]) for c in lesson["cells"])

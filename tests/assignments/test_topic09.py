@@ -1,6 +1,12 @@
 """Topic 9 (Process, procedures and documents to prove participation): the assignment ``topic09``."""
 
-from assignment_support import AssignmentChecks, rubric_text
+from assignment_support import (
+    AssignmentChecks,
+    assert_hidden_messages_keep_the_answers,
+    rubric_text,
+    run_solution_cells,
+    solution_cells,
+)
 
 
 class TestRoundTrip(AssignmentChecks):
@@ -94,26 +100,10 @@ class TestReRatingAdvice:
     # What the hidden test's message must never say: the answer it checks.
     ANSWERS = {"part1_re_rating_advice": ["bao_cao_danh_gia_lai"]}
 
-    @staticmethod
-    def _cells():
-        import nbformat
-
-        from conftest import REPO
-
-        notebook = nbformat.read(REPO / "solutions" / "topic09" / "topic09.ipynb", as_version=4)
-        return {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in notebook.cells}
-
-    def _run(self, *grade_ids) -> dict:
-        namespace: dict = {}
-        cells = self._cells()
-        for grade_id in ("setup", *grade_ids):
-            exec(compile(cells[grade_id].source, grade_id, "exec"), namespace)
-        return namespace
-
     def test_the_model_answer_is_the_one_missing_item(self):
         from ocopkit import dossier
 
-        answers = self._run("part1_re_rating_data", "part1_re_rating_answer")
+        answers = run_solution_cells("topic09", "part1_re_rating_data", "part1_re_rating_answer")
         case = dossier.checklist(1, "hop_tac_xa", "danh_gia_lai", answers["ho_so_tra"])
         assert case.missing == {answers["loi_khuyen_tra"]} == dossier.codes(dossier.RE_RATING_ITEM)
         assert answers["loi_khuyen_tra"] in answers["LUA_CHON"]
@@ -121,7 +111,7 @@ class TestReRatingAdvice:
     def test_the_other_choices_are_wrong_for_the_data(self):
         from ocopkit import dossier
 
-        answers = self._run("part1_re_rating_data")
+        answers = run_solution_cells("topic09", "part1_re_rating_data")
         required = dossier.required_items(1, "hop_tac_xa", "danh_gia_lai")
         assert "phieu_dang_ky_moi" not in required and "phieu_dang_ky_da_co" in answers["ho_so_tra"]
         assert "bang_khen_5_sao" not in dossier.codes()  # no rule asks for awards: they are evidence
@@ -139,27 +129,18 @@ class TestReRatingAdvice:
         from ocopkit import dossier
 
         assert dossier.scheme_on("2026-03-15") == "1489/2025"
-        assert "Tháng 03/2026" in self._cells()["part1_re_rating_prompt"].source
+        assert "Tháng 03/2026" in solution_cells("topic09")["part1_re_rating_prompt"].source
 
     def test_the_hidden_test_grades_on_the_documents_given_in_the_cell(self):
         import ast
         import re
 
-        source = self._cells()["part1_re_rating_advice"].source
+        source = solution_cells("topic09")["part1_re_rating_advice"].source
         hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S).group(1)
         copy = re.search(r"^_ho_so_tra = (\{.*?\})$", hidden, re.S | re.M).group(1)
-        assert ast.literal_eval(copy) == self._run("part1_re_rating_data")["ho_so_tra"]
+        assert ast.literal_eval(copy) == run_solution_cells("topic09", "part1_re_rating_data")["ho_so_tra"]
         names = {n.id for n in ast.walk(ast.parse(hidden)) if isinstance(n, ast.Name)}
         assert not names & {"da_co", "con_thieu", "globals"}  # one slip costs once
 
     def test_the_hidden_message_does_not_give_the_answer(self):
-        import ast
-        import re
-
-        for grade_id, answers in self.ANSWERS.items():
-            source = self._cells()[grade_id].source
-            hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S).group(1)
-            messages = [n.msg for n in ast.walk(ast.parse(hidden)) if isinstance(n, ast.Assert) and n.msg]
-            text = " ".join(ast.literal_eval(m) for m in messages)
-            for answer in answers:
-                assert answer not in text, (grade_id, answer)
+        assert_hidden_messages_keep_the_answers("topic09", self.ANSWERS)

@@ -1,6 +1,12 @@
 """Topic 10 (Standardizing community-based tourist attractions and services in OCOP): the assignment ``topic10``."""
 
-from assignment_support import AssignmentChecks, rubric_text
+from assignment_support import (
+    AssignmentChecks,
+    assert_hidden_messages_keep_the_answers,
+    rubric_text,
+    run_solution_cells,
+    solution_cells,
+)
 
 
 class TestRoundTrip(AssignmentChecks):
@@ -114,29 +120,13 @@ class TestOcopSheetItem:
     ANSWERS = {"part4_ocop_sheet_first_fix": ["A.3.5", "Sở hữu trí tuệ"]}
 
     @staticmethod
-    def _cells():
-        import nbformat
-
-        from conftest import REPO
-
-        notebook = nbformat.read(REPO / "solutions" / "topic10" / "topic10.ipynb", as_version=4)
-        return {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in notebook.cells}
-
-    def _run(self, *grade_ids) -> dict:
-        namespace: dict = {}
-        cells = self._cells()
-        for grade_id in ("setup", *grade_ids):
-            exec(compile(cells[grade_id].source, grade_id, "exec"), namespace)
-        return namespace
-
-    @staticmethod
     def _score(points):
         from ocopkit import criteria_schemes
 
         return criteria_schemes.score(points, "26/2026", 26, case=1)
 
     def test_the_model_answer_is_what_holds_the_next_star_back(self):
-        answers = self._run("part4_ocop_sheet_data", "part4_ocop_sheet_answer")
+        answers = run_solution_cells("topic10", "part4_ocop_sheet_data", "part4_ocop_sheet_answer")
         result = self._score(answers["diem_ban"])
         assert result.band_stars == 4 and result.stars == 3
         assert [code for code, stars, _ in result.unmet] == [answers["viec_cho_4_sao"]]
@@ -147,7 +137,7 @@ class TestOcopSheetItem:
     def test_every_criterion_is_given_and_the_trap_is_real(self):
         from ocopkit import criteria_schemes
 
-        answers = self._run("part4_ocop_sheet_data")
+        answers = run_solution_cells("topic10", "part4_ocop_sheet_data")
         points = answers["diem_ban"]
         items = criteria_schemes.sheet("26/2026", 26).for_case(1)
         assert set(points) == {item.code for item in items}
@@ -162,15 +152,15 @@ class TestOcopSheetItem:
     def test_the_prompt_names_the_decision_and_its_confidence(self):
         from ocopkit import criteria_schemes
 
-        text = self._cells()["part4_ocop_sheet_prompt"].source
+        text = solution_cells("topic10")["part4_ocop_sheet_prompt"].source
         info = criteria_schemes.scheme("26/2026")
         assert info.confidence == "M" and "26/2026/QĐ-TTg" in text and "**M**" in text
         assert "chưa đối chiếu với Công báo" in text and "bộ sản phẩm số 26" in text
-        assert 'BO_TIEU_CHI = "26/2026"' in self._cells()["part4_ocop_sheet_data"].source
+        assert 'BO_TIEU_CHI = "26/2026"' in solution_cells("topic10")["part4_ocop_sheet_data"].source
 
     def test_the_table_shows_the_columns_the_prompt_names(self):
-        namespace = self._run()
-        cells = self._cells()
+        namespace = run_solution_cells("topic10")
+        cells = solution_cells("topic10")
         exec(compile(cells["part4_ocop_sheet_data"].source, "data", "exec"), namespace)
         shown = namespace["phieu_ban"].drop(columns=namespace["phieu_ban"].columns[2])
         assert {"Điểm của bản", "Tối thiểu cho 4★"} <= set(shown.columns)
@@ -181,21 +171,12 @@ class TestOcopSheetItem:
         import ast
         import re
 
-        source = self._cells()["part4_ocop_sheet_first_fix"].source
+        source = solution_cells("topic10")["part4_ocop_sheet_first_fix"].source
         hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S).group(1)
         copy = re.search(r"^_diem = (\{.*?\})$", hidden, re.S | re.M).group(1)
-        assert ast.literal_eval(copy) == self._run("part4_ocop_sheet_data")["diem_ban"]
+        assert ast.literal_eval(copy) == run_solution_cells("topic10", "part4_ocop_sheet_data")["diem_ban"]
         names = {n.id for n in ast.walk(ast.parse(hidden)) if isinstance(n, ast.Name)}
         assert not names & {"san_sang", "ba_viec_truoc", "globals"}  # one slip costs once: not graded on Part 2–4
 
     def test_the_hidden_message_does_not_give_the_answer(self):
-        import ast
-        import re
-
-        for grade_id, answers in self.ANSWERS.items():
-            source = self._cells()[grade_id].source
-            hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S).group(1)
-            messages = [n.msg for n in ast.walk(ast.parse(hidden)) if isinstance(n, ast.Assert) and n.msg]
-            text = " ".join(ast.literal_eval(m) for m in messages)
-            for answer in answers:
-                assert answer not in text, (grade_id, answer)
+        assert_hidden_messages_keep_the_answers("topic10", self.ANSWERS)

@@ -165,6 +165,16 @@ def place_submission(course_dir: Path, examples: Path, assignment: str, particip
         shutil.copytree(examples / variant, target)
 
 
+def register_participants(course: Course, people) -> None:
+    """Put the roster's people in nbgrader's gradebook and their details in the kit's ledger."""
+    gradebook = course.api.gradebook
+    try:
+        roster.register(people, gradebook)
+    finally:
+        gradebook.close()
+    course.ledger.save_participants(people)
+
+
 def run_demo(workdir: str | Path, participants: int | None = None, echo=print) -> list[dict]:
     """Run the trainer's cycle end to end and return the exported rows.
 
@@ -184,12 +194,7 @@ def run_demo(workdir: str | Path, participants: int | None = None, echo=print) -
     people = roster.read_roster(roster_path)
     assignments = course.assignments()
     plan = synthetic_plan(people, assignments) if participants else sample_plan(people, assignments)
-    gradebook = course.api.gradebook
-    try:
-        roster.register(people, gradebook)
-    finally:
-        gradebook.close()
-    course.ledger.save_participants(people)
+    register_participants(course, people)
     echo(_("Registered {count} participants.").format(count=len(people)))
     reason = sandbox.unavailable_reason()
     echo(
