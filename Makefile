@@ -9,7 +9,7 @@ RUN := PATH="$(BIN):$$PATH" MPLBACKEND=Agg
 # make demo: a synthetic cohort spread over the 63 provinces.
 PARTICIPANTS ?= 12
 
-.PHONY: venv system sandbox browser demo test lint lab hub nav messages bench clean
+.PHONY: venv system sandbox browser stress demo test test-busy lint lab hub nav messages bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ sandbox:
 browser:
 	@bash scripts/install-browser.sh
 
+# stress: stress-ng, for the busy-machine check only (make test-busy).
+stress:
+	@if [ "$$(id -u)" = 0 ] && ! command -v stress-ng >/dev/null; then \
+		echo "Installing stress-ng for the busy-machine check"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq stress-ng >/dev/null; \
+	fi
+
 demo: $(STAMP) sandbox
 	$(RUN) $(BIN)/ocop demo --workdir build/demo --participants $(PARTICIPANTS)
 
@@ -40,6 +47,10 @@ demo: $(STAMP) sandbox
 # hub) as one unit of their own, first (conftest.py). `pytest` alone runs in one process.
 test: lint system
 	$(RUN) $(BIN)/python -m pytest -n auto --dist loadfile
+
+# The grading, hub and browser tests again with every core kept busy by stress-ng (scripts/busy-check.sh).
+test-busy: $(STAMP) system stress
+	@bash scripts/busy-check.sh
 
 # ruff: lint and format check over the code (settings in pyproject.toml).
 LINTED := conftest.py src tests benchmarks deploy

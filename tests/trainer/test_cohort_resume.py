@@ -1,6 +1,7 @@
 """`ocop grade` killed half-way, then run again: it picks up where it stopped, grading nothing twice."""
 
 import os
+import pwd
 import shutil
 import signal
 import subprocess
@@ -36,10 +37,14 @@ def grade_command(course):
     ]
 
 
-def sandbox_processes(course) -> list[str]:
-    """Kernels or sandboxes still running for this course (none may outlive a killed grader)."""
-    done = subprocess.run(["pgrep", "-af", "ipykernel_launcher|bwrap"], capture_output=True, text=True)
-    return [line for line in done.stdout.splitlines() if str(course) in line or "ocop-sandbox" in line]
+def sandbox_processes(course) -> list[int]:
+    """Processes of the sandbox users: kernels, zygotes, bwrap (none may outlive a killed grader).
+
+    The machine-wide tests run one at a time (conftest.MACHINE_WIDE), so any
+    such process is this run's.
+    """
+    uids = [entry.pw_uid for entry in pwd.getpwall() if entry.pw_name.startswith(sandbox.USER_PREFIX)]
+    return [pid for uid in uids for pid in sandbox.user_processes(uid)]
 
 
 def test_a_killed_run_resumes_without_regrading(tmp_path):
@@ -64,7 +69,7 @@ def test_a_killed_run_resumes_without_regrading(tmp_path):
     first.wait()
     recorded = dict(ledger.gradings(course, "topic08"))
     assert 3 <= len(recorded) < 10
-    # The kernels die with the grader: bwrap's --die-with-parent, the workers' parent-death signal.
+    # The kernels die with the grader: bwrap's --die-with-parent, the workers' parent-death signal, the reaper.
     deadline = time.monotonic() + 10
     while sandbox_processes(course) and time.monotonic() < deadline:
         time.sleep(0.05)
