@@ -25,8 +25,10 @@ CPU time from its start until it answered ``kernel_info`` and ran the lesson's
 first cell (the imports).
 
 By default the server runs with the participant's settings from
-``deploy/participant`` (formgrader and course list off, idle kernels
-culled), as the hub runs it; ``--role trainer`` runs every extension.
+``deploy/participant`` (formgrader, course list and jupyter_lsp off, nbgrader's
+Assignment List and Validate endpoints loaded on first use, kernels without
+debugpy, idle kernels culled), as the hub runs it; ``--role trainer`` runs every
+extension with the environment's own kernel.
 
 Usage::
 

@@ -5,6 +5,9 @@
 import os
 from pathlib import Path
 
+from jupyter_client.kernelspec import KernelSpecManager
+from traitlets import default
+
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
 # A plain dict, not .update(): .update() leaves a lazy value that JupyterHub's single-user
@@ -14,3 +17,17 @@ c.ServerApp.tornado_settings = {"static_custom_path": [str(Path(__file__).resolv
 # Kernels inherit the server's environment: each one runs kernel_startup.py (beginners' hints).
 # A participant's own PYTHONSTARTUP, if any, is left alone.
 os.environ.setdefault("PYTHONSTARTUP", str(Path(__file__).resolve().parent / "kernel_startup.py"))
+
+
+# The participants' kernel spec, kernels/python3 beside this file: the same "python3" kernel without
+# debugpy (Lab's debugger panel), 7-8 MiB less per kernel (kernels/python3/launch.py). Searched
+# first, so notebooks keep their "python3" and get it; other kernels are found where they were.
+# (KernelSpecManager.kernel_dirs is not a configurable trait: hence the subclass.)
+class ParticipantKernelSpecManager(KernelSpecManager):
+    @default("kernel_dirs")
+    def _participant_kernel_dirs(self):
+        ours = str(Path(__file__).resolve().parent / "kernels")
+        return [ours] + [d for d in super()._kernel_dirs_default() if d != ours]
+
+
+c.ServerApp.kernel_spec_manager_class = ParticipantKernelSpecManager

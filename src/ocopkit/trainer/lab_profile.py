@@ -12,6 +12,15 @@ deployments all use that folder.
 folder that holds only ``course/`` and ``exercises/`` (links to the
 repository's), as a participant sees them, and its kernels get no
 ``MPLBACKEND``, so charts show inline.
+
+This module is also a Jupyter server extension of the profile (``ocopkit.trainer.lab_profile``
+in ``jpserver_extensions``): it answers nbgrader's participant endpoints (the Assignment List's
+``/assignments``, fetch, submit, ``/courses``, the Validate button's ``/assignments/validate``)
+and imports nbgrader only when one of them is first asked for. nbgrader's own
+``assignment_list`` and ``validate_assignment`` extensions import all of nbgrader
+(SQLAlchemy, nbconvert, ...) when the server starts: about 35 MiB in every participant's
+server, most of whom never open the Assignment List during a lesson
+(``docs/performance.md``, "Participants per server").
 """
 
 from __future__ import annotations
@@ -28,6 +37,26 @@ PROFILE = REPO / "deploy" / "participant"
 VISIBLE = ("course", "exercises")  # what a participant's Lab lists; never solutions/
 PAGE_CONFIG = Path("labconfig") / "page_config.json"
 SERVER_CONFIG = Path("jupyter_server_config.json")
+
+# Server extensions a participant's server does not load (jpserver_extensions false in the profile):
+# the trainer's nbgrader tools, and what nothing a participant uses needs.
+TRAINER_ONLY_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+# jupyter_lsp only relays to language servers, and the course environment installs none.
+UNUSED_SERVER_EXTENSIONS = ("jupyter_lsp",)
+# nbgrader's participant-side extensions: off in the profile, served by this module on first use.
+# Their routes (nbgrader's default_handlers, 0.9.6: tests/trainer/test_lab_profile.py checks them).
+ON_FIRST_USE = {
+    "nbgrader.server_extensions.assignment_list": (
+        (r"/assignments", "AssignmentListHandler"),
+        (r"/assignments/(?P<action>fetch|submit|fetch_feedback)", "AssignmentActionHandler"),
+        (r"/courses", "CourseListHandler"),
+        (r"/nbgrader_version", "NbGraderVersionHandler"),
+    ),
+    "nbgrader.server_extensions.validate_assignment": (
+        (r"/assignments/validate", "ValidateAssignmentHandler"),
+        (r"/nbgrader_version", "NbGraderVersionHandler"),
+    ),
+}
 
 
 def _read(relative: Path, profile: Path = PROFILE) -> dict:
@@ -46,10 +75,70 @@ def trainer_only_plugins(profile: Path = PROFILE) -> tuple[str, ...]:
     return tuple(name for name, off in disabled.items() if off)
 
 
+def server_extensions(profile: Path = PROFILE) -> dict[str, bool]:
+    """The profile's ``jpserver_extensions``: which server extensions it turns on or off."""
+    return dict(_read(SERVER_CONFIG, profile)["ServerApp"]["jpserver_extensions"])
+
+
 def trainer_only_server_extensions(profile: Path = PROFILE) -> tuple[str, ...]:
-    """The server extensions the profile turns off for participants (formgrader, course list)."""
-    extensions = _read(SERVER_CONFIG, profile)["ServerApp"]["jpserver_extensions"]
-    return tuple(name for name, on in extensions.items() if not on)
+    """The trainer's server extensions the profile turns off for participants (formgrader, course list)."""
+    extensions = server_extensions(profile)
+    return tuple(name for name in TRAINER_ONLY_SERVER_EXTENSIONS if extensions.get(name) is False)
+
+
+# ---------------------------------------------------------------- the server extension
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    return [{"module": "ocopkit.trainer.lab_profile"}]
+
+
+def _load_jupyter_server_extension(serverapp) -> None:
+    """Route nbgrader's participant endpoints to handlers imported on the first request."""
+    from jupyter_server.utils import url_path_join
+    from tornado import web
+    from tornado.routing import Router
+
+    webapp = serverapp.web_app
+    base_url = webapp.settings["base_url"]
+    loaded: dict[str, object] = {}
+
+    def handlers_of(extension: str):
+        """nbgrader's handlers module, set up as its own loader would have at start."""
+        if extension not in loaded:
+            import importlib
+
+            module = importlib.import_module(extension + ".handlers")
+            if extension.endswith("assignment_list"):
+                manager = module.AssignmentList(parent=serverapp)
+                manager.root_dir = serverapp.root_dir
+                webapp.settings["assignment_list_manager"] = manager
+            serverapp.log.info("Loaded %s on first use", extension)
+            loaded[extension] = module
+        return loaded[extension]
+
+    class OnFirstUse(Router):
+        def __init__(self, extension: str, handler: str):
+            self.extension, self.handler = extension, handler
+
+        def find_handler(self, request, **kwargs):
+            handler_class = getattr(handlers_of(self.extension), self.handler)
+            return webapp.get_handler_delegate(
+                request, handler_class, path_args=kwargs.get("path_args"), path_kwargs=kwargs.get("path_kwargs")
+            )
+
+    # What nbgrader's validate_assignment loader sets at start (its handler reads it).
+    webapp.settings["root_dir"] = serverapp.root_dir
+    rules, seen = [], set()
+    for extension, routes in ON_FIRST_USE.items():
+        for pattern, handler in routes:
+            if pattern not in seen:
+                seen.add(pattern)
+                rules.append((url_path_join(base_url, pattern), OnFirstUse(extension, handler)))
+    # tornado's own add_handlers: jupyter-server's checks the targets' methods for @authenticated,
+    # which a router has none of; every nbgrader handler it routes to is @web.authenticated.
+    web.Application.add_handlers(webapp, ".*$", rules)
+    serverapp.log.info("nbgrader's assignment list and validate endpoints load on first use")
 
 
 def profile_files(profile: Path = PROFILE) -> list[Path]:

@@ -247,7 +247,11 @@ def test_jupyters_own_config_loader_turns_formgrader_off_only_for_participants(t
     extensions = ExtensionConfigManager(read_config_path=jupyter_config_path()).get_jpserver_extensions()
     assert extensions["nbgrader.server_extensions.formgrader"] is formgrader
     assert extensions["nbgrader.server_extensions.course_list"] is formgrader
-    assert extensions["nbgrader.server_extensions.assignment_list"] is True
+    if role == "participant":  # the Assignment List's endpoints load on first use (tests/trainer/test_lab_profile.py)
+        assert extensions["nbgrader.server_extensions.assignment_list"] is False
+        assert extensions["ocopkit.trainer.lab_profile"] is True
+    else:
+        assert extensions["nbgrader.server_extensions.assignment_list"] is True
     disabled = set(get_page_config(jupyter_path("labextensions")).get("disabledExtensions") or [])
     nbgrader_off = {
         "@jupyter/nbgrader:formgrader",
