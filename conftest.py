@@ -26,6 +26,7 @@ MACHINE_WIDE = (
     "tests/trainer/test_export_completeness.py",
     "tests/trainer/test_feedback_sanitised.py",
     "tests/trainer/test_roundtrip.py",
+    "tests/trainer/test_shared_grading.py",
     "tests/trainer/test_submission_checks.py",
     "tests/trainer/test_test_isolation.py",
     "tests/trainer/test_workbook.py",

@@ -6,6 +6,7 @@ ocop generate [ASSIGNMENT ...]      student versions (nbgrader generate_assignme
 ocop roster import FILE.csv         check a roster and register it in the gradebook
 ocop handin ASSIGNMENT FOLDER       take notebooks handed in offline into submitted/
 ocop grade ASSIGNMENT               autograde every submission, naming failures
+ocop grade ASSIGNMENT --shared      the same, sharing the cohort with other machines (PostgreSQL)
 ocop feedback ASSIGNMENT            feedback HTML without hidden tests
 ocop export --to FILE.csv [--items] grades with status and reason, UTF-8 for Excel (--delimiter ";")
 ocop export --xlsx --to FILE.xlsx   the same as a workbook: long and wide sheets, failed and missing lists
@@ -136,6 +137,7 @@ def cmd_grade(args) -> int:
         retry_failed=args.retry_failed,
         unsafe=args.unsafe,
         fresh_kernels=args.fresh_kernels,
+        shared=args.shared,
     )
 
 
@@ -327,6 +329,11 @@ def _add_grading_commands(commands) -> None:
         "--fresh-kernels",
         action="store_true",
         help=_("start every kernel anew instead of forking it from a prepared one (slower; for comparison)"),
+    )
+    grade.add_argument(
+        "--shared",
+        action="store_true",
+        help=_("grade together with other machines sharing the PostgreSQL gradebook and submitted/"),
     )
     _course_dir_option(grade)
     grade.set_defaults(func=cmd_grade)

@@ -9,10 +9,15 @@ sandbox. The parent alone writes the ledger, as each submission finishes:
   recorded, and a rerun skips those whose files have not changed;
 - a submission that hangs past its deadline has its worker killed (and with
   it the sandbox), is recorded as failed, and a fresh worker takes over.
+
+With ``shared`` several machines grade one cohort: the parent takes each
+submission from the claim table of the PostgreSQL gradebook
+(:mod:`ocopkit.trainer.claims`) instead of from its own list.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import dataclasses
 import multiprocessing
@@ -26,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n import _
-from . import grading, ledger, run_guard, sandbox
+from . import claims, grading, ledger, run_guard, sandbox
 from .course import Course
 from .execute import AUTOGRADE_PREPROCESSORS
 
@@ -46,6 +51,7 @@ class GradeOptions:
     deadline: float | None = None  # seconds per submission; from the notebook's cells when None
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
     fork_kernels: bool = True  # kernels forked by each worker's zygotes (sandbox/zygote.py)
+    shared: bool = False  # share the cohort with other machines through the PostgreSQL gradebook (claims.py)
 
 
 def die_with_parent() -> None:
@@ -361,20 +367,87 @@ def grade_cohort(
 
 def _grade_locked(course: Course, assignment, options, progress, on_outcome) -> list[ledger.Grading]:
     """The body of :func:`grade_cohort`, run while this run holds the course."""
+    if options.shared:
+        return _grade_shared(course, assignment, options, progress, on_outcome)
     todo = pending(course, assignment, options)
     if not todo:
         return []
-    workers = max(1, min(options.workers, len(todo)))
+    with _pool(course, assignment, options, len(todo)) as (pool, workers, deadline):
+        return _run(pool, workers, todo, deadline, course, progress or Progress(len(todo)), on_outcome)
+
+
+@contextlib.contextmanager
+def _pool(course: Course, assignment, options, count: int):
+    """Sandboxes and a worker pool for ``count`` submissions, stopped and cleaned up afterwards."""
+    workers = max(1, min(options.workers, count))
     sandboxes = [] if options.unsafe else sandbox.prepare(workers, options.limits, options.fork_kernels)
     pool = WorkerPool(course, assignment, options, sandboxes)
-    progress = progress or Progress(len(todo))
     try:
         # A worker waiting for a locked gradebook is not hung: its wait counts on top.
         deadline = (options.deadline or deadline_seconds(course.api, assignment)) + options.lock_wait
-        return _run(pool, workers, todo, deadline, course, progress, on_outcome)
+        yield pool, workers, deadline
     finally:
         pool.stop()
         sandbox.cleanup(sandboxes)
+
+
+def _grade_shared(course: Course, assignment, options, progress, on_outcome) -> list[ledger.Grading]:
+    """Grade this machine's share of a cohort that other machines grade too (:mod:`.claims`).
+
+    Every machine's outcomes are copied into this course's ledger at the end,
+    also when there was nothing left to grade here: export and report then see
+    the whole cohort.
+    """
+    import psycopg
+
+    try:
+        board = claims.ClaimBoard(course.api.coursedir.db_url, assignment)
+    except psycopg.Error as error:
+        raise claims.unreachable(error) from error
+    try:
+        total = board.enqueue(course.api)
+        if not total:
+            return []
+        with _pool(course, assignment, options, total) as (pool, workers, deadline):
+            return _run_shared(pool, workers, board, deadline, course, progress or Progress(total), on_outcome)
+    except psycopg.Error as error:
+        raise claims.unreachable(error) from error
+    finally:
+        with contextlib.suppress(psycopg.Error):  # without the database, the next run copies them
+            board.copy_to(course.ledger)
+        board.close()  # a claim still held (a machine fault, Ctrl-C) is rolled back: another machine takes it
+
+
+def _collect(pool, deadline) -> list[ledger.Grading]:
+    """The outcomes that arrived within a second, and a failure for each worker past its deadline."""
+    found = pool.receive(timeout=1)
+    for index, participant_id in pool.overdue(deadline):
+        pool.restart(index)
+        found.append(
+            ledger.Grading(
+                pool.args[1],
+                participant_id,
+                "failed",
+                _("grading took longer than {seconds} s: the kernel hung and was stopped").format(
+                    seconds=int(deadline)
+                ),
+                None,
+                None,
+            )
+        )
+    return found
+
+
+def _settled(item: ledger.Grading, course: Course, assignment: str) -> ledger.Grading:
+    """Stop the run on a machine fault; give a failure found here the fingerprint of its submission."""
+    if item.status == DISK_FULL:
+        raise disk_full(course.root)
+    if item.status == GRADEBOOK_LOCKED:
+        raise run_guard.GradebookLocked(item.reason)
+    if not item.fingerprint:  # failures found here, not by the worker: a rerun must still skip them
+        folder = grading.submission_folder(course.api, assignment, item.participant_id)
+        item = dataclasses.replace(item, fingerprint=grading.fingerprint(folder))
+    return item
 
 
 def _run(pool, workers, todo, deadline, course: Course, progress, on_outcome) -> list[ledger.Grading]:
@@ -388,29 +461,39 @@ def _run(pool, workers, todo, deadline, course: Course, progress, on_outcome) ->
         for index in pool.idle():
             if waiting:
                 pool.assign(index, waiting.pop(0))
-        found = pool.receive(timeout=1)
-        for index, participant_id in pool.overdue(deadline):
-            pool.restart(index)
-            found.append(
-                ledger.Grading(
-                    pool.args[1],
-                    participant_id,
-                    "failed",
-                    _("grading took longer than {seconds} s: the kernel hung and was stopped").format(
-                        seconds=int(deadline)
-                    ),
-                    None,
-                    None,
-                )
-            )
-        for item in found:
-            if item.status == DISK_FULL:
-                raise disk_full(course.root)
-            if item.status == GRADEBOOK_LOCKED:
-                raise run_guard.GradebookLocked(item.reason)
-            if not item.fingerprint:  # failures found here, not by the worker: a rerun must still skip them
-                folder = grading.submission_folder(course.api, pool.args[1], item.participant_id)
-                item = dataclasses.replace(item, fingerprint=grading.fingerprint(folder))
+        for item in _collect(pool, deadline):
+            item = _settled(item, course, pool.args[1])
+            course.ledger.record(item)
+            outcomes.append(item)
+            progress.update(item)
+            if on_outcome:
+                on_outcome(item)
+    return outcomes
+
+
+def _run_shared(pool, workers, board, deadline, course: Course, progress, on_outcome) -> list[ledger.Grading]:
+    """Like :func:`_run`, the submissions claimed one by one from the claim table.
+
+    The run ends when no submission of the assignment is pending on any
+    machine: while another machine still grades, this one waits, so that it
+    takes over what that machine leaves if it dies.
+    """
+    for index in range(workers):
+        pool.start(index)
+    held, outcomes = {}, []  # participant id -> its claims.Claim, while a worker grades it
+    progress.start()
+    while held or board.pending():
+        progress.tick()
+        for index in pool.idle():
+            claim = board.claim()
+            if claim is None:
+                break
+            held[claim.participant_id] = claim
+            pool.assign(index, claim.participant_id)
+        for item in _collect(pool, deadline):
+            claim = held.pop(item.participant_id)
+            item = _settled(item, course, pool.args[1])
+            board.finish(claim, item)  # first the claim table: it is what every machine trusts
             course.ledger.record(item)
             outcomes.append(item)
             progress.update(item)

@@ -11,7 +11,7 @@ import os
 import sys
 
 from ..i18n import _
-from . import cohort, sandbox
+from . import claims, cohort, sandbox
 from .course import Course
 from .run_guard import GradingBusy, MachineFault
 
@@ -27,6 +27,39 @@ def unknown_assignment(course: Course, assignment: str) -> str | None:
     return _("The course has no assignment {assignment!r}. Its assignments: {known}.").format(
         assignment=assignment, known=", ".join(known) or _("none yet")
     )
+
+
+def shared_problem(course: Course, assignment: str, regrade: bool) -> str | None:
+    """Say why ``--shared`` cannot be used on this course, or None when it can."""
+    if not claims.is_postgres(course.api.coursedir.db_url):
+        return _(
+            "--shared needs a PostgreSQL gradebook that every grading machine reaches: set "
+            "OCOP_GRADEBOOK_URL=postgresql+psycopg://USER:PASSWORD@HOST/DB on each of them."
+        )
+    if regrade:
+        # Each machine would put the others' finished submissions back in the queue.
+        return _("--shared cannot be combined with --force or --retry-failed: regrade on one machine without --shared.")
+    if not _in_gradebook(course, assignment):
+        # Every submission would fail, and be marked done for every machine.
+        return _(
+            "The shared gradebook has no assignment {assignment}: run nbgrader generate_assignment {assignment} "
+            "with this gradebook first (the trainer does it when releasing the assignment)."
+        ).format(assignment=assignment)
+    return None
+
+
+def _in_gradebook(course: Course, assignment: str) -> bool:
+    """Whether nbgrader's gradebook knows the assignment (autograde fails on every submission otherwise)."""
+    from nbgrader.api import MissingEntry
+
+    gradebook = course.api.gradebook
+    try:
+        gradebook.find_assignment(assignment)
+        return True
+    except MissingEntry:
+        return False
+    finally:
+        gradebook.close()
 
 
 def _nothing_to_grade(course: Course, assignment: str) -> str:
@@ -52,6 +85,7 @@ def grade_and_report(
     retry_failed: bool = False,
     unsafe: bool = False,
     fresh_kernels: bool = False,
+    shared: bool = False,
 ) -> int:
     """Grade every pending submission of an assignment in the sandbox; print failures and totals.
 
@@ -69,13 +103,16 @@ def grade_and_report(
         Grade without the sandbox (the trainer's explicit choice).
     fresh_kernels : bool
         Start every kernel anew instead of forking it from the worker's zygotes.
+    shared : bool
+        Grade together with other machines through the PostgreSQL gradebook
+        (:mod:`ocopkit.trainer.claims`).
 
     Returns
     -------
     int
         ``ocop grade``'s exit code: 0 done (or nothing left to grade), 2 an
-        unknown assignment or an untrusted configuration (raised when the
-        course configuration is read), 3 no sandbox, 4 another run is
+        unknown assignment, an untrusted configuration (raised when the
+        course configuration is read) or ``shared`` without PostgreSQL, 3 no sandbox, 4 another run is
         grading, 5 the machine failed (disk full, gradebook locked), 130 stopped.
     """
     if os.geteuid() == 0:
@@ -83,6 +120,10 @@ def grade_and_report(
         # another user could have written (course.UntrustedConfig, exit 2).
         course.config()
     problem = unknown_assignment(course, assignment)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    problem = shared and shared_problem(course, assignment, force or retry_failed)
     if problem:
         print(problem, file=sys.stderr)
         return 2
@@ -103,6 +144,7 @@ def grade_and_report(
         retry_failed=retry_failed,
         unsafe=unsafe,
         fork_kernels=not fresh_kernels,
+        shared=shared,
     )
     try:
         outcomes = cohort.grade_cohort(course, assignment, options)
