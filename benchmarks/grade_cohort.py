@@ -143,8 +143,8 @@ def kit_breakdown(course: Path, assignment: str, options: cohort.GradeOptions, r
             "whole submission": (grading, "grade_submission"),
             "nbgrader autograde": (grading, "autograde"),
             "kernels and cells": (execute.GuardedExecute, "preprocess"),
-            "answers kernel start": (NotebookClient, "async_start_new_kernel"),
-            "answers kernel ready": (NotebookClient, "async_start_new_kernel_client"),
+            "answers kernel start": (NotebookClient, "start_new_kernel"),
+            "answers kernel ready": (NotebookClient, "start_new_kernel_client"),
         }
         with clock.watching(targets):
             for person in people[1:]:
