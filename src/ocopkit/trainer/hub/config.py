@@ -61,6 +61,10 @@ c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 60
 c.Spawner.http_timeout = 60
 c.LocalProcessSpawner.env_keep = []
+# Restarting the hub (an update, a crash) leaves participants' servers running: a new hub
+# finds them from its database and routes to them again; unsaved work and kernels survive.
+# `make hub`'s Ctrl-C still stops them (run.Hub.serve ends what the hub leaves).
+c.JupyterHub.cleanup_servers = False
 
 # The hub's home page also links each tool's app page (Voilà in the participant's
 # own server, no code): templates/home.html, through /hub/user-redirect/.

@@ -39,13 +39,18 @@ def free_port() -> int:
 
 
 def alive(pid: int) -> bool:
+    """Whether ``pid`` runs: a zombie does not (a server left by a restarted hub has no parent to reap it)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
 
 
 def process_uid(pid: int) -> int | None:
@@ -169,19 +174,36 @@ class Hub:
                 pids[name] = int(pid)
         return pids
 
-    def stop(self, timeout: float = 30) -> None:
-        """Stop the hub; it stops the users' servers and its proxy. Leftovers of its own are ended by pid."""
-        if self.process is None:
-            return
-        servers = self.server_pids()
-        proxy_pid_file = self.settings.state_dir / "jupyterhub-proxy.pid"
-        if self.process.poll() is None:
+    def terminate(self, timeout: float = 30) -> None:
+        """Stop the hub process alone (SIGTERM, then SIGKILL); users' servers keep running."""
+        if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def restart(self, timeout: float = 90) -> Hub:
+        """Stop the hub and start it again, as an update or a crash would; the users' servers survive.
+
+        The configuration keeps them (``cleanup_servers = False``): the new hub
+        finds them in its database and routes to them again.
+        """
+        self.terminate()
+        return self.start(timeout=timeout)
+
+    def stop(self, timeout: float = 30) -> None:
+        """Stop the hub, the users' servers it started and its proxy (ended by pid, none other)."""
+        if self.process is None:
+            return
+        servers = self.server_pids()
+        self.terminate(timeout)
+        self.end_leftovers(servers)
+        self.process = None
+
+    def end_leftovers(self, servers: dict[str, int]) -> None:
+        """End the servers (user name to pid) still run by their user, and this hub's proxy, if any."""
         import pwd
 
         uids = {}
@@ -190,9 +212,16 @@ class Hub:
                 uids[name] = pwd.getpwnam(name).pw_uid
             except KeyError:
                 pass
-        for name, pid in servers.items():  # only servers this hub started, still run by their user
-            if alive(pid) and process_uid(pid) == uids.get(name):
-                os.kill(pid, signal.SIGTERM)
+        ending = [pid for name, pid in servers.items() if alive(pid) and process_uid(pid) == uids.get(name)]
+        for pid in ending:  # only servers this hub started, still run by their user
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15  # they save and stop their kernels; a next setup may empty their homes
+        while any(alive(pid) for pid in ending) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in ending:
+            if alive(pid) and process_uid(pid) in uids.values():
+                os.kill(pid, signal.SIGKILL)
+        proxy_pid_file = self.settings.state_dir / "jupyterhub-proxy.pid"
         if proxy_pid_file.exists():
             try:
                 pid = int(proxy_pid_file.read_text().strip())
@@ -200,16 +229,22 @@ class Hub:
                     os.kill(pid, signal.SIGTERM)
             except (ValueError, OSError):
                 pass
-        self.process = None
 
     def serve(self) -> int:
         """Run in the foreground until Ctrl-C (``make hub``); return the hub's exit code."""
         self.start(foreground=True)
         print(banner(self.settings), flush=True)
         try:
+            return self.wait_foreground()
+        finally:
+            # The hub leaves users' servers running (a restart must not stop them); make hub's Ctrl-C does.
+            self.end_leftovers(self.server_pids())
+
+    def wait_foreground(self) -> int:
+        try:
             return self.process.wait()
         except KeyboardInterrupt:
-            # The terminal sent SIGINT to the hub too; give it time to stop its servers.
+            # The terminal sent SIGINT to the hub too; give it time to stop.
             try:
                 return self.process.wait(30)
             except (subprocess.TimeoutExpired, KeyboardInterrupt):

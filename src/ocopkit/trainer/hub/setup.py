@@ -452,6 +452,8 @@ c = get_config()  # noqa: F821
 
 c.CourseDirectory.course_id = {settings.course_id!r}
 c.Exchange.root = {str(settings.exchange_dir)!r}
+# A submit lands whole in the exchange or not at all, and says so in the cohort's language (hub/submit.py).
+c.ExchangeFactory.submit = "ocopkit.trainer.hub.submit.WholeSubmit"
 ''',
     )
     settings.nbgrader_config_dir.chmod(0o755)
@@ -484,8 +486,14 @@ def write_role_configs(settings: HubSettings) -> None:
             indent=1,
         ),
     )
+    # Both roles: a notebook whose save a killed server cut short is put back at the next start (hub/recover.py).
+    recover = Path("jupyter_server_config.d") / "ocopkit-hub-recover.json"
+    for role in (participant, trainer):
+        extension = {"ServerApp": {"jpserver_extensions": {"ocopkit.trainer.hub.recover": True}}}
+        write_file(role / recover, json.dumps(extension, indent=1))
     folders = {participant, trainer, settings.state_dir / "jupyter"}
-    folders.update(participant / relative.parent for relative in files)
+    folders.update(participant / relative.parent for relative in [*files, recover])
+    folders.add(trainer / recover.parent)
     for folder in folders:
         folder.chmod(0o755)
 
