@@ -34,6 +34,7 @@ from ..i18n import _
 from . import claims, grading, ledger, run_guard, sandbox
 from .course import Course
 from .execute import AUTOGRADE_PREPROCESSORS
+from .metadata_check import SANITIZE_PREPROCESSORS
 
 PR_SET_PDEATHSIG = 1
 
@@ -67,6 +68,7 @@ def configure_for(worker_sandbox, limits: sandbox.Limits):
 
     def configure(config):
         config.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
+        config.Autograde.sanitize_preprocessors = SANITIZE_PREPROCESSORS
         config.GuardedExecute.max_output_bytes = limits.output_bytes
         # The outputs are in hand when the last cell ends: kill the kernel
         # rather than wait half a second for a polite shutdown.
