@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO / "src"))
 from nbgrader.api import Gradebook  # noqa: E402
 
 from ocopkit.trainer import cohort, execute, grading, sandbox  # noqa: E402
-from ocopkit.trainer.course import Course, ensure_tools_on_path, make_working_course  # noqa: E402
+from ocopkit.trainer.course import Course, ensure_tools_on_path, make_working_course, quickstart_course  # noqa: E402
 
 VARIANTS = ("full", "partial", "untouched", "syntax_error", "raises")
 COHORT_SIZE = 2400  # participants of one topic in the 2021 series
@@ -55,14 +55,7 @@ def prepare_topic(base: Path, count: int) -> Path:
 
 def prepare_quickstart(base: Path, count: int) -> Path:
     """nbgrader's quickstart course with ps1 released; every other submission is the solution."""
-    base.mkdir(parents=True)
-    nbgrader(base, "quickstart", "course101")
-    course = base / "course101"
-    nbgrader(course, "generate_assignment", "ps1", "--force")
-    for number in range(count):
-        source = course / ("source" if number % 2 == 0 else "release") / "ps1"
-        shutil.copytree(source, course / "submitted" / f"p{number:04d}" / "ps1")
-    return course
+    return quickstart_course(base, count)
 
 
 def scores(course: Path, assignment: str) -> dict[str, float]:

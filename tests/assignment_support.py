@@ -78,6 +78,12 @@ def run_solution_cells(assignment: str, *grade_ids: str, first: tuple = ("setup"
     return namespace
 
 
+def hidden_tests(assignment: str, grade_id: str) -> tuple[str, set[str]]:
+    """A graded cell's hidden tests, and the names they read."""
+    hidden = HIDDEN.search(solution_cells(assignment)[grade_id].source).group(1)
+    return hidden, {node.id for node in ast.walk(ast.parse(hidden)) if isinstance(node, ast.Name)}
+
+
 def assert_hidden_messages_keep_the_answers(assignment: str, answers: dict) -> None:
     """Fail when a hidden test's message says an answer it checks (``answers``: grade id -> texts)."""
     cells = solution_cells(assignment)

@@ -3,6 +3,7 @@
 from assignment_support import (
     AssignmentChecks,
     assert_hidden_messages_keep_the_answers,
+    hidden_tests,
     rubric_text,
     run_solution_cells,
     solution_cells,
@@ -135,11 +136,9 @@ class TestReRatingAdvice:
         import ast
         import re
 
-        source = solution_cells("topic09")["part1_re_rating_advice"].source
-        hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S).group(1)
+        hidden, names = hidden_tests("topic09", "part1_re_rating_advice")
         copy = re.search(r"^_ho_so_tra = (\{.*?\})$", hidden, re.S | re.M).group(1)
         assert ast.literal_eval(copy) == run_solution_cells("topic09", "part1_re_rating_data")["ho_so_tra"]
-        names = {n.id for n in ast.walk(ast.parse(hidden)) if isinstance(n, ast.Name)}
         assert not names & {"da_co", "con_thieu", "globals"}  # one slip costs once
 
     def test_the_hidden_message_does_not_give_the_answer(self):

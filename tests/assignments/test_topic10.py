@@ -3,6 +3,7 @@
 from assignment_support import (
     AssignmentChecks,
     assert_hidden_messages_keep_the_answers,
+    hidden_tests,
     rubric_text,
     run_solution_cells,
     solution_cells,
@@ -171,11 +172,9 @@ class TestOcopSheetItem:
         import ast
         import re
 
-        source = solution_cells("topic10")["part4_ocop_sheet_first_fix"].source
-        hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S).group(1)
+        hidden, names = hidden_tests("topic10", "part4_ocop_sheet_first_fix")
         copy = re.search(r"^_diem = (\{.*?\})$", hidden, re.S | re.M).group(1)
         assert ast.literal_eval(copy) == run_solution_cells("topic10", "part4_ocop_sheet_data")["diem_ban"]
-        names = {n.id for n in ast.walk(ast.parse(hidden)) if isinstance(n, ast.Name)}
         assert not names & {"san_sang", "ba_viec_truoc", "globals"}  # one slip costs once: not graded on Part 2–4
 
     def test_the_hidden_message_does_not_give_the_answer(self):

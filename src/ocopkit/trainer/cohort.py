@@ -464,13 +464,17 @@ def _run(pool, workers, todo, deadline, course: Course, progress, on_outcome) ->
             if waiting:
                 pool.assign(index, waiting.pop(0))
         for item in _collect(pool, deadline):
-            item = _settled(item, course, pool.args[1])
-            course.ledger.record(item)
-            outcomes.append(item)
-            progress.update(item)
-            if on_outcome:
-                on_outcome(item)
+            outcomes.append(_recorded(_settled(item, course, pool.args[1]), course, progress, on_outcome))
     return outcomes
+
+
+def _recorded(item: ledger.Grading, course: Course, progress, on_outcome) -> ledger.Grading:
+    """Record an outcome in this machine's ledger, count it and pass it on; return it."""
+    course.ledger.record(item)
+    progress.update(item)
+    if on_outcome:
+        on_outcome(item)
+    return item
 
 
 def _run_shared(pool, workers, board, deadline, course: Course, progress, on_outcome) -> list[ledger.Grading]:
@@ -496,9 +500,5 @@ def _run_shared(pool, workers, board, deadline, course: Course, progress, on_out
             claim = held.pop(item.participant_id)
             item = _settled(item, course, pool.args[1])
             board.finish(claim, item)  # first the claim table: it is what every machine trusts
-            course.ledger.record(item)
-            outcomes.append(item)
-            progress.update(item)
-            if on_outcome:
-                on_outcome(item)
+            outcomes.append(_recorded(item, course, progress, on_outcome))
     return outcomes

@@ -13,6 +13,7 @@ import os
 import pwd
 import shutil
 import stat
+import subprocess
 import sys
 import warnings
 from collections.abc import Callable
@@ -289,3 +290,24 @@ def make_working_course(target: str | Path, source: str | Path | None = None) ->
         source / "solutions", target / "solutions", ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
     )
     return target
+
+
+def quickstart_course(base: str | Path, submissions: int) -> Path:
+    """nbgrader's own quickstart course (``nbgrader quickstart course101``) with ps1 released and handed in.
+
+    A peer's course to grade the kit against stock nbgrader (``benchmarks/grade_cohort.py`` and its test):
+    every other submission is the solution, the rest the released version.
+    """
+    base = Path(base)
+    base.mkdir(parents=True, exist_ok=True)
+
+    def nbgrader(folder: Path, *args: str) -> None:
+        subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=folder, check=True, capture_output=True)
+
+    nbgrader(base, "quickstart", "course101")
+    course = base / "course101"
+    nbgrader(course, "generate_assignment", "ps1", "--force")
+    for number in range(submissions):
+        source = course / ("source" if number % 2 == 0 else "release") / "ps1"
+        shutil.copytree(source, course / "submitted" / f"p{number:04d}" / "ps1")
+    return course

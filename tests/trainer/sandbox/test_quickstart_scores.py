@@ -7,7 +7,6 @@ sandbox, forked kernels or checks: the scores must still be nbgrader's own.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from ocopkit.trainer import cohort, sandbox
-from ocopkit.trainer.course import Course
+from ocopkit.trainer.course import Course, quickstart_course
 
 from conftest import require
 
@@ -28,16 +27,6 @@ def nbgrader(course: Path, *args: str) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def quickstart(base: Path) -> Path:
-    nbgrader(base, "quickstart", "course101")
-    course = base / "course101"
-    nbgrader(course, "generate_assignment", "ps1", "--force")
-    for number in range(SUBMISSIONS):
-        source = course / ("source" if number % 2 == 0 else "release") / "ps1"
-        shutil.copytree(source, course / "submitted" / f"p{number}" / "ps1")
-    return course
-
-
 def scores(course: Path) -> dict[str, float]:
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         return {s["student"]: s["score"] for s in gradebook.submission_dicts("ps1")}
@@ -46,7 +35,8 @@ def scores(course: Path) -> dict[str, float]:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     require(sandbox.unavailable_reason())
-    stock, kit = quickstart(tmp_path_factory.mktemp("stock")), quickstart(tmp_path_factory.mktemp("kit"))
+    stock = quickstart_course(tmp_path_factory.mktemp("stock"), SUBMISSIONS)
+    kit = quickstart_course(tmp_path_factory.mktemp("kit"), SUBMISSIONS)
     nbgrader(stock, "autograde", "ps1", "--force")
     outcomes = cohort.grade_cohort(Course(kit), "ps1", cohort.GradeOptions(workers=2, fork_kernels=True))
     return {"stock": scores(stock), "kit": scores(kit), "outcomes": outcomes}
