@@ -161,24 +161,50 @@ def sources(notebook: dict) -> list[str]:
     return ["".join(cell["source"]) for cell in notebook["cells"]]
 
 
+def kill_mid_write(server, target: Path, backup: Path, notebook: dict, good_size: int) -> bool:
+    """Save ``notebook`` and SIGKILL the server once Jupyter has copied the old file aside and begun writing.
+
+    Returns False when the save finished before the write was seen under way (the server still runs).
+    """
+    pid = server.pid()
+    saving = save_in_background(server, notebook)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and saving.is_alive():
+        try:
+            writing = backup.exists() and target.stat().st_size != good_size
+        except OSError:
+            writing = False
+        if writing:
+            os.kill(pid, signal.SIGKILL)
+            saving.join(60)
+            return True
+        time.sleep(0.0005)
+    saving.join(60)
+    return False
+
+
 class TestServerKilledWhileSaving:
     def test_the_last_good_version_comes_back_with_the_next_server(self, hub):
         user = USERS[1]
         server, home = hub.servers[user], hub.home(user)
         target, backup = home / NOTEBOOK, home / ASSIGNMENT / f".~{ASSIGNMENT}.ipynb"
         good = json.loads(target.read_text(encoding="utf-8"))
-        # Big enough (32 MB) that writing it takes a while: the kill lands in the middle of the write.
-        filler = {"cell_type": "code", "metadata": {}, "source": "x = 1\n" * ((32 << 20) // 6), "outputs": []}
-        bigger = dict(good, cells=[*good["cells"], dict(filler, execution_count=None)])
-        pid = server.pid()
-        saving = save_in_background(server, bigger)
-        # Kill it the moment Jupyter has copied the notebook aside and begun writing over it.
-        wait_for(backup.exists, 60, "the save never began", every=0.001)
-        os.kill(pid, signal.SIGKILL)
-        saving.join(60)
-        assert not recover.readable_notebook(target), "the kill did not land in the middle of the write"
-        hub.forget(user)
-        server = hub.spawn(user)  # the hub sees the server is gone and starts a new one
+        pid, killed = server.pid(), False
+        try:
+            # Big enough that writing it takes a while; larger again if a save still outran the watcher.
+            for megabytes in (32, 64, 128):
+                filler = {"cell_type": "code", "metadata": {}, "source": "x = 1\n" * ((megabytes << 20) // 6)}
+                bigger = dict(good, cells=[*good["cells"], dict(filler, execution_count=None, outputs=[])])
+                server.put(f"api/contents/{NOTEBOOK}", json={"type": "notebook", "format": "json", "content": good})
+                killed = kill_mid_write(server, target, backup, bigger, target.stat().st_size)
+                if killed:
+                    break
+            assert killed, "every save finished before the kill could land in the middle of the write"
+            assert not recover.readable_notebook(target), "the kill did not land in the middle of the write"
+        finally:
+            if killed:
+                hub.forget(user)
+                server = hub.spawn(user)  # the hub sees the server is gone and starts a new one
         assert server.pid() != pid
         # Back on disk at the start, before anything opens it: a submit reads the file itself.
         assert recover.readable_notebook(target) and sources(json.loads(target.read_text())) == sources(good)
