@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n import _
-from . import claims, grading, ledger, run_guard, sandbox
+from . import claims, gradebook_engines, grading, ledger, run_guard, sandbox
 from .course import Course
 from .execute import AUTOGRADE_PREPROCESSORS
 from .metadata_check import SANITIZE_PREPROCESSORS
@@ -74,6 +74,7 @@ def configure_for(worker_sandbox, limits: sandbox.Limits):
         # rather than wait half a second for a polite shutdown.
         config.GuardedExecute.shutdown_kernel = "immediate"
         config.AsyncKernelManager.client_class = "ocopkit.trainer.kernel_client.PromptKernelClient"
+        gradebook_engines.share()  # compile each gradebook query once per worker, not once per submission
         if worker_sandbox is not None:
             worker_sandbox.nbgrader_config(config)
 
@@ -86,11 +87,12 @@ def worker_main(course: Course, assignment, worker_sandbox, options, connection)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     if worker_sandbox is not None:
         os.environ.update(worker_sandbox.environment())
+    api = course.make_api(configure_for(worker_sandbox, options.limits))
+    if worker_sandbox is not None:
         try:
-            worker_sandbox.prewarm()
+            worker_sandbox.prewarm(grading.assignment_imports(api, assignment))
         except Exception:  # the first kernel starts them again, and its failure names what went wrong
             pass
-    api = course.make_api(configure_for(worker_sandbox, options.limits))
     while (participant_id := connection.recv()) is not None:
         if worker_sandbox is not None:
             worker_sandbox.reset()  # nothing of the last participant's kernels survives into this one

@@ -168,14 +168,14 @@ class GuardedExecute(Execute):
             self._audited = True
             # As a user expression, like the questions later: outside a cell IPython's builtin trap is off, and
             # the state compared must be taken in the same condition.
-            self._silently("pass", {"start": AUDIT_START})
+            self._send_silently("pass", {"start": AUDIT_START})
         if is_test(cell):
             if self._answers_changed:  # else the tests kernel holds them already, as they are
                 self._send_answers()
                 self._answers_changed = False
             return self._in_tests_kernel(lambda: super(GuardedExecute, self).preprocess_cell(cell, resources, index))
         if is_trusted(cell) and self._has_tests:  # setup: the tests kernel needs its imports and data too
-            self._in_tests_kernel(lambda: self._silently(cell.source))
+            self._in_tests_kernel(lambda: self._send_silently(cell.source))
         self._answers_changed = True
         result = super().preprocess_cell(cell, resources, index)
         if index == self._last_code:
@@ -230,11 +230,26 @@ class GuardedExecute(Execute):
 
     def _silently(self, code: str, user_expressions: dict | None = None) -> dict | None:
         """Execute code in the current kernel without recording it; return the reply, or None."""
+        msg_id = self._send_silently(code, user_expressions)
         try:
-            msg_id = self.kc.execute(
+            return None if msg_id is None else self.wait_for_reply(msg_id)
+        except Exception:  # a kernel that does not answer gives no answers
+            return None
+
+    def _send_silently(self, code: str, user_expressions: dict | None = None) -> str | None:
+        """Queue code in the current kernel without recording it or waiting for it; return the request's id.
+
+        A kernel runs its requests in the order they came, so what is queued
+        here has run before the next cell nbclient sends, and nbclient skips
+        the replies and outputs of requests that are not its cell's. A silent
+        request that fails does not make the kernel drop the requests queued
+        after it (ipykernel aborts the queue only after a cell that is not
+        silent), so the next cell runs as it would have.
+        """
+        try:
+            return self.kc.execute(
                 code, silent=True, store_history=False, allow_stdin=False, user_expressions=user_expressions or {}
             )
-            return self.wait_for_reply(msg_id)
         except Exception:  # a kernel that does not answer gives no answers
             return None
 
@@ -244,7 +259,7 @@ class GuardedExecute(Execute):
         self._record(reply)
         text = expression_value(reply, "dump")
         checked = answer_transfer.checked(text if isinstance(text, str) else "{}")
-        self._in_tests_kernel(lambda: self._silently(LOAD.format(text=checked)))
+        self._in_tests_kernel(lambda: self._send_silently(LOAD.format(text=checked)))
 
     def output(self, outs, msg, display_id, cell_index):
         """Keep an output only while the notebook's total stays under the cap."""

@@ -287,3 +287,23 @@ def grade_submission(
         return ledger.Grading(assignment, participant_id, "failed", failure_reason(result), None, None, stamp)
     outcome = while_locked(lambda: graded_outcome(api, assignment, participant_id, flags, found.notes), lock_wait)
     return dataclasses.replace(outcome, fingerprint=stamp)
+
+
+def assignment_imports(api, assignment: str) -> list[str] | None:
+    """What the assignment's cells import, from the source cells the gradebook holds; None when unreadable.
+
+    The gradebook's cells are the ones ``generate_assignment`` recorded
+    (what autograde restores), so a submission cannot change the list; the
+    names are only ever imported inside the sandbox (``sandbox.warmup``).
+    """
+    from nbgrader.api import Gradebook
+
+    from .sandbox import warmup
+
+    try:
+        with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+            notebooks = gradebook.find_assignment(assignment).notebooks
+            sources = [cell.source or "" for nb in notebooks for cell in nb.source_cells if cell.cell_type == "code"]
+    except Exception:  # no gradebook yet, or no such assignment: the zygotes import the kit's default list
+        return None
+    return warmup.acceptable([name for source in sources for name in warmup.imported_names(source)])

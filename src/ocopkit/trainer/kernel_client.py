@@ -28,7 +28,7 @@ IOPUB_CONNECTED_SECONDS = 0.2  # the wait for proof that IOPub is connected, as 
 class PromptKernelClient(AsyncKernelClient):
     """``AsyncKernelClient`` whose ``wait_for_ready`` flushes IOPub for ``flush_seconds`` of silence, not 0.2 s."""
 
-    flush_seconds = Float(0.02, help="Silence on IOPub that ends wait_for_ready.").tag(config=True)
+    flush_seconds = Float(0.002, help="Silence on IOPub that ends wait_for_ready.").tag(config=True)
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
         """Send ``kernel_info`` until the kernel replies on shell and IOPub, then flush IOPub briefly."""
@@ -49,6 +49,10 @@ class PromptKernelClient(AsyncKernelClient):
                 raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
         while await self._iopub_answers(self.flush_seconds):
             pass
+
+    # AsyncKernelClient binds ``wait_for_ready`` to the base class's function when the class is made, so
+    # overriding ``_async_wait_for_ready`` alone would change nothing: bind this one.
+    wait_for_ready = _async_wait_for_ready
 
     async def _iopub_answers(self, seconds: float) -> bool:
         """Whether a message arrives on IOPub within ``seconds`` (it is dropped)."""

@@ -245,12 +245,16 @@ class WorkerSandbox:
         config.KernelManager.transport = "ipc"
         config.KernelManager.ip = str(self.sockets_dir / "unused")  # each kernel gets its own folder
 
-    def prewarm(self) -> None:
-        """Start the worker's zygotes now, both at once, so the first submission does not wait for them."""
+    def prewarm(self, modules: list[str] | None = None) -> None:
+        """Start the worker's zygotes now, both at once, so the first submission does not wait for them.
+
+        ``modules``: what the assignment's cells import (the zygotes import
+        those before forking); None for what all the kit's assignments import.
+        """
         if self.fork_kernels:
             from .forkserver import prewarm
 
-            prewarm(str(self.folder / "sandbox.json"), self.uid)
+            prewarm(str(self.folder / "sandbox.json"), self.uid, modules)
 
     def reset(self) -> None:
         """End everything the last submission left, before the next one: processes, sockets, logs."""

@@ -111,8 +111,8 @@ class ForkedKernel:
 class Zygote:
     """One zygote of one worker: its sandbox's processes, held by pidfd, and the control socket."""
 
-    def __init__(self, spec_path: str, uid: int):
-        self.spec_path, self.uid = spec_path, uid
+    def __init__(self, spec_path: str, uid: int, modules: list[str] | None = None):
+        self.spec_path, self.uid, self.modules = spec_path, uid, modules
         self.spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
         self.control: socket.socket | None = None
         self.process: subprocess.Popen | None = None
@@ -136,6 +136,7 @@ class Zygote:
                 "--zygote",
                 self.spec_path,
                 str(theirs.fileno()),
+                *([] if self.modules is None else [json.dumps(self.modules)]),
             ],
             pass_fds=(theirs.fileno(),),
             cwd="/",
@@ -219,17 +220,21 @@ class Zygote:
 _zygotes: dict[tuple[str, str], Zygote] = {}
 
 
-def zygote_for(spec_path: str, role: str, uid: int) -> Zygote:
-    """This worker's zygote for a role ("answers" or "tests"), made on first use."""
+def zygote_for(spec_path: str, role: str, uid: int, modules: list[str] | None = None) -> Zygote:
+    """This worker's zygote for a role ("answers" or "tests"), made on first use.
+
+    ``modules``: what the zygote imports for the exercise's cells (see
+    :func:`ocopkit.trainer.sandbox.warmup.preload`), kept for its restarts.
+    """
     key = (spec_path, role)
     if key not in _zygotes:
-        _zygotes[key] = Zygote(spec_path, uid)
+        _zygotes[key] = Zygote(spec_path, uid, modules)
     return _zygotes[key]
 
 
-def prewarm(spec_path: str, uid: int) -> None:
+def prewarm(spec_path: str, uid: int, modules: list[str] | None = None) -> None:
     """Start a worker's two zygotes side by side, before its first submission."""
-    zygotes = [zygote_for(spec_path, role, uid) for role in ROLES]
+    zygotes = [zygote_for(spec_path, role, uid, modules) for role in ROLES]
     for zygote in zygotes:
         zygote.begin()
     for zygote in zygotes:

@@ -24,7 +24,7 @@ files) → ``bwrap`` (no network, private /proc, read-only Python) → the kerne
 Because each step ``exec``s the next, bwrap's parent is the grading worker:
 ``--die-with-parent`` ends the sandbox when the worker ends.
 
-``python -I -m ocopkit.trainer.sandbox.launch --zygote SPEC.json CONTROL_FD``
+``python -I -m ocopkit.trainer.sandbox.launch --zygote SPEC.json CONTROL_FD [MODULES_JSON]``
 starts a worker's kernel zygote (:mod:`ocopkit.trainer.sandbox.zygote`) the
 same way, with the same user, limits and read-only file system, as its
 sandbox's init (``--as-pid-1``); it sees the worker's root-owned socket
@@ -274,20 +274,25 @@ def open_log(spec: dict) -> int:
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_APPEND, 0o600)
 
 
-def zygote_command(spec: dict, staged: dict, control_fd: int) -> list:
-    """Return the argv of setpriv → prlimit → bwrap → the zygote (:mod:`ocopkit.trainer.sandbox.zygote`)."""
+def zygote_command(spec: dict, staged: dict, control_fd: int, modules: str | None = None) -> list:
+    """Return the argv of setpriv → prlimit → bwrap → the zygote (:mod:`ocopkit.trainer.sandbox.zygote`).
+
+    ``modules``: the JSON list of what the zygote imports, passed on as text
+    (the zygote checks it, in the sandbox; root never acts on it).
+    """
     limits = json.dumps(spec["limits"])
     zygote = [spec["python"], "-P", "-m", "ocopkit.trainer.sandbox.zygote", str(control_fd), limits]
+    zygote += [] if modules is None else [modules]
     return limit_chain(spec) + zygote_chain(spec, staged) + ["--"] + zygote
 
 
-def main_zygote(spec_path: str, control_fd: int) -> None:
+def main_zygote(spec_path: str, control_fd: int, modules: str | None = None) -> None:
     """Start the worker's zygote in the sandbox; ``control_fd`` is the grader's socket to it."""
     spec_fd = open_root_file(spec_path)
     spec = read_json(spec_fd)
     os.close(spec_fd)
     staged = stage_read_only_paths(spec)
-    chain = zygote_command(spec, staged, control_fd)
+    chain = zygote_command(spec, staged, control_fd, modules)
     os.chdir("/")
     log = open_log(spec)
     os.dup2(log, 1)
@@ -320,6 +325,6 @@ def main(argv: list) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "--zygote":
-        main_zygote(sys.argv[2], int(sys.argv[3]))
+        main_zygote(sys.argv[2], int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else None)
     else:
         main(sys.argv)

@@ -1,6 +1,6 @@
 """A kernel "zygote": imports once inside the sandbox, then forks one fresh kernel per request.
 
-``python -P -m ocopkit.trainer.sandbox.zygote CONTROL_FD LIMITS_JSON``, run by
+``python -P -m ocopkit.trainer.sandbox.zygote CONTROL_FD LIMITS_JSON [MODULES_JSON]``, run by
 :mod:`ocopkit.trainer.sandbox.launch` inside bubblewrap, as the worker's
 unprivileged sandbox user, with every limit of a sandboxed kernel.
 
@@ -38,36 +38,14 @@ other process of the sandbox user between participants
 from __future__ import annotations
 
 import ctypes
-import importlib
 import json
 import os
 import signal
 import socket
 import sys
-import threading
 
-# What every grading kernel imports: the kernel itself, and what the exercises import.
-PRELOAD = (
-    "ipykernel.kernelapp",
-    "ipykernel.ipkernel",
-    "ipykernel.debugger",  # debugpy: a third of a kernel's own start-up
-    "IPython.core.interactiveshell",
-    # What a kernel's own start-up imports after that (measured: sys.modules before and after initialize()).
-    "IPython.core.completerlib",
-    "IPython.core.debugger",
-    "IPython.core.oinspect",
-    "IPython.extensions.storemagic",
-    "tornado.platform.asyncio",
-    "sqlite3",
-    "matplotlib",
-    # Not pyplot: imported in a kernel with no IPython shell yet, its inline backend would never hook
-    # the shell, and figures would vanish from the graded notebooks. The font list is the slow part.
-    "matplotlib.font_manager",
-    "numpy",
-    "pandas",
-    "ocopkit.checks",
-    "ocopkit.datasets",
-)
+from .warmup import preload
+
 CONNECTION = "/ocop/connection.json"
 WORKDIR = "/ocop/work"
 CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWIPC = 0x10000000, 0x00020000, 0x08000000
@@ -83,17 +61,6 @@ def check(result: int, what: str) -> None:
     """Raise OSError with errno when a libc call failed."""
     if result != 0:
         raise OSError(ctypes.get_errno(), what)
-
-
-def preload() -> None:
-    """Import what kernels need, then make sure no thread was started: a fork copies only the calling thread."""
-    for name in PRELOAD:
-        try:
-            importlib.import_module(name)
-        except ImportError:  # a course without pandas: its kernels import less
-            pass
-    if threading.active_count() != 1 or len(os.listdir("/proc/self/task")) != 1:
-        raise RuntimeError("the zygote started a thread while importing; forking it would not be safe")
 
 
 def write_file(path: str, data: bytes, mode: int) -> None:
@@ -224,14 +191,24 @@ def serve(control: socket.socket, limits: dict) -> None:
         os.close(fds[0])
 
 
+def modules_to_import(text: str) -> list[str] | None:
+    """The grader's list of modules (JSON), or None (the kit's default list) when it is not a list."""
+    try:
+        modules = json.loads(text)
+    except ValueError:
+        return None
+    return modules if isinstance(modules, list) else None
+
+
 def main(argv: list) -> None:
     """Import, say ready, serve."""
     control = socket.socket(fileno=int(argv[1]))
     limits = json.loads(argv[2])
+    modules = modules_to_import(argv[3]) if len(argv) > 3 else None
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped by the kernel, not waited for
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    preload()
+    preload(modules)
     control.sendall(b"ready\n")
     serve(control, limits)
 
