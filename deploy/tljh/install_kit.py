@@ -132,6 +132,8 @@ class Installer:
     def packages(self) -> None:
         self.say("The kit's pinned packages and the kit into the user environment")
         self.run(self.user_python, "-m", "pip", "install", "--requirement", str(HERE / "requirements.txt"))
+        # jsonschema's optional IRI check: 1 s and 16 MiB at every server's start, unused (docs/performance.md)
+        self.run(self.user_python, "-m", "pip", "uninstall", "-y", "rfc3987-syntax")
         # A regular (not editable) install: the wheel carries the datasets, and participants
         # cannot read the clone in root's or a trainer's home.
         self.run(self.user_python, "-m", "pip", "install", "--no-deps", "--force-reinstall", str(REPO))

@@ -18,6 +18,10 @@ STATE_DIR = Path("/var/lib/ocop-hub")
 ENV_DIR = Path("/opt/ocop-course-kit/env")
 EXCHANGE_DIR = Path("/srv/nbgrader/exchange")
 GLOBAL_CONFIG_DIR = Path("/etc/jupyter")
+# Installed by jsonschema's "format-nongpl" extra (jupyter-events asks for it) and removed again: only
+# jsonschema imports it, to check "iri" strings, and building its grammar at import costs every Jupyter
+# server 1 s of CPU and 16 MiB (docs/performance.md, "Participants per server").
+NOT_INSTALLED = ("rfc3987-syntax",)
 PROXY_PACKAGE = "configurable-http-proxy@5.3.0"
 TRAINER = "giangvien"
 PARTICIPANTS = ("lan", "hung", "mai")
