@@ -80,7 +80,7 @@ def preload(modules: list[str] | None = None) -> None:
     Parameters
     ----------
     modules : list of str, optional
-        What the assignment's notebooks import (:func:`assignment_modules`);
+        What the assignment's cells import (:func:`ocopkit.trainer.grading.assignment_imports`);
         by default what all the kit's assignments import.
     """
     # Grading never debugs: `import debugpy` raises ImportError, so ipykernel runs without it (as the
